@@ -1,0 +1,69 @@
+/**
+ * Big-endian byte helpers and argument guards. Readers here do not check bounds: callers check the
+ * length of the whole header once (a typed-array read past the end yields `undefined`, which bit
+ * operators silently turn into 0 — see STYLE.md principle 1).
+ */
+
+export function u16(b: Uint8Array, o: number): number {
+  return (b[o]! << 8) | b[o + 1]!;
+}
+
+export function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+export function put16(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v;
+}
+
+export function put32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+
+export function toHex(b: Uint8Array, start = 0, end = b.length): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
+  return s;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/[\s:]/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) {
+    throw new TypeError(`fromHex: not an even-length hex string (${clean.length} characters)`);
+  }
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an Array';
+  if (typeof value === 'object') return `a ${(value as object).constructor?.name ?? 'object'}`;
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}
+
+/** TypeError naming the argument unless `value` is a usable Uint8Array (Node's Buffer included). */
+export function assertBytes(value: unknown, name: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`${name} must be a Uint8Array, got ${describe(value)}`);
+  }
+  // A detached ArrayBuffer reports byteLength 0 (and `detached` where supported).
+  const buf = value.buffer as ArrayBuffer & { detached?: boolean };
+  if (buf.detached === true) throw new TypeError(`${name} is a view of a detached ArrayBuffer`);
+}
+
+/** RangeError unless `value` is an integer in [min, max]. */
+export function assertInt(value: unknown, name: string, min: number, max: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${name} must be an integer, got ${describe(value)}`);
+  }
+  if (value < min || value > max) {
+    throw new RangeError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Internet checksum arithmetic (RFC 1071), pseudo-header sums (RFC 768, RFC 9293 §3.1, RFC 8200 §8.1)
+ * and incremental update (RFC 1624 §3 Eqn. 3). See OFFLOAD.md Part A.
+ *
+ * Sums are kept as folded 16-bit one's-complement values in `number`s (exact to 2^53); negation is
+ * `x ^ 0xffff`, never `~x` (which yields a negative 32-bit number).
+ */
+
+/** Folds an exact non-negative integer sum into 16 bits with end-around carry (RFC 1071 §1). */
+export function fold(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return sum;
+}
+
+/** One's-complement addition of two folded 16-bit sums. */
+export function addSum(a: number, b: number): number {
+  const s = a + b;
+  return s > 0xffff ? s - 0xffff : s;
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// Single-entry cache of a 32-bit view over the most recently summed ArrayBuffer: creating a typed
+// array view costs more than summing a small header, and hot paths sum the same buffer repeatedly.
+let cachedBuffer: ArrayBufferLike | null = null;
+let cachedWords: Uint32Array = new Uint32Array(0);
+
+function wordsOf(buffer: ArrayBufferLike): Uint32Array {
+  if (buffer !== cachedBuffer) {
+    cachedWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+    cachedBuffer = buffer;
+  }
+  return cachedWords;
+}
+
+/** Below this many bytes the byte-pair loop beats setting up the word loop. */
+const WORD_LOOP_MIN = 64;
+
+/**
+ * Folded 16-bit one's-complement sum of `length` bytes at `offset`, read as big-endian 16-bit words
+ * starting at `offset` (an odd trailing byte is padded with zero on the right, RFC 1071 §1).
+ * `offset` and `length` may be odd. Not complemented: use {@link internetChecksum} for the field value.
+ * The caller guarantees the range lies inside `bytes`.
+ */
+export function onesComplementSum(bytes: Uint8Array, offset: number, length: number, initial = 0): number {
+  let sum = initial;
+  let i = offset;
+  const end = offset + length;
+  if (length >= WORD_LOOP_MIN && LITTLE_ENDIAN_HOST) {
+    // Head: bytes until the absolute address is 4-aligned, tracking the word parity.
+    let odd = false;
+    let abs = bytes.byteOffset + i;
+    while ((abs & 3) !== 0) {
+      sum += odd ? bytes[i]! : bytes[i]! << 8;
+      odd = !odd;
+      i++;
+      abs++;
+    }
+    const words = wordsOf(bytes.buffer);
+    let w = abs >>> 2;
+    const wEnd = w + ((end - i) >>> 2);
+    // Each 32-bit little-endian word holds two byte-swapped 16-bit words; 65536 ≡ 1 (mod 65535),
+    // so summing whole words and folding equals summing the halves. Byte-swapped words sum to the
+    // byte-swapped sum (RFC 1071 §2 B), fixed after folding below.
+    let body = 0;
+    while (w < wEnd) {
+      // Folding every 2^20 words keeps the running total exact (< 2^53).
+      const stop = Math.min(wEnd, w + 0x100000);
+      const unrolled = stop - ((stop - w) & 3);
+      while (w < unrolled) {
+        body += words[w]! + words[w + 1]! + words[w + 2]! + words[w + 3]!;
+        w += 4;
+      }
+      while (w < stop) body += words[w++]!;
+      body = fold(body);
+    }
+    i += (wEnd - (abs >>> 2)) << 2;
+    body = fold(body);
+    body = ((body & 0xff) << 8) | (body >>> 8); // little-endian words → big-endian sum
+    if (odd) body = ((body & 0xff) << 8) | (body >>> 8); // body started at an odd position
+    sum += body;
+    if (odd) {
+      // Realign the tail to the data start's word parity.
+      while (i < end) {
+        sum += odd ? bytes[i]! : bytes[i]! << 8;
+        odd = !odd;
+        i++;
+      }
+      return fold(sum);
+    }
+  }
+  const pairsEnd = end - ((end - i) & 1);
+  while (i < pairsEnd) {
+    sum += (bytes[i]! << 8) | bytes[i + 1]!;
+    i += 2;
+  }
+  if (i < end) sum += bytes[i]! << 8;
+  return fold(sum);
+}
+
+/** The RFC 1071 checksum field value of `length` bytes at `offset`: the complement of their sum. */
+export function internetChecksum(bytes: Uint8Array, offset = 0, length = bytes.length - offset, initial = 0): number {
+  return onesComplementSum(bytes, offset, length, initial) ^ 0xffff;
+}
+
+/**
+ * IPv4 pseudo-header sum (RFC 9293 §3.1, RFC 768): source, destination, zero, protocol, L4 length.
+ * `addrOffset` points at the IPv4 source address (the destination follows it).
+ */
+export function ipv4PseudoHeaderSum(bytes: Uint8Array, addrOffset: number, protocol: number, l4Length: number): number {
+  const o = addrOffset;
+  return fold(
+    ((bytes[o]! << 8) | bytes[o + 1]!) +
+      ((bytes[o + 2]! << 8) | bytes[o + 3]!) +
+      ((bytes[o + 4]! << 8) | bytes[o + 5]!) +
+      ((bytes[o + 6]! << 8) | bytes[o + 7]!) +
+      protocol +
+      l4Length,
+  );
+}
+
+/**
+ * IPv6 pseudo-header sum (RFC 8200 §8.1): source, final destination, 32-bit upper-layer length,
+ * upper-layer Next Header. Source and destination are given separately because a Routing header
+ * moves the final destination (OFFLOAD.md §3).
+ */
+export function ipv6PseudoHeaderSum(
+  src: Uint8Array,
+  srcOffset: number,
+  dst: Uint8Array,
+  dstOffset: number,
+  nextHeader: number,
+  upperLayerLength: number,
+): number {
+  let s = nextHeader + Math.floor(upperLayerLength / 0x10000) + (upperLayerLength & 0xffff);
+  for (let k = 0; k < 16; k += 2) {
+    s += ((src[srcOffset + k]! << 8) | src[srcOffset + k + 1]!) + ((dst[dstOffset + k]! << 8) | dst[dstOffset + k + 1]!);
+  }
+  return fold(s);
+}
+
+/**
+ * RFC 1624 §3 Eqn. 3: `HC' = ~(~HC + ~m + m')` for one 16-bit word changing from `oldWord` to `newWord`.
+ * Skips the update when nothing changes (OFFLOAD.md §5). Callers handle the UDP zero rules.
+ */
+export function updateChecksum16(checksum: number, oldWord: number, newWord: number): number {
+  if (oldWord === newWord) return checksum;
+  return addSum(addSum(checksum ^ 0xffff, oldWord ^ 0xffff), newWord) ^ 0xffff;
+}
+
+/** RFC 1624 update for a 32-bit field (applied per 16-bit word). */
+export function updateChecksum32(checksum: number, oldValue: number, newValue: number): number {
+  return updateChecksum16(
+    updateChecksum16(checksum, oldValue >>> 16, newValue >>> 16),
+    oldValue & 0xffff,
+    newValue & 0xffff,
+  );
+}

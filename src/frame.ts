@@ -1,0 +1,673 @@
+/**
+ * parseFrame: every layer of a frame, outer and inner, as a plain JSON-able object.
+ * buildFrame: declarative crafting that fills lengths and checksums unless told not to.
+ * Both are recursive over NVGRE (an inner frame may itself be NVGRE), bounded by a nesting limit
+ * (NVGRE.md §4 row 14, CVE-2016-8666).
+ */
+import { parseIp, parseMac, type AddressInput } from './address.js';
+import { assertBytes, put16, put32 } from './bytes.js';
+import { internetChecksum } from './checksum.js';
+import { EtherType, ethernetLength, readEthernet, writeEthernet, type EthernetHeader } from './codec/ethernet.js';
+import { GRE, greLength, isReservedVsid, nvgreKey, readGre, writeGre, type GreHeader } from './codec/gre.js';
+import { ICMP, readIcmp, writeIcmp, type IcmpHeader } from './codec/icmp.js';
+import { IPV4, IpProtocol, fillIpv4Checksum, ipv4Length, readIpv4, writeIpv4, type Ipv4Header } from './codec/ipv4.js';
+import { IPV6, IPV6_EXT, RoutingType, readIpv6, writeIpv6, type Ipv6Header } from './codec/ipv6.js';
+import { TCP, TcpFlag, readTcp, tcpLength, writeTcp, type TcpHeader } from './codec/tcp.js';
+import { computeTransportChecksum, transportChecksumValid } from './codec/transport.js';
+import { UDP, readUdp, writeUdp, type UdpHeader } from './codec/udp.js';
+import { NvgreError, NvgreErrorCode, type NvgreErrorInfo } from './errors.js';
+import { foldFlowId, innerFlowHash } from './flowhash.js';
+
+// ---------------------------------------------------------------------------------------------
+// parseFrame
+
+export interface ParsedNvgre {
+  readonly vsid: number;
+  readonly flowId: number;
+  readonly key: number;
+  /** True when a strict receiver accepts the GRE header and VSID (RFC 7637 §3.2–§3.4). */
+  readonly conformant: boolean;
+  /** Why a strict receiver would drop it (NVGRE.md §4), empty when conformant. */
+  readonly violations: NvgreErrorCode[];
+}
+
+export type ParsedTransport =
+  | ({ readonly protocol: 'tcp'; readonly checksumValid: boolean | null; readonly payloadLength: number } & TcpHeader)
+  | ({ readonly protocol: 'udp'; readonly checksumValid: boolean | null; readonly payloadLength: number } & UdpHeader)
+  | ({ readonly protocol: 'icmpv4' | 'icmpv6'; readonly checksumValid: boolean | null; readonly payloadLength: number } & IcmpHeader);
+
+export interface ParsedFrame {
+  /** Offset of this frame in the bytes given to parseFrame (0 for the outermost). */
+  readonly offset: number;
+  /** Bytes of this frame (for an inner frame: up to the end of the outer IP datagram). */
+  readonly length: number;
+  /** Encapsulation depth: 0 for the outermost frame. */
+  readonly depth: number;
+  readonly ethernet: EthernetHeader;
+  readonly ip?: Ipv4Header | Ipv6Header;
+  readonly gre?: GreHeader;
+  /** Present when GRE carries Transparent Ethernet Bridging with a key (the NVGRE view of the key). */
+  readonly nvgre?: ParsedNvgre;
+  /** The encapsulated Ethernet frame (GRE protocol 0x6558). */
+  readonly inner?: ParsedFrame;
+  readonly transport?: ParsedTransport;
+  /** Bytes after the last decoded header, up to the end of the datagram. */
+  readonly payload: { readonly offset: number; readonly length: number };
+  /** Bytes after the IP datagram (Ethernet padding or trailer); never part of an inner frame. */
+  readonly trailerLength: number;
+  /** With `partial: true`: where decoding stopped and why. */
+  readonly error?: NvgreErrorInfo;
+}
+
+export interface ParseFrameOptions {
+  /** Most NVGRE headers decoded in one frame (default 4); one more gives `NESTING_LIMIT`. */
+  readonly maxDepth?: number;
+  /** Return the layers that decoded plus `error` instead of throwing (etherparse's "lax" mode). */
+  readonly partial?: boolean;
+}
+
+const HARD_MAX_DEPTH = 64;
+
+type Mutable = Record<string, unknown>;
+
+function names(depth: number) {
+  const p = depth === 0 ? 'outer-' : 'inner-';
+  return { eth: `${p}ethernet`, ipv4: `${p}ipv4`, ipv6: `${p}ipv6` };
+}
+
+function parseLevel(bytes: Uint8Array, offset: number, end: number, depth: number, maxDepth: number, partial: boolean): ParsedFrame {
+  const out: Mutable = { offset, length: end - offset, depth };
+  const n = names(depth);
+  let payloadOffset = offset;
+  let payloadEnd = end;
+  try {
+    const eth = readEthernet(bytes, offset, end, n.eth);
+    out.ethernet = eth;
+    payloadOffset = offset + eth.headerLength;
+    const ipOffset = payloadOffset;
+    let ipVersion: 0 | 4 | 6 = 0;
+    let upper = -1; // offset of the upper-layer header; -1 when absent (non-first fragment)
+    let fragment = false;
+    let protocol = -1;
+    let dstOffset = 0;
+    if (eth.etherType === EtherType.IPV4) {
+      const ip = readIpv4(bytes, ipOffset, end, n.ipv4);
+      out.ip = ip;
+      ipVersion = 4;
+      payloadEnd = ipOffset + ip.totalLength;
+      payloadOffset = ipOffset + ip.headerLength;
+      protocol = ip.protocol;
+      fragment = ip.moreFragments || ip.fragmentOffset !== 0;
+      upper = ip.fragmentOffset === 0 ? payloadOffset : -1;
+      dstOffset = ipOffset + IPV4.DST;
+    } else if (eth.etherType === EtherType.IPV6) {
+      const ip = readIpv6(bytes, ipOffset, end, n.ipv6);
+      out.ip = ip;
+      ipVersion = 6;
+      payloadEnd = ipOffset + IPV6.HEADER_LENGTH + ip.payloadLength;
+      protocol = ip.upperProtocol;
+      upper = ip.upperOffset;
+      fragment = ip.fragment !== null;
+      payloadOffset = ipOffset + IPV6.HEADER_LENGTH + ip.extensionHeaders.reduce((a, h) => a + h.length, 0);
+      dstOffset = finalDestinationOffset(bytes, ipOffset, ip);
+    }
+    out.trailerLength = end - payloadEnd;
+    if (ipVersion !== 0 && upper >= 0) {
+      if (protocol === IpProtocol.GRE) {
+        const gre = readGre(bytes, upper, payloadEnd, 'gre');
+        out.gre = gre;
+        payloadOffset = upper + gre.headerLength;
+        if (gre.protocol === EtherType.TEB && gre.key !== null) out.nvgre = nvgreView(gre);
+        // An inner frame is decoded only from a complete datagram (fragments: reassemble first).
+        if (gre.protocol === EtherType.TEB && !fragment) {
+          if (depth + 1 >= maxDepth) {
+            throw new NvgreError(
+              NvgreErrorCode.NESTING_LIMIT,
+              'gre',
+              upper,
+              `Ethernet-in-GRE nested more than ${maxDepth} deep; refusing to decode further (NVGRE.md §4 row 14, CVE-2016-8666)`,
+            );
+          }
+          const inner = parseLevel(bytes, payloadOffset, payloadEnd, depth + 1, maxDepth, partial);
+          out.inner = inner;
+          payloadOffset = payloadEnd;
+          if (inner.error) out.error = inner.error;
+        }
+      } else if (protocol === IpProtocol.TCP || protocol === IpProtocol.UDP || protocol === IpProtocol.ICMP || protocol === IpProtocol.ICMPV6) {
+        const t = parseTransport(bytes, protocol, upper, payloadEnd, ipVersion, ipOffset, dstOffset, !fragment);
+        out.transport = t;
+        payloadOffset = upper + (t.protocol === 'tcp' ? t.headerLength : UDP.HEADER_LENGTH);
+      }
+    }
+  } catch (e) {
+    if (!partial || !(e instanceof NvgreError)) throw e;
+    out.error = e.toInfo();
+    if (out.ethernet === undefined) {
+      out.payload = { offset, length: 0 };
+      out.trailerLength = 0;
+      return out as unknown as ParsedFrame;
+    }
+  }
+  out.trailerLength ??= 0;
+  out.payload = { offset: payloadOffset, length: Math.max(0, payloadEnd - payloadOffset) };
+  return out as unknown as ParsedFrame;
+}
+
+function finalDestinationOffset(bytes: Uint8Array, ipOffset: number, ip: Ipv6Header): number {
+  let dst = ipOffset + IPV6.DST;
+  for (const h of ip.extensionHeaders) {
+    if (h.type !== IpProtocol.IPV6_ROUTING || bytes[h.offset + IPV6_EXT.SEGMENTS_LEFT] === 0) continue;
+    const type = bytes[h.offset + IPV6_EXT.ROUTING_TYPE];
+    const n = Math.floor((h.length - IPV6_EXT.ROUTING_ADDRESSES) / 16);
+    if (n < 1) continue;
+    if (type === RoutingType.SOURCE_ROUTE || type === RoutingType.MOBILE_IPV6) dst = h.offset + IPV6_EXT.ROUTING_ADDRESSES + (n - 1) * 16;
+    else if (type === RoutingType.SEGMENT_ROUTING) dst = h.offset + IPV6_EXT.ROUTING_ADDRESSES;
+  }
+  return dst;
+}
+
+function nvgreView(gre: GreHeader): ParsedNvgre {
+  const key = gre.key!;
+  const violations: NvgreErrorCode[] = [];
+  if (gre.version !== 0) violations.push(NvgreErrorCode.GRE_VERSION);
+  if (gre.routingPresent || (gre.reserved0 & 0x180) !== 0 || gre.checksumPresent || gre.sequencePresent) violations.push(NvgreErrorCode.GRE_FLAGS);
+  if (isReservedVsid(key >>> 8)) violations.push(NvgreErrorCode.RESERVED_VSID);
+  return { vsid: key >>> 8, flowId: key & 0xff, key, conformant: violations.length === 0, violations };
+}
+
+function parseTransport(
+  bytes: Uint8Array,
+  protocol: number,
+  o: number,
+  end: number,
+  ipVersion: 4 | 6,
+  ipOffset: number,
+  dstOffset: number,
+  complete: boolean,
+): ParsedTransport {
+  const verify = (len: number): boolean => transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, len);
+  if (protocol === IpProtocol.TCP) {
+    const h = readTcp(bytes, o, end, 'tcp');
+    return { protocol: 'tcp', ...h, payloadLength: end - o - h.headerLength, checksumValid: complete ? verify(end - o) : null };
+  }
+  if (protocol === IpProtocol.UDP) {
+    const h = readUdp(bytes, o, end, 'udp');
+    const absent = h.checksum === 0 && ipVersion === 4;
+    return {
+      protocol: 'udp',
+      ...h,
+      payloadLength: h.length - UDP.HEADER_LENGTH,
+      checksumValid: !complete || absent ? null : h.checksum === 0 ? false : verify(h.length),
+    };
+  }
+  const h = readIcmp(bytes, o, end, protocol === IpProtocol.ICMP ? 'icmpv4' : 'icmpv6');
+  return {
+    protocol: protocol === IpProtocol.ICMP ? 'icmpv4' : 'icmpv6',
+    ...h,
+    payloadLength: end - o - ICMP.HEADER_LENGTH,
+    checksumValid: complete ? verify(end - o) : null,
+  };
+}
+
+/**
+ * Decodes every layer of `frame`: outer Ethernet (+tags), IP, GRE/NVGRE, the inner frame (recursively,
+ * up to `maxDepth` NVGRE levels), and TCP/UDP/ICMP with checksum validity. Policy violations (reserved
+ * VSID, C/S bits) are reported in `nvgre.violations`, not thrown; malformed or truncated headers throw
+ * `NvgreError` (or, with `partial: true`, end the decode with `error`).
+ */
+export function parseFrame(frame: Uint8Array, options?: ParseFrameOptions): ParsedFrame {
+  assertBytes(frame, 'frame');
+  const maxDepth = options?.maxDepth ?? 4;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > HARD_MAX_DEPTH) {
+    throw new RangeError(`options.maxDepth must be an integer from 1 to ${HARD_MAX_DEPTH}, got ${String(maxDepth)}`);
+  }
+  return parseLevel(frame, 0, frame.length, 0, maxDepth, options?.partial === true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// buildFrame
+
+export interface VlanSpec {
+  readonly id: number;
+  readonly pcp?: number;
+  readonly dei?: boolean;
+  /** 0x8100 (default) or 0x88A8. */
+  readonly tpid?: number;
+}
+
+export interface EthernetSpec {
+  readonly src?: AddressInput;
+  readonly dst?: AddressInput;
+  readonly vlans?: readonly VlanSpec[];
+  /** Overrides the EtherType derived from the next layer (0x0800 / 0x86DD, or required with a raw payload). */
+  readonly etherType?: number;
+}
+
+export interface Ipv4Spec {
+  readonly src: AddressInput;
+  readonly dst: AddressInput;
+  readonly ttl?: number;
+  readonly dscp?: number;
+  readonly ecn?: number;
+  readonly id?: number;
+  /** Default: true when the packet carries NVGRE (RFC 7637 §4.4), else false. */
+  readonly dontFragment?: boolean;
+  readonly moreFragments?: boolean;
+  /** In bytes, a multiple of 8. */
+  readonly fragmentOffset?: number;
+  /** Option bytes; padded with End-of-Options (0) to a multiple of 4. */
+  readonly options?: Uint8Array;
+  /** Overrides the protocol derived from the next layer. */
+  readonly protocol?: number;
+  /** Leave Total Length as given. */
+  readonly totalLength?: number;
+  /** Leave the header checksum as given. */
+  readonly checksum?: number;
+}
+
+export type Ipv6ExtensionSpec =
+  | { readonly type: 'hop-by-hop' | 'destination-options'; readonly options?: Uint8Array }
+  | {
+      readonly type: 'routing';
+      /** 0 (source route, deprecated), 2 (Mobile IPv6), 4 (SRH). Default 0. */
+      readonly routingType?: number;
+      readonly segmentsLeft?: number;
+      readonly addresses: readonly AddressInput[];
+    }
+  | { readonly type: 'fragment'; readonly fragmentOffset?: number; readonly moreFragments?: boolean; readonly identification?: number };
+
+export interface Ipv6Spec {
+  readonly src: AddressInput;
+  readonly dst: AddressInput;
+  readonly hopLimit?: number;
+  readonly dscp?: number;
+  readonly ecn?: number;
+  readonly flowLabel?: number;
+  readonly extensionHeaders?: readonly Ipv6ExtensionSpec[];
+  /** Overrides the upper-layer Next Header. */
+  readonly protocol?: number;
+  /** Leave Payload Length as given. */
+  readonly payloadLength?: number;
+}
+
+export interface NvgreSpec {
+  readonly vsid: number;
+  /** A number, or `'hash'` (default: hash of the inner flow, as `encapsulate` does). */
+  readonly flowId?: number | 'hash';
+  /** Raw 32-bit key, overriding vsid/flowId (for draft-era "TNI + reserved" tests). */
+  readonly key?: number;
+  /** Omit the key (K = 0) to craft a non-NVGRE GRE TEB frame. */
+  readonly keyPresent?: boolean;
+  /** Adds a GRE Checksum word (C = 1, non-conformant); `true` computes it (RFC 2784 §2.5), a number is written as given. */
+  readonly checksum?: boolean | number;
+  /** Adds a Sequence Number word (S = 1, non-conformant). */
+  readonly sequence?: number;
+  readonly version?: number;
+  /** Overrides 0x6558. */
+  readonly protocol?: number;
+  /** Extra flag bits (bit 1 = 0x4000, bits 4–12 = 0x0FF8) for crafting non-conformant headers. */
+  readonly extraFlags?: number;
+}
+
+export interface TcpSpec {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq?: number;
+  readonly ack?: number;
+  /** Byte 13 flags (see `TcpFlag`); default ACK. */
+  readonly flags?: number;
+  readonly window?: number;
+  readonly urgentPointer?: number;
+  /** Option bytes; padded with End-of-Options to a multiple of 4. */
+  readonly options?: Uint8Array;
+  /** Leave the checksum as given. */
+  readonly checksum?: number;
+}
+
+export interface UdpSpec {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** Leave Length as given. */
+  readonly length?: number;
+  /** Leave the checksum as given (0 over IPv4 = no checksum). */
+  readonly checksum?: number;
+}
+
+export interface IcmpSpec {
+  readonly type: number;
+  readonly code?: number;
+  /** Echo identifier and sequence (the rest-of-header word) … */
+  readonly identifier?: number;
+  readonly sequence?: number;
+  /** … or the whole rest-of-header word. */
+  readonly rest?: number;
+  readonly checksum?: number;
+}
+
+export interface FrameSpec {
+  readonly ethernet?: EthernetSpec;
+  readonly ipv4?: Ipv4Spec;
+  readonly ipv6?: Ipv6Spec;
+  /** GRE header with NVGRE key; requires `inner` and an IP layer. */
+  readonly nvgre?: NvgreSpec;
+  readonly inner?: FrameSpec;
+  readonly tcp?: TcpSpec;
+  readonly udp?: UdpSpec;
+  /** ICMPv4 over IPv4, ICMPv6 over IPv6. */
+  readonly icmp?: IcmpSpec;
+  /** Bytes after the last header (a string is UTF-8 encoded). */
+  readonly payload?: Uint8Array | string;
+  /** Zero bytes appended after the IP datagram (Ethernet padding; never counted in IP lengths). */
+  readonly trailer?: number;
+  /** Default true: compute every checksum not given; false writes 0 where no value is given. */
+  readonly fillChecksums?: boolean;
+}
+
+const DEFAULT_SRC_MAC = Uint8Array.of(0x02, 0, 0, 0, 0, 0x01);
+const DEFAULT_DST_MAC = Uint8Array.of(0x02, 0, 0, 0, 0, 0x02);
+
+function specError(path: string, message: string): NvgreError {
+  return new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, `${path}: ${message}`);
+}
+
+function pad(bytes: Uint8Array | undefined, to: number): Uint8Array | undefined {
+  if (!bytes || bytes.length % to === 0) return bytes;
+  const out = new Uint8Array(bytes.length + (to - (bytes.length % to)));
+  out.set(bytes);
+  return out;
+}
+
+/** Pads Hop-by-Hop / Destination options to a multiple of 8 with Pad1/PadN (RFC 8200 §4.2). */
+function padOptions(options: Uint8Array | undefined): Uint8Array {
+  const body = options ?? new Uint8Array(0);
+  const total = Math.ceil((body.length + 2) / 8) * 8;
+  const out = new Uint8Array(total);
+  out.set(body, 2);
+  const gap = total - 2 - body.length;
+  if (gap === 1) out[2 + body.length] = 0; // Pad1
+  else if (gap > 1) {
+    out[2 + body.length] = 1; // PadN
+    out[3 + body.length] = gap - 2;
+  }
+  return out;
+}
+
+const PROTO_OF_EXT = { 'hop-by-hop': 0, routing: 43, fragment: 44, 'destination-options': 60 } as const;
+
+interface Plan {
+  readonly spec: FrameSpec;
+  readonly path: string;
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
+  readonly vlans: readonly VlanSpec[];
+  readonly ipVersion: 0 | 4 | 6;
+  readonly ipSrc?: Uint8Array;
+  readonly ipDst?: Uint8Array;
+  readonly ipv4Options?: Uint8Array | undefined;
+  readonly extensions: Uint8Array[];
+  readonly extTypes: number[];
+  readonly tcpOptions?: Uint8Array | undefined;
+  readonly payload: Uint8Array;
+  readonly inner?: Plan;
+  readonly l4Length: number;
+  readonly ipPayloadLength: number;
+  readonly ipHeaderLength: number;
+  readonly length: number;
+}
+
+// TextEncoder exists in every supported runtime (Node ≥ 18, browsers, Deno, Bun) but not in the ES lib typings.
+const encoder = new (globalThis as unknown as { TextEncoder: new () => { encode(s: string): Uint8Array } }).TextEncoder();
+
+function planFrame(spec: FrameSpec, path: string, depth: number): Plan {
+  if (spec === null || typeof spec !== 'object') throw specError(path, 'must be an object');
+  if (depth > HARD_MAX_DEPTH) throw specError(path, `nested deeper than ${HARD_MAX_DEPTH}`);
+  if (spec.ipv4 && spec.ipv6) throw specError(path, 'give either ipv4 or ipv6, not both');
+  const l4count = (spec.tcp ? 1 : 0) + (spec.udp ? 1 : 0) + (spec.icmp ? 1 : 0) + (spec.nvgre ? 1 : 0);
+  if (l4count > 1) throw specError(path, 'give at most one of nvgre, tcp, udp, icmp');
+  if (l4count === 1 && !spec.ipv4 && !spec.ipv6) throw specError(path, 'tcp/udp/icmp/nvgre need an ipv4 or ipv6 layer');
+  if (spec.nvgre && !spec.inner) throw specError(path, 'nvgre needs an inner frame');
+  if (spec.inner && !spec.nvgre) throw specError(path, 'inner needs an nvgre layer');
+  if (spec.nvgre && spec.payload !== undefined) throw specError(path, 'payload goes in the inner frame when nvgre is given');
+  const eth = spec.ethernet ?? {};
+  const vlans = eth.vlans ?? [];
+  const payload = typeof spec.payload === 'string' ? encoder.encode(spec.payload) : (spec.payload ?? new Uint8Array(0));
+  const inner = spec.nvgre ? planFrame(spec.inner!, `${path}.inner`, depth + 1) : undefined;
+  let l4Length = payload.length;
+  let tcpOptions: Uint8Array | undefined;
+  if (spec.tcp) {
+    tcpOptions = pad(spec.tcp.options, 4);
+    if ((tcpOptions?.length ?? 0) > 40) throw specError(`${path}.tcp.options`, 'at most 40 bytes of TCP options');
+    l4Length += tcpLength({ ...(tcpOptions ? { options: tcpOptions } : {}) });
+  } else if (spec.udp) l4Length += UDP.HEADER_LENGTH;
+  else if (spec.icmp) l4Length += ICMP.HEADER_LENGTH;
+  else if (spec.nvgre) {
+    const n = spec.nvgre;
+    l4Length += greLength({
+      ...(n.keyPresent === false ? {} : { key: 0 }),
+      ...(n.checksum !== undefined && n.checksum !== false ? { checksum: 0 } : {}),
+      ...(n.sequence !== undefined ? { sequence: 0 } : {}),
+    });
+    l4Length += inner!.length;
+  }
+  const base = {
+    spec,
+    path,
+    src: parseMac(eth.src ?? DEFAULT_SRC_MAC, `${path}.ethernet.src`),
+    dst: parseMac(eth.dst ?? DEFAULT_DST_MAC, `${path}.ethernet.dst`),
+    vlans,
+    payload,
+    l4Length,
+    tcpOptions,
+    extensions: [] as Uint8Array[],
+    extTypes: [] as number[],
+    ...(inner ? { inner } : {}),
+  };
+  const ethLen = ethernetLength({ vlans });
+  const trailer = spec.trailer ?? 0;
+  if (spec.ipv4) {
+    const ipSrc = parseIp(spec.ipv4.src, `${path}.ipv4.src`);
+    const ipDst = parseIp(spec.ipv4.dst, `${path}.ipv4.dst`);
+    if (ipSrc.length !== 4 || ipDst.length !== 4) throw specError(`${path}.ipv4`, 'src and dst must be IPv4 addresses');
+    const ipv4Options = pad(spec.ipv4.options, 4);
+    if ((ipv4Options?.length ?? 0) > 40) throw specError(`${path}.ipv4.options`, 'at most 40 bytes of IPv4 options');
+    const hl = ipv4Length({ ...(ipv4Options ? { options: ipv4Options } : {}) });
+    if (hl + l4Length > 0xffff) throw specError(path, `the IPv4 datagram would be ${hl + l4Length} bytes (max 65535)`);
+    return { ...base, ipVersion: 4, ipSrc, ipDst, ipv4Options, ipHeaderLength: hl, ipPayloadLength: l4Length, length: ethLen + hl + l4Length + trailer };
+  }
+  if (spec.ipv6) {
+    const ipSrc = parseIp(spec.ipv6.src, `${path}.ipv6.src`);
+    const ipDst = parseIp(spec.ipv6.dst, `${path}.ipv6.dst`);
+    if (ipSrc.length !== 16 || ipDst.length !== 16) throw specError(`${path}.ipv6`, 'src and dst must be IPv6 addresses');
+    const extensions: Uint8Array[] = [];
+    const extTypes: number[] = [];
+    for (const [i, x] of (spec.ipv6.extensionHeaders ?? []).entries()) {
+      extTypes.push(PROTO_OF_EXT[x.type]);
+      extensions.push(buildExtension(x, `${path}.ipv6.extensionHeaders[${i}]`));
+    }
+    const extLen = extensions.reduce((a, e) => a + e.length, 0);
+    if (extLen + l4Length > 0xffff) throw specError(path, `the IPv6 payload would be ${extLen + l4Length} bytes (max 65535)`);
+    return {
+      ...base,
+      extensions,
+      extTypes,
+      ipVersion: 6,
+      ipSrc,
+      ipDst,
+      ipHeaderLength: IPV6.HEADER_LENGTH + extLen,
+      ipPayloadLength: extLen + l4Length,
+      length: ethLen + IPV6.HEADER_LENGTH + extLen + l4Length + trailer,
+    };
+  }
+  return { ...base, ipVersion: 0, ipHeaderLength: 0, ipPayloadLength: 0, length: ethLen + payload.length + trailer };
+}
+
+function buildExtension(x: Ipv6ExtensionSpec, path: string): Uint8Array {
+  if (x.type === 'hop-by-hop' || x.type === 'destination-options') {
+    const out = padOptions(x.options);
+    out[1] = out.length / 8 - 1;
+    return out;
+  }
+  if (x.type === 'fragment') {
+    const out = new Uint8Array(8);
+    const fo = x.fragmentOffset ?? 0;
+    if (fo % 8 !== 0 || fo > 0xfff8) throw specError(path, 'fragmentOffset must be a multiple of 8 below 65536');
+    put16(out, IPV6_EXT.FRAGMENT_OFFSET_FLAGS, fo | (x.moreFragments ? IPV6_EXT.FRAGMENT_M : 0));
+    put32(out, IPV6_EXT.FRAGMENT_ID, (x.identification ?? 0) >>> 0);
+    return out;
+  }
+  if (x.type !== 'routing') throw specError(path, `unknown extension header type ${String((x as { type: unknown }).type)}`);
+  const addrs = x.addresses.map((a, i) => {
+    const b = parseIp(a, `${path}.addresses[${i}]`);
+    if (b.length !== 16) throw specError(path, 'routing addresses must be IPv6');
+    return b;
+  });
+  const type = x.routingType ?? RoutingType.SOURCE_ROUTE;
+  const out = new Uint8Array(IPV6_EXT.ROUTING_ADDRESSES + 16 * addrs.length);
+  out[1] = out.length / 8 - 1;
+  out[IPV6_EXT.ROUTING_TYPE] = type;
+  out[IPV6_EXT.SEGMENTS_LEFT] = x.segmentsLeft ?? addrs.length;
+  if (type === RoutingType.SEGMENT_ROUTING) out[IPV6_EXT.SRH_LAST_ENTRY] = Math.max(0, addrs.length - 1);
+  addrs.forEach((a, i) => out.set(a, IPV6_EXT.ROUTING_ADDRESSES + 16 * i));
+  return out;
+}
+
+function transportProtocol(spec: FrameSpec): number {
+  if (spec.tcp) return IpProtocol.TCP;
+  if (spec.udp) return IpProtocol.UDP;
+  if (spec.icmp) return spec.ipv6 ? IpProtocol.ICMPV6 : IpProtocol.ICMP;
+  if (spec.nvgre) return IpProtocol.GRE;
+  return IpProtocol.NO_NEXT_HEADER;
+}
+
+function writePlan(t: Uint8Array, o: number, p: Plan): void {
+  const s = p.spec;
+  const fill = s.fillChecksums !== false;
+  const etherType = s.ethernet?.etherType ?? (p.ipVersion === 4 ? EtherType.IPV4 : p.ipVersion === 6 ? EtherType.IPV6 : 0x88b5 /* local experimental */);
+  o += writeEthernet(t, o, { dst: p.dst, src: p.src, vlans: p.vlans, etherType });
+  const ipOffset = o;
+  const proto = transportProtocol(s);
+  let dstOffset = 0;
+  if (p.ipVersion === 4) {
+    const v = s.ipv4!;
+    if (v.fragmentOffset !== undefined && (v.fragmentOffset % 8 !== 0 || v.fragmentOffset > 0xfff8)) {
+      throw specError(`${p.path}.ipv4.fragmentOffset`, 'must be a multiple of 8 below 65536');
+    }
+    writeIpv4(t, o, {
+      src: p.ipSrc!,
+      dst: p.ipDst!,
+      protocol: v.protocol ?? proto,
+      payloadLength: p.ipPayloadLength,
+      ...(v.totalLength !== undefined ? { totalLength: v.totalLength } : {}),
+      dscp: v.dscp ?? 0,
+      ecn: v.ecn ?? 0,
+      id: v.id ?? 0,
+      dontFragment: v.dontFragment ?? s.nvgre !== undefined,
+      moreFragments: v.moreFragments ?? false,
+      fragmentOffset: v.fragmentOffset ?? 0,
+      ttl: v.ttl ?? 64,
+      ...(p.ipv4Options ? { options: p.ipv4Options } : {}),
+      checksum: 0,
+    });
+    dstOffset = o + IPV4.DST;
+    o += p.ipHeaderLength;
+  } else if (p.ipVersion === 6) {
+    const v = s.ipv6!;
+    const first = p.extTypes[0] ?? v.protocol ?? proto;
+    writeIpv6(t, o, {
+      src: p.ipSrc!,
+      dst: p.ipDst!,
+      nextHeader: first,
+      payloadLength: v.payloadLength ?? p.ipPayloadLength,
+      dscp: v.dscp ?? 0,
+      ecn: v.ecn ?? 0,
+      flowLabel: v.flowLabel ?? 0,
+      hopLimit: v.hopLimit ?? 64,
+    });
+    dstOffset = o + IPV6.DST;
+    let e = o + IPV6.HEADER_LENGTH;
+    p.extensions.forEach((x, i) => {
+      t.set(x, e);
+      t[e] = p.extTypes[i + 1] ?? v.protocol ?? proto;
+      if (p.extTypes[i] === IpProtocol.IPV6_ROUTING && x[IPV6_EXT.SEGMENTS_LEFT] !== 0 && x.length >= 24) {
+        const rt = x[IPV6_EXT.ROUTING_TYPE];
+        const n = (x.length - IPV6_EXT.ROUTING_ADDRESSES) / 16;
+        if (rt === RoutingType.SOURCE_ROUTE || rt === RoutingType.MOBILE_IPV6) dstOffset = e + IPV6_EXT.ROUTING_ADDRESSES + (n - 1) * 16;
+        else if (rt === RoutingType.SEGMENT_ROUTING) dstOffset = e + IPV6_EXT.ROUTING_ADDRESSES;
+      }
+      e += x.length;
+    });
+    o += p.ipHeaderLength;
+  }
+  const l4 = o;
+  if (s.nvgre) {
+    const n = s.nvgre;
+    const innerPlan = p.inner!;
+    if (!Number.isInteger(n.vsid) || n.vsid < 0 || n.vsid > 0xffffff) throw specError(`${p.path}.nvgre.vsid`, `must be 0–0xFFFFFF, got ${n.vsid}`);
+    const gLen = greLength({
+      ...(n.keyPresent === false ? {} : { key: 0 }),
+      ...(n.checksum !== undefined && n.checksum !== false ? { checksum: 0 } : {}),
+      ...(n.sequence !== undefined ? { sequence: 0 } : {}),
+    });
+    // Inner first, so flow hashing and the GRE checksum see the finished inner frame (gopacket: inside out).
+    writePlan(t, l4 + gLen, innerPlan);
+    let flowId: number;
+    if (typeof n.flowId === 'number') flowId = n.flowId;
+    else flowId = foldFlowId(innerFlowHash(t, l4 + gLen, l4 + gLen + innerPlan.length));
+    writeGre(t, l4, {
+      protocol: n.protocol ?? EtherType.TEB,
+      ...(n.keyPresent === false ? {} : { key: n.key ?? nvgreKey(n.vsid, flowId & 0xff) }),
+      ...(n.checksum !== undefined && n.checksum !== false ? { checksum: typeof n.checksum === 'number' ? n.checksum : 0 } : {}),
+      ...(n.sequence !== undefined ? { sequence: n.sequence } : {}),
+      version: n.version ?? 0,
+      extraFlags: n.extraFlags ?? 0,
+    });
+    if (n.checksum === true && fill) put16(t, l4 + GRE.BASE_LENGTH, internetChecksum(t, l4, gLen + innerPlan.length));
+  } else {
+    let h = 0;
+    if (s.tcp) {
+      const x = s.tcp;
+      h = writeTcp(t, l4, {
+        srcPort: x.srcPort,
+        dstPort: x.dstPort,
+        seq: x.seq ?? 0,
+        ack: x.ack ?? 0,
+        flags: x.flags ?? TcpFlag.ACK,
+        window: x.window ?? 65535,
+        urgentPointer: x.urgentPointer ?? 0,
+        ...(p.tcpOptions ? { options: p.tcpOptions } : {}),
+      });
+    } else if (s.udp) {
+      h = writeUdp(t, l4, { srcPort: s.udp.srcPort, dstPort: s.udp.dstPort, payloadLength: p.payload.length, ...(s.udp.length !== undefined ? { length: s.udp.length } : {}) });
+    } else if (s.icmp) {
+      const x = s.icmp;
+      h = writeIcmp(t, l4, { type: x.type, code: x.code ?? 0, rest: x.rest ?? (((x.identifier ?? 0) << 16) | (x.sequence ?? 0)) >>> 0 });
+    }
+    t.set(p.payload, l4 + h);
+    if (h > 0 && p.ipVersion !== 0) {
+      const given = s.tcp?.checksum ?? s.udp?.checksum ?? s.icmp?.checksum;
+      const field = l4 + (s.tcp ? TCP.CHECKSUM : s.udp ? UDP.CHECKSUM : ICMP.CHECKSUM);
+      const fragment = (s.ipv4?.moreFragments ?? false) || (s.ipv4?.fragmentOffset ?? 0) > 0 || s.ipv6?.extensionHeaders?.some((x) => x.type === 'fragment');
+      if (given !== undefined) put16(t, field, given);
+      else if (fill && !fragment) {
+        put16(t, field, computeTransportChecksum(t, p.ipVersion, ipOffset, dstOffset, proto, l4, p.l4Length));
+      }
+    }
+  }
+  if (p.ipVersion === 4) {
+    const given = s.ipv4!.checksum;
+    if (given !== undefined) put16(t, ipOffset + IPV4.CHECKSUM, given);
+    else if (fill) fillIpv4Checksum(t, ipOffset, p.ipHeaderLength);
+  }
+}
+
+/**
+ * Builds a frame from a declarative spec. Lengths and checksums are filled unless a value is given
+ * (`totalLength`, `payloadLength`, `length`, `checksum`) or `fillChecksums: false`, so deliberately
+ * broken frames can be crafted. Throws `INVALID_ARGUMENT` naming the spec path on a bad spec.
+ */
+export function buildFrame(spec: FrameSpec): Uint8Array {
+  const plan = planFrame(spec, 'spec', 0);
+  const out = new Uint8Array(plan.length);
+  writePlan(out, 0, plan);
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * nvgre — craft, decode and process NVGRE frames (RFC 7637).
+ * The public surface: explicit named exports only.
+ */
+export { NvgreError, NvgreErrorCode } from './errors.js';
+export type { NvgreErrorInfo, TryResult, Layer } from './errors.js';
+
+export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate, nvgreOverhead, innerMtu } from './nvgre.js';
+export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders } from './nvgre.js';
+
+export { parseFrame, buildFrame } from './frame.js';
+export type {
+  ParsedFrame,
+  ParsedNvgre,
+  ParsedTransport,
+  ParseFrameOptions,
+  FrameSpec,
+  EthernetSpec,
+  VlanSpec,
+  Ipv4Spec,
+  Ipv6Spec,
+  Ipv6ExtensionSpec,
+  NvgreSpec,
+  TcpSpec,
+  UdpSpec,
+  IcmpSpec,
+} from './frame.js';
+
+export {
+  onesComplementSum,
+  internetChecksum,
+  ipv4PseudoHeaderSum,
+  ipv6PseudoHeaderSum,
+  updateChecksum16,
+  updateChecksum32,
+  fold,
+  addSum,
+} from './checksum.js';
+
+export { parseMac, formatMac, parseIp, formatIpv4, formatIpv6 } from './address.js';
+export type { AddressInput } from './address.js';
+
+export { innerFlowHash, foldFlowId } from './flowhash.js';
+
+// Header codecs: field maps, zero-copy readers, writers into caller buffers.
+export { ETH, EtherType, readEthernet, writeEthernet, ethernetHeaderLength, ethernetLength } from './codec/ethernet.js';
+export type { EthernetHeader, EthernetFields, VlanTag } from './codec/ethernet.js';
+export { IPV4, IpProtocol, readIpv4, writeIpv4, checkIpv4, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './codec/ipv4.js';
+export type { Ipv4Header, Ipv4Fields } from './codec/ipv4.js';
+export { IPV6, IPV6_EXT, readIpv6, writeIpv6, checkIpv6, walkIpv6, newIpv6Chain } from './codec/ipv6.js';
+export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './codec/ipv6.js';
+export { GRE, VSID, readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './codec/gre.js';
+export type { GreHeader, GreFields } from './codec/gre.js';
+export { TCP, TcpFlag, readTcp, writeTcp, checkTcp, tcpLength } from './codec/tcp.js';
+export type { TcpHeader, TcpFields } from './codec/tcp.js';
+export { UDP, readUdp, writeUdp, checkUdp } from './codec/udp.js';
+export type { UdpHeader, UdpFields } from './codec/udp.js';
+export { ICMP, IcmpType, Icmpv6Type, readIcmp, writeIcmp } from './codec/icmp.js';
+export type { IcmpHeader, IcmpFields } from './codec/icmp.js';
+export { computeTransportChecksum, fillTransportChecksum, transportChecksumValid, pseudoHeaderSum } from './codec/transport.js';
+export { FrameLayout, IpLayout, walkFrame } from './codec/layout.js';
+export type { WalkOptions } from './codec/layout.js';

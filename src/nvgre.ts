@@ -1,0 +1,628 @@
+/**
+ * NVGRE encapsulation and decapsulation (RFC 7637 §3.2–§4.4). Decapsulation follows the ordered drop
+ * table of NVGRE.md §4; encapsulation precomputes the outer header template so each packet only
+ * patches lengths, ID, checksum and FlowID (STYLE.md: Linux/DPDK header templates).
+ */
+import { formatIp, formatMac, parseIp, parseMac, type AddressInput } from './address.js';
+import { assertBytes, assertInt, put16, u16, u32 } from './bytes.js';
+import { fold, onesComplementSum } from './checksum.js';
+import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } from './codec/ethernet.js';
+import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from './codec/gre.js';
+import { IPV4, IpProtocol, writeIpv4 } from './codec/ipv4.js';
+import { IPV6, checkIpv6, newIpv6Chain, walkIpv6, writeIpv6 } from './codec/ipv6.js';
+import { NvgreError, NvgreErrorCode, type NvgreErrorInfo, type TryResult } from './errors.js';
+import { foldFlowId, innerFlowHash } from './flowhash.js';
+
+// ---------------------------------------------------------------------------------------------
+// Encapsulation
+
+export interface EncapsulateOptions {
+  /** 24-bit Virtual Subnet ID. 0–0xFFF and 0xFFFFFF are reserved (RFC 7637 §3.4): refused unless `allowReservedVsid`. */
+  readonly vsid: number;
+  /**
+   * `'hash'` (default): an 8-bit hash of the inner flow (RFC 7637 §3.2 asks for entropy);
+   * `'zero'`: FlowID not generated, all zeros (§3.2; also what draft-era peers expect); a number: used as is.
+   */
+  readonly flowId?: number | 'hash' | 'zero';
+  readonly srcMac: AddressInput;
+  readonly dstMac: AddressInput;
+  /** Provider addresses; the outer IP version follows them (both must be the same version). */
+  readonly srcIp: AddressInput;
+  readonly dstIp: AddressInput;
+  /** Outer 802.1Q tag. */
+  readonly vlan?: { readonly id: number; readonly pcp?: number; readonly dei?: boolean };
+  /** Outer TTL / IPv6 Hop Limit. Default 64. */
+  readonly ttl?: number;
+  /** Outer DSCP: a number, or `'inherit'` to copy the inner IP DSCP (uniform model, RFC 2983). Default 0. */
+  readonly dscp?: number | 'inherit';
+  /** Outer ECN: a number, or `'inherit'` (RFC 6040 §4.1 normal mode). Default 0 (compatibility mode). */
+  readonly ecn?: number | 'inherit';
+  /** Outer IPv4 DF bit (RFC 7637 §4.4: NVGRE packets must not be fragmented). Default true. */
+  readonly dontFragment?: boolean;
+  /** First outer IPv4 Identification; default: a per-encapsulator counter starting at 0. */
+  readonly ipId?: number;
+  /** Outer IPv6 flow label. Default 0. */
+  readonly flowLabel?: number;
+  /** Underlay IP MTU: results whose outer IP packet is larger are refused with `MTU_EXCEEDED`. */
+  readonly mtu?: number;
+  /** An inner 802.1Q/802.1ad tag is removed (`'strip'`, default, RFC 7637 §3.3) or refused (`'reject'`, `INNER_VLAN`). */
+  readonly innerVlan?: 'strip' | 'reject';
+  /** Allow reserved VSIDs (0–0xFFF; 0xFFFFFF only after checking the peer's vendor, RFC 7637 §3.4). Default false. */
+  readonly allowReservedVsid?: boolean;
+}
+
+export interface PerPacketOptions {
+  /** FlowID for this packet (0–255), overriding the encapsulator's policy. */
+  readonly flowId?: number;
+  /** Outer IPv4 Identification for this packet (0–65535), overriding the counter. */
+  readonly ipId?: number;
+}
+
+export interface Encapsulator {
+  /** Bytes added in front of the inner frame: 42 (IPv4), 62 (IPv6), +4 with an outer VLAN tag. */
+  readonly headerLength: number;
+  /** The outer IP version. */
+  readonly ipVersion: 4 | 6;
+  /** The 802.1Q tag removed from the most recent inner frame, or null (RFC 7637 §3.3 asks to strip and report it). */
+  readonly lastStrippedVlan: VlanTag | null;
+  /** Encapsulates into a new array. */
+  encapsulate(inner: Uint8Array, perPacket?: PerPacketOptions): Uint8Array;
+  /** Encapsulates into `target` at `offset` without allocating; returns bytes written. Throws `NO_SPACE` before writing anything. */
+  encapsulateInto(target: Uint8Array, offset: number, inner: Uint8Array, perPacket?: PerPacketOptions): number;
+  /** Bytes that `inner` becomes once encapsulated (inner tags stripped). */
+  encapsulatedLength(inner: Uint8Array): number;
+}
+
+function argError(message: string): NvgreError {
+  return new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, message);
+}
+
+function checkOptionInt(value: unknown, name: string, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw argError(`${name} must be an integer from ${min} to ${max}, got ${typeof value === 'number' ? value : typeof value}`);
+  }
+}
+
+/** Outer-header bytes NVGRE adds to the inner frame (NVGRE.md §5). */
+export function nvgreOverhead(ipVersion: 4 | 6, outerVlan = false): number {
+  return ETH.HEADER_LENGTH + (outerVlan ? ETH.TAG_LENGTH : 0) + (ipVersion === 4 ? IPV4.MIN_HEADER_LENGTH : IPV6.HEADER_LENGTH) + GRE.NVGRE_LENGTH;
+}
+
+/** Largest inner IP packet that fits an underlay IP MTU (1500 → 1458 over IPv4, 1438 over IPv6; NVGRE.md §5). */
+export function innerMtu(underlayMtu: number, ipVersion: 4 | 6): number {
+  return underlayMtu - (ipVersion === 4 ? IPV4.MIN_HEADER_LENGTH : IPV6.HEADER_LENGTH) - GRE.NVGRE_LENGTH - ETH.HEADER_LENGTH;
+}
+
+class NvgreEncapsulator implements Encapsulator {
+  readonly headerLength: number;
+  readonly ipVersion: 4 | 6;
+  lastStrippedVlan: VlanTag | null = null;
+  private readonly template: Uint8Array;
+  private readonly ipOffset: number;
+  private readonly greOffset: number;
+  /** Folded sum of the IPv4 template header with Total Length, ID, checksum (and TOS when inherited) zero. */
+  private readonly ipv4PartialSum: number;
+  private readonly flowPolicy: number | 'hash';
+  private readonly dscp: number | 'inherit';
+  private readonly ecn: number | 'inherit';
+  private readonly mtu: number;
+  private readonly rejectInnerVlan: boolean;
+  private nextIpId: number;
+
+  constructor(o: EncapsulateOptions) {
+    if (o === null || typeof o !== 'object') throw new TypeError('options must be an object with vsid, srcMac, dstMac, srcIp and dstIp');
+    checkOptionInt(o.vsid, 'vsid', 0, VSID.MAX);
+    if (isReservedVsid(o.vsid) && o.allowReservedVsid !== true) {
+      throw new NvgreError(
+        NvgreErrorCode.RESERVED_VSID,
+        'argument',
+        0,
+        `VSID ${o.vsid} (0x${o.vsid.toString(16)}) is reserved by RFC 7637 §3.4 (0–0xFFF, 0xFFFFFF); pass allowReservedVsid: true to use it anyway`,
+      );
+    }
+    const flow = o.flowId ?? 'hash';
+    if (flow !== 'hash' && flow !== 'zero') checkOptionInt(flow, 'flowId', 0, 255);
+    this.flowPolicy = flow === 'zero' ? 0 : flow;
+    const srcMac = parseMac(o.srcMac, 'srcMac');
+    const dstMac = parseMac(o.dstMac, 'dstMac');
+    const srcIp = parseIp(o.srcIp, 'srcIp');
+    const dstIp = parseIp(o.dstIp, 'dstIp');
+    if (srcIp.length !== dstIp.length) {
+      throw argError(`srcIp is IPv${srcIp.length === 4 ? 4 : 6} but dstIp is IPv${dstIp.length === 4 ? 4 : 6}; the outer header has one IP version`);
+    }
+    this.ipVersion = srcIp.length === 4 ? 4 : 6;
+    if (o.vlan !== undefined) {
+      checkOptionInt(o.vlan.id, 'vlan.id', 0, 4095);
+      if (o.vlan.pcp !== undefined) checkOptionInt(o.vlan.pcp, 'vlan.pcp', 0, 7);
+    }
+    const ttl = o.ttl ?? 64;
+    checkOptionInt(ttl, 'ttl', 0, 255);
+    this.dscp = o.dscp ?? 0;
+    this.ecn = o.ecn ?? 0;
+    if (this.dscp !== 'inherit') checkOptionInt(this.dscp, 'dscp', 0, 63);
+    if (this.ecn !== 'inherit') checkOptionInt(this.ecn, 'ecn', 0, 3);
+    if (o.ipId !== undefined) checkOptionInt(o.ipId, 'ipId', 0, 0xffff);
+    if (o.flowLabel !== undefined) checkOptionInt(o.flowLabel, 'flowLabel', 0, 0xfffff);
+    if (o.mtu !== undefined) checkOptionInt(o.mtu, 'mtu', 68, 0xffffffff);
+    if (o.innerVlan !== undefined && o.innerVlan !== 'strip' && o.innerVlan !== 'reject') {
+      throw argError(`innerVlan must be 'strip' or 'reject', got ${String(o.innerVlan)}`);
+    }
+    this.mtu = o.mtu ?? Infinity;
+    this.rejectInnerVlan = o.innerVlan === 'reject';
+    this.nextIpId = o.ipId ?? 0;
+
+    const vlans = o.vlan ? [{ id: o.vlan.id, pcp: o.vlan.pcp ?? 0, dei: o.vlan.dei ?? false }] : [];
+    this.ipOffset = ETH.HEADER_LENGTH + ETH.TAG_LENGTH * vlans.length;
+    this.greOffset = this.ipOffset + (this.ipVersion === 4 ? IPV4.MIN_HEADER_LENGTH : IPV6.HEADER_LENGTH);
+    this.headerLength = this.greOffset + GRE.NVGRE_LENGTH;
+    const t = new Uint8Array(this.headerLength);
+    writeEthernet(t, 0, { dst: dstMac, src: srcMac, vlans, etherType: this.ipVersion === 4 ? EtherType.IPV4 : EtherType.IPV6 });
+    const fixedDscp = this.dscp === 'inherit' ? 0 : this.dscp;
+    const fixedEcn = this.ecn === 'inherit' ? 0 : this.ecn;
+    if (this.ipVersion === 4) {
+      writeIpv4(t, this.ipOffset, {
+        src: srcIp,
+        dst: dstIp,
+        protocol: IpProtocol.GRE,
+        payloadLength: 0,
+        totalLength: 0,
+        dscp: fixedDscp,
+        ecn: fixedEcn,
+        id: 0,
+        dontFragment: o.dontFragment ?? true,
+        ttl,
+        checksum: 0,
+      });
+      this.ipv4PartialSum = onesComplementSum(t, this.ipOffset, IPV4.MIN_HEADER_LENGTH);
+    } else {
+      writeIpv6(t, this.ipOffset, {
+        src: srcIp,
+        dst: dstIp,
+        nextHeader: IpProtocol.GRE,
+        payloadLength: 0,
+        dscp: fixedDscp,
+        ecn: fixedEcn,
+        flowLabel: o.flowLabel ?? 0,
+        hopLimit: ttl,
+      });
+      this.ipv4PartialSum = 0;
+    }
+    writeNvgreHeader(t, this.greOffset, o.vsid, 0);
+    this.template = t;
+  }
+
+  /** Number of leading inner VLAN tags (0–2); throws for a frame shorter than an Ethernet header. */
+  private innerTags(inner: Uint8Array): number {
+    if (inner.length < ETH.HEADER_LENGTH) {
+      throw new NvgreError(NvgreErrorCode.TRUNCATED, 'inner-ethernet', 0, `the inner frame is ${inner.length} bytes; an Ethernet header needs 14`, {
+        needed: ETH.HEADER_LENGTH,
+        available: inner.length,
+      });
+    }
+    let tags = 0;
+    while (tags < ETH.MAX_TAGS && isVlanTpid(u16(inner, ETH.TYPE + tags * ETH.TAG_LENGTH))) {
+      tags++;
+      if (inner.length < ETH.HEADER_LENGTH + tags * ETH.TAG_LENGTH) {
+        throw new NvgreError(NvgreErrorCode.TRUNCATED, 'inner-ethernet', 0, 'the inner frame ends inside its VLAN tag', {
+          needed: ETH.HEADER_LENGTH + tags * ETH.TAG_LENGTH,
+          available: inner.length,
+        });
+      }
+    }
+    if (tags > 0 && this.rejectInnerVlan) {
+      throw new NvgreError(
+        NvgreErrorCode.INNER_VLAN,
+        'inner-ethernet',
+        ETH.TYPE,
+        'the inner frame carries an 802.1Q/802.1ad tag, which RFC 7637 §3.3 forbids (innerVlan: "reject"); use innerVlan: "strip" to remove it',
+      );
+    }
+    return tags;
+  }
+
+  encapsulatedLength(inner: Uint8Array): number {
+    assertBytes(inner, 'inner');
+    return this.headerLength + inner.length - this.innerTags(inner) * ETH.TAG_LENGTH;
+  }
+
+  encapsulate(inner: Uint8Array, perPacket?: PerPacketOptions): Uint8Array {
+    const out = new Uint8Array(this.encapsulatedLength(inner));
+    this.encapsulateInto(out, 0, inner, perPacket);
+    return out;
+  }
+
+  encapsulateInto(target: Uint8Array, offset: number, inner: Uint8Array, perPacket?: PerPacketOptions): number {
+    assertBytes(target, 'target');
+    assertBytes(inner, 'inner');
+    if (!Number.isInteger(offset) || offset < 0) assertInt(offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
+    const tags = this.innerTags(inner);
+    const strip = tags * ETH.TAG_LENGTH;
+    const innerOut = inner.length - strip;
+    const hl = this.headerLength;
+    const total = hl + innerOut;
+    const ipLength = total - this.ipOffset;
+    if (ipLength > this.mtu || ipLength - (this.ipVersion === 6 ? IPV6.HEADER_LENGTH : 0) > 0xffff) {
+      throw new NvgreError(
+        NvgreErrorCode.MTU_EXCEEDED,
+        'outer-' + (this.ipVersion === 4 ? 'ipv4' : 'ipv6'),
+        this.ipOffset,
+        `the outer IP packet would be ${ipLength} bytes, over the ${Math.min(this.mtu, 65535)}-byte MTU; inner IP packets must be at most ${innerMtu(
+          Math.min(this.mtu, 65535),
+          this.ipVersion,
+        )} bytes (RFC 7637 §4.4: NVGRE packets are not fragmented)`,
+        { needed: ipLength, available: Math.min(this.mtu, 65535) },
+      );
+    }
+    if (target.length - offset < total || offset > target.length) {
+      throw new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', offset, `target has ${Math.max(0, target.length - offset)} bytes after offset ${offset}; ${total} are needed`, {
+        needed: total,
+        available: Math.max(0, target.length - offset),
+      });
+    }
+    let flowId: number;
+    let ipId = 0;
+    if (perPacket !== undefined) {
+      if (perPacket.flowId !== undefined) checkOptionInt(perPacket.flowId, 'perPacket.flowId', 0, 255);
+      if (perPacket.ipId !== undefined) checkOptionInt(perPacket.ipId, 'perPacket.ipId', 0, 0xffff);
+    }
+    if (perPacket?.flowId !== undefined) flowId = perPacket.flowId;
+    else if (this.flowPolicy === 'hash') flowId = foldFlowId(innerFlowHash(inner, 0, inner.length));
+    else flowId = this.flowPolicy;
+
+    // Header template: a byte loop beats set() for ~40–70 bytes.
+    const t = this.template;
+    for (let i = 0; i < hl; i++) target[offset + i] = t[i]!;
+    if (strip === 0) {
+      target.set(inner, offset + hl);
+    } else {
+      this.lastStrippedVlan = readVlanTag(inner, ETH.TYPE);
+      for (let i = 0; i < ETH.TYPE; i++) target[offset + hl + i] = inner[i]!;
+      target.set(inner.subarray(ETH.TYPE + strip), offset + hl + ETH.TYPE);
+    }
+    if (strip === 0) this.lastStrippedVlan = null;
+
+    const ip = offset + this.ipOffset;
+    const inheritTos = this.dscp === 'inherit' || this.ecn === 'inherit' ? this.innerTrafficClass(inner, strip) : 0;
+    if (this.ipVersion === 4) {
+      ipId = perPacket?.ipId ?? this.nextIpId;
+      if (perPacket?.ipId === undefined) this.nextIpId = (this.nextIpId + 1) & 0xffff;
+      target[ip + IPV4.TOS] = target[ip + IPV4.TOS]! | inheritTos;
+      put16(target, ip + IPV4.TOTAL_LENGTH, ipLength);
+      put16(target, ip + IPV4.ID, ipId);
+      put16(target, ip + IPV4.CHECKSUM, fold(this.ipv4PartialSum + ipLength + ipId + inheritTos) ^ 0xffff);
+    } else {
+      put16(target, ip + IPV6.PAYLOAD_LENGTH, ipLength - IPV6.HEADER_LENGTH);
+      if (inheritTos !== 0) {
+        target[ip] = target[ip]! | (inheritTos >>> 4);
+        target[ip + 1] = target[ip + 1]! | ((inheritTos & 0x0f) << 4);
+      }
+    }
+    target[offset + this.greOffset + GRE.NVGRE_LENGTH - 1] = flowId;
+    return total;
+  }
+
+  /** DSCP/ECN bits to copy from the inner IP header ('inherit'), as a TOS byte; 0 for non-IP. */
+  private innerTrafficClass(inner: Uint8Array, strip: number): number {
+    const l3 = ETH.HEADER_LENGTH + strip;
+    const et = u16(inner, l3 - 2);
+    let tc = -1;
+    if (et === EtherType.IPV4 && inner.length > l3 + IPV4.TOS) tc = inner[l3 + IPV4.TOS]!;
+    else if (et === EtherType.IPV6 && inner.length > l3 + 1) tc = ((inner[l3]! & 0x0f) << 4) | (inner[l3 + 1]! >>> 4);
+    if (tc < 0) return 0;
+    return (this.dscp === 'inherit' ? tc & 0xfc : 0) | (this.ecn === 'inherit' ? tc & 0x03 : 0);
+  }
+}
+
+/** Builds an encapsulator with a precomputed outer header template. Throws `INVALID_ARGUMENT` / `RESERVED_VSID` on bad options. */
+export function createEncapsulator(options: EncapsulateOptions): Encapsulator {
+  return new NvgreEncapsulator(options);
+}
+
+let sharedIpId = 0;
+
+/**
+ * One-shot encapsulation. Without `options.ipId`, the outer IPv4 ID comes from a counter shared by
+ * all one-shot calls. For many packets use {@link createEncapsulator} (it precomputes the header).
+ */
+export function encapsulate(inner: Uint8Array, options: EncapsulateOptions): Uint8Array {
+  assertBytes(inner, 'inner');
+  const enc = new NvgreEncapsulator(options);
+  if (options.ipId !== undefined) return enc.encapsulate(inner);
+  const out = enc.encapsulate(inner, enc.ipVersion === 4 ? { ipId: sharedIpId } : undefined);
+  if (enc.ipVersion === 4) sharedIpId = (sharedIpId + 1) & 0xffff;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decapsulation
+
+export interface OuterHeaders {
+  readonly dstMac: string;
+  readonly srcMac: string;
+  /** The outer VLAN tag (the outermost one when two are stacked). */
+  readonly vlan?: VlanTag;
+  readonly ipVersion: 4 | 6;
+  readonly src: string;
+  readonly dst: string;
+  /** IPv4 TTL or IPv6 Hop Limit. */
+  readonly ttl: number;
+  readonly dscp: number;
+  readonly ecn: number;
+  /** IPv4 only. */
+  readonly id?: number;
+  /** IPv4 only. */
+  readonly dontFragment?: boolean;
+  /** IPv6 only. */
+  readonly flowLabel?: number;
+}
+
+export interface Decapsulated {
+  readonly vsid: number;
+  readonly flowId: number;
+  /** The raw 32-bit GRE key (VSID << 8 | FlowID). */
+  readonly key: number;
+  /** The inner Ethernet frame: a subarray of the input (zero copy), created on first access. */
+  readonly inner: Uint8Array;
+  /** Offset of the inner frame in the input. */
+  readonly innerOffset: number;
+  readonly innerLength: number;
+  /** Outer header fields, decoded on first access. */
+  readonly outer: OuterHeaders;
+  /** Lenient mode: why a strict receiver would have dropped the frame (empty when conformant). */
+  readonly dropReasons: readonly NvgreErrorCode[];
+}
+
+export interface DecapsulateOptions {
+  /** Default true: drop what RFC 7637 / RFC 2784 say a receiver must or may drop (NVGRE.md §4). */
+  readonly strict?: boolean;
+}
+
+const NO_REASONS: readonly NvgreErrorCode[] = Object.freeze([]);
+
+class DecapsulatedFrame implements Decapsulated {
+  private innerView: Uint8Array | undefined;
+  private outerFields: OuterHeaders | undefined;
+  constructor(
+    private readonly frame: Uint8Array,
+    readonly key: number,
+    readonly innerOffset: number,
+    readonly innerLength: number,
+    private readonly ipOffset: number,
+    readonly dropReasons: readonly NvgreErrorCode[],
+  ) {}
+
+  get vsid(): number {
+    return this.key >>> 8;
+  }
+  get flowId(): number {
+    return this.key & 0xff;
+  }
+  get inner(): Uint8Array {
+    return (this.innerView ??= this.frame.subarray(this.innerOffset, this.innerOffset + this.innerLength));
+  }
+  get outer(): OuterHeaders {
+    return (this.outerFields ??= decodeOuter(this.frame, this.ipOffset));
+  }
+  toJSON(): object {
+    return {
+      vsid: this.vsid,
+      flowId: this.flowId,
+      key: this.key,
+      innerOffset: this.innerOffset,
+      innerLength: this.innerLength,
+      outer: this.outer,
+      dropReasons: this.dropReasons,
+    };
+  }
+}
+
+function decodeOuter(f: Uint8Array, ip: number): OuterHeaders {
+  const vlan = ip > ETH.HEADER_LENGTH ? { vlan: readVlanTag(f, ETH.TYPE) } : {};
+  const macs = { dstMac: formatMac(f, ETH.DST), srcMac: formatMac(f, ETH.SRC), ...vlan };
+  if (f[ip]! >>> 4 === 4) {
+    const tos = f[ip + IPV4.TOS]!;
+    return {
+      ...macs,
+      ipVersion: 4,
+      src: formatIp(f, ip + IPV4.SRC, 4),
+      dst: formatIp(f, ip + IPV4.DST, 4),
+      ttl: f[ip + IPV4.TTL]!,
+      dscp: tos >>> 2,
+      ecn: tos & 3,
+      id: u16(f, ip + IPV4.ID),
+      dontFragment: (u16(f, ip + IPV4.FLAGS_FRAGMENT) & IPV4.FLAG_DF) !== 0,
+    };
+  }
+  const w = u32(f, ip);
+  const tc = (w >>> 20) & 0xff;
+  return {
+    ...macs,
+    ipVersion: 6,
+    src: formatIp(f, ip + IPV6.SRC, 6),
+    dst: formatIp(f, ip + IPV6.DST, 6),
+    ttl: f[ip + IPV6.HOP_LIMIT]!,
+    dscp: tc >>> 2,
+    ecn: tc & 3,
+    flowLabel: w & 0xfffff,
+  };
+}
+
+/** Why the last {@link decapsulateCore} call failed (no exception, no stack trace on the hot path). */
+let failure: NvgreErrorInfo = { code: NvgreErrorCode.TRUNCATED, layer: '', offset: 0, message: '' };
+
+function fail(code: NvgreErrorCode, layer: string, offset: number, message: string, needed?: number, available?: number): null {
+  failure =
+    needed === undefined
+      ? { code, layer, offset, message }
+      : { code, layer, offset, message, needed, available: Math.max(0, available ?? 0) };
+  return null;
+}
+
+function failShort(layer: string, offset: number, needed: number, available: number, what: string): null {
+  return fail(
+    NvgreErrorCode.TRUNCATED,
+    layer,
+    offset,
+    `${what} needs ${needed} bytes but only ${Math.max(0, available)} remain; the frame is cut short (capture snaplen?)`,
+    needed,
+    available,
+  );
+}
+
+const v6chain = newIpv6Chain();
+
+/** The decapsulation verdict of NVGRE.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */
+function decapsulateCore(f: Uint8Array, strict: boolean): DecapsulatedFrame | null {
+  const end = f.length;
+  // Row 1: truncated outer headers.
+  if (end < ETH.HEADER_LENGTH) return failShort('outer-ethernet', 0, ETH.HEADER_LENGTH, end, 'the outer Ethernet header');
+  let l3 = ETH.HEADER_LENGTH;
+  let et = u16(f, ETH.TYPE);
+  for (let tags = 0; tags < ETH.MAX_TAGS && isVlanTpid(et); tags++) {
+    if (end < l3 + ETH.TAG_LENGTH) return failShort('outer-ethernet', 0, l3 + ETH.TAG_LENGTH, end, 'the outer Ethernet header with its VLAN tag');
+    et = u16(f, l3 + 2);
+    l3 += ETH.TAG_LENGTH;
+  }
+  let ipEnd: number;
+  let gre: number;
+  let checksumBad = false;
+  let fragment = false;
+  let protocol: number;
+  if (et === EtherType.IPV4) {
+    if (end - l3 < IPV4.MIN_HEADER_LENGTH) return failShort('outer-ipv4', l3, IPV4.MIN_HEADER_LENGTH, end - l3, 'the outer IPv4 header');
+    const vihl = f[l3]!;
+    const hl = (vihl & 0x0f) << 2;
+    if (vihl >>> 4 !== 4 || hl < IPV4.MIN_HEADER_LENGTH) {
+      return fail(NvgreErrorCode.BAD_IP_HEADER, 'outer-ipv4', l3, `outer IP version/IHL byte is 0x${vihl.toString(16)}; expected version 4 and IHL ≥ 5`);
+    }
+    if (end - l3 < hl) return failShort('outer-ipv4', l3, hl, end - l3, 'the outer IPv4 header with options');
+    const total = u16(f, l3 + IPV4.TOTAL_LENGTH);
+    if (total < hl) return fail(NvgreErrorCode.BAD_LENGTH, 'outer-ipv4', l3 + IPV4.TOTAL_LENGTH, `outer IPv4 Total Length ${total} is smaller than its ${hl}-byte header`, hl, total);
+    if (total > end - l3) return failShort('outer-ipv4', l3, total, end - l3, `the outer IPv4 datagram (Total Length ${total})`);
+    ipEnd = l3 + total;
+    gre = l3 + hl;
+    const ff = u16(f, l3 + IPV4.FLAGS_FRAGMENT);
+    fragment = (ff & (IPV4.FLAG_MF | IPV4.FRAGMENT_OFFSET_MASK)) !== 0;
+    if ((ff & IPV4.FRAGMENT_OFFSET_MASK) !== 0) gre = -1; // not the first fragment: no GRE header here
+    checksumBad = onesComplementSum(f, l3, hl) !== 0xffff;
+    protocol = f[l3 + IPV4.PROTOCOL]!;
+  } else if (et === EtherType.IPV6) {
+    try {
+      ipEnd = checkIpv6(f, l3, end, 'outer-ipv6');
+      walkIpv6(f, l3, ipEnd, 'outer-ipv6', v6chain);
+    } catch (e) {
+      if (e instanceof NvgreError) {
+        failure = e.toInfo();
+        return null;
+      }
+      throw e;
+    }
+    fragment = v6chain.fragmentOffset >= 0;
+    gre = v6chain.upperOffset;
+    protocol = v6chain.upperProtocol;
+  } else {
+    return fail(
+      NvgreErrorCode.UNSUPPORTED_ETHERTYPE,
+      'outer-ethernet',
+      l3 - 2,
+      `outer EtherType 0x${et.toString(16).padStart(4, '0')} is neither IPv4 (0x0800) nor IPv6 (0x86dd); NVGRE needs an IP delivery header`,
+    );
+  }
+  // Row 1 continued: the GRE header and the inner Ethernet header must fit in the outer datagram.
+  let flags = 0;
+  let greLength = 0;
+  if (protocol === IpProtocol.GRE && gre >= 0) {
+    if (ipEnd - gre < GRE.BASE_LENGTH) return failShort('gre', gre, GRE.BASE_LENGTH, ipEnd - gre, 'the GRE header');
+    flags = u16(f, gre);
+    greLength = greHeaderLength(flags);
+    if (ipEnd - gre < greLength) return failShort('gre', gre, greLength, ipEnd - gre, 'the GRE header with the optional words its flags announce');
+    if (ipEnd - gre - greLength < ETH.HEADER_LENGTH) {
+      return failShort('inner-ethernet', gre + greLength, ETH.HEADER_LENGTH, ipEnd - gre - greLength, 'the inner Ethernet header');
+    }
+  }
+  const reasons: NvgreErrorCode[] | null = strict ? null : [];
+  // Row 2: outer IPv4 header checksum (RFC 1122 §3.2.1.2).
+  if (checksumBad) {
+    const msg = 'the outer IPv4 header checksum is wrong (RFC 1122 §3.2.1.2: discard)';
+    if (reasons === null) return fail(NvgreErrorCode.BAD_CHECKSUM, 'outer-ipv4', l3 + IPV4.CHECKSUM, msg);
+    reasons.push(NvgreErrorCode.BAD_CHECKSUM);
+  }
+  // Row 3: outer fragments (RFC 7637 §4.4: a receiver MAY discard; reassemble first to decode them).
+  if (fragment) {
+    return fail(NvgreErrorCode.FRAGMENTED, et === EtherType.IPV4 ? 'outer-ipv4' : 'outer-ipv6', l3, 'the outer IP packet is a fragment (RFC 7637 §4.4); reassemble the fragments first');
+  }
+  if (protocol !== IpProtocol.GRE) {
+    return fail(NvgreErrorCode.NOT_GRE, et === EtherType.IPV4 ? 'outer-ipv4' : 'outer-ipv6', l3, `the outer IP packet carries protocol ${protocol}, not GRE (47)`);
+  }
+  // Rows 4–5 (RFC 2784 §2.3.1, §2.3).
+  if ((flags & GRE.VERSION_MASK) !== 0) {
+    return fail(NvgreErrorCode.GRE_VERSION, 'gre', gre, `GRE version is ${flags & GRE.VERSION_MASK}; NVGRE uses version 0 (RFC 2784 §2.3.1; version 1 is PPTP)`);
+  }
+  if ((flags & (GRE.FLAG_R | GRE.RESERVED0_DISCARD)) !== 0) {
+    return fail(NvgreErrorCode.GRE_FLAGS, 'gre', gre, `GRE Reserved0 bit 1, 4 or 5 is set (flags 0x${flags.toString(16)}); RFC 2784 §2.3 requires discarding it`);
+  }
+  // Rows 7–8.
+  const proto = u16(f, gre + GRE.PROTOCOL);
+  if (proto !== EtherType.TEB) {
+    return fail(NvgreErrorCode.NOT_TEB, 'gre', gre + GRE.PROTOCOL, `GRE protocol type is 0x${proto.toString(16).padStart(4, '0')}, not 0x6558 (Transparent Ethernet Bridging): not NVGRE`);
+  }
+  if ((flags & GRE.FLAG_K) === 0) return fail(NvgreErrorCode.NO_KEY, 'gre', gre, 'the GRE K bit is clear: there is no key, so no VSID (RFC 7637 §3.2)');
+  // Rows 9–10: C and S words are not allowed in NVGRE (RFC 7637 §3.2).
+  let keyOffset = gre + GRE.BASE_LENGTH;
+  if ((flags & GRE.FLAG_C) !== 0) {
+    keyOffset += GRE.OPTION_LENGTH;
+    if (reasons === null) return fail(NvgreErrorCode.GRE_FLAGS, 'gre', gre, 'the GRE C bit is set; NVGRE forbids the checksum word (RFC 7637 §3.2)');
+    // RFC 2784 §2.5: header and payload, checksum field included, must sum to 0xFFFF.
+    if (onesComplementSum(f, gre, ipEnd - gre) !== 0xffff) {
+      return fail(NvgreErrorCode.BAD_CHECKSUM, 'gre', gre + GRE.BASE_LENGTH, 'the GRE checksum (over header and payload, RFC 2784 §2.5) is wrong');
+    }
+    reasons.push(NvgreErrorCode.GRE_FLAGS);
+  }
+  if ((flags & GRE.FLAG_S) !== 0) {
+    if (reasons === null) return fail(NvgreErrorCode.GRE_FLAGS, 'gre', gre, 'the GRE S bit is set; NVGRE forbids the sequence number (RFC 7637 §3.2)');
+    if (!reasons.includes(NvgreErrorCode.GRE_FLAGS)) reasons.push(NvgreErrorCode.GRE_FLAGS);
+  }
+  const key = u32(f, keyOffset);
+  // Row 11: reserved VSIDs (RFC 7637 §3.4).
+  const vsid = key >>> 8;
+  if (isReservedVsid(vsid)) {
+    if (reasons === null) {
+      return fail(NvgreErrorCode.RESERVED_VSID, 'gre', keyOffset, `VSID 0x${vsid.toString(16)} is reserved (RFC 7637 §3.4: 0–0xFFF and 0xFFFFFF); use strict: false to accept it`);
+    }
+    reasons.push(NvgreErrorCode.RESERVED_VSID);
+  }
+  // Row 13: inner 802.1Q (and, by library rule, 802.1ad) tag (RFC 7637 §3.3).
+  const inner = gre + greLength;
+  if (isVlanTpid(u16(f, inner + ETH.TYPE))) {
+    if (reasons === null) {
+      return fail(NvgreErrorCode.INNER_VLAN, 'inner-ethernet', inner + ETH.TYPE, 'the inner Ethernet header carries an 802.1Q/802.1ad tag; RFC 7637 §3.3 requires dropping it');
+    }
+    reasons.push(NvgreErrorCode.INNER_VLAN);
+  }
+  return new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, reasons === null || reasons.length === 0 ? NO_REASONS : reasons);
+}
+
+/** Decapsulates an NVGRE frame; throws `NvgreError` when a receiver drops it (NVGRE.md §4). Zero copy. */
+export function decapsulate(frame: Uint8Array, options?: DecapsulateOptions): Decapsulated {
+  assertBytes(frame, 'frame');
+  const r = decapsulateCore(frame, options?.strict !== false);
+  if (r === null) {
+    const e = failure;
+    throw new NvgreError(e.code, e.layer, e.offset, e.message, e.needed === undefined ? undefined : { needed: e.needed, available: e.available ?? 0 });
+  }
+  return r;
+}
+
+/** Like {@link decapsulate}, but never throws: a drop or a bad argument is returned as `{ ok: false, error }`. */
+export function tryDecapsulate(frame: Uint8Array, options?: DecapsulateOptions): TryResult<Decapsulated> {
+  if (!(frame instanceof Uint8Array)) {
+    return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: 'frame must be a Uint8Array' } };
+  }
+  let r: DecapsulatedFrame | null;
+  try {
+    r = decapsulateCore(frame, options?.strict !== false);
+  } catch (e) {
+    return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: String(e) } };
+  }
+  return r === null ? { ok: false, error: failure } : { ok: true, value: r };
+}
