@@ -53,9 +53,13 @@ export function assertBytes(value: unknown, name: string): asserts value is Uint
   if (!(value instanceof Uint8Array)) {
     throw new TypeError(`${name} must be a Uint8Array, got ${describe(value)}`);
   }
-  // A detached ArrayBuffer reports byteLength 0 (and `detached` where supported).
-  const buf = value.buffer as ArrayBuffer & { detached?: boolean };
-  if (buf.detached === true) throw new TypeError(`${name} is a view of a detached ArrayBuffer`);
+  // A view of a detached ArrayBuffer has length 0; only then is the (slow) `detached` lookup worth it.
+  if (value.length === 0 && isDetached(value)) throw new TypeError(`${name} is a view of a detached ArrayBuffer`);
+}
+
+function isDetached(view: Uint8Array): boolean {
+  // ArrayBuffer.prototype.detached (Node ≥ 21, current browsers); older runtimes treat the view as empty.
+  return (view.buffer as ArrayBuffer & { detached?: boolean }).detached === true;
 }
 
 /** RangeError unless `value` is an integer in [min, max]. */

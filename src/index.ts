@@ -45,7 +45,7 @@ export { innerFlowHash, foldFlowId } from './flowhash.js';
 // Header codecs: field maps, zero-copy readers, writers into caller buffers.
 export { ETH, EtherType, readEthernet, writeEthernet, ethernetHeaderLength, ethernetLength } from './codec/ethernet.js';
 export type { EthernetHeader, EthernetFields, VlanTag } from './codec/ethernet.js';
-export { IPV4, IpProtocol, readIpv4, writeIpv4, checkIpv4, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './codec/ipv4.js';
+export { IPV4, IpProtocol, readIpv4, writeIpv4, checkIpv4, ipv4HeaderSum, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './codec/ipv4.js';
 export type { Ipv4Header, Ipv4Fields } from './codec/ipv4.js';
 export { IPV6, IPV6_EXT, readIpv6, writeIpv6, checkIpv6, walkIpv6, newIpv6Chain } from './codec/ipv6.js';
 export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './codec/ipv6.js';

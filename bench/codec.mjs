@@ -1,0 +1,98 @@
+// Codec cases: decapsulate, tryDecapsulate, encapsulate (three forms), the checksum primitive, parseFrame.
+import { bytesPerCall, compare, consume, record } from './harness.mjs';
+import { encapOptions, innerFrame, nvgreFrame } from './frames.mjs';
+
+/** A straightforward byte-pair RFC 1071 loop: the checksum baseline. */
+function bytePairSum(b, off, len) {
+  let s = 0;
+  const end = off + len;
+  let i = off;
+  for (; i + 1 < end; i += 2) s += (b[i] << 8) | b[i + 1];
+  if (i < end) s += b[i] << 8;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 65536);
+  return s;
+}
+
+function setBaseline(size) {
+  const src = new Uint8Array(size).fill(7);
+  const dst = new Uint8Array(size + 256);
+  return () => {
+    dst.set(src, 0);
+    consume(dst[size - 1]);
+  };
+}
+
+export async function run(lib) {
+  const goalsAllocs = [];
+  for (const outerV6 of [false, true]) {
+    for (const size of [64, 1500, 9000]) {
+      const frame = nvgreFrame(lib, size, { outerV6 });
+      const dec = () => consume(lib.decapsulate(frame).key);
+      const r = compare(dec, setBaseline(64));
+      record({
+        operation: `decapsulate strict, outer IPv${outerV6 ? 6 : 4}`,
+        size: `${size} B inner`,
+        ...r,
+        baseline: '64-byte set()',
+        goal: size === 64 ? 1.0 : undefined,
+        bytes: frame.length,
+      });
+      if (size === 64) goalsAllocs.push({ name: `decapsulate, outer IPv${outerV6 ? 6 : 4}`, bytes: bytesPerCall(dec) });
+    }
+  }
+  {
+    const bad = nvgreFrame(lib, 64);
+    bad[14 + 10] ^= 0xff; // outer IPv4 checksum wrong
+    const r = compare(() => consume(lib.tryDecapsulate(bad).ok), setBaseline(64));
+    record({ operation: 'tryDecapsulate, bad outer checksum', size: '64 B inner', ...r, baseline: '64-byte set()' });
+  }
+  for (const outerV6 of [false, true]) {
+    const opts = encapOptions(outerV6);
+    const enc = lib.createEncapsulator(opts);
+    for (const size of [64, 1500, 9000]) {
+      const inner = innerFrame(lib, size);
+      const target = new Uint8Array(size + 128);
+      const v = outerV6 ? 6 : 4;
+      const into = () => consume(enc.encapsulateInto(target, 0, inner));
+      const base = setBaseline(size);
+      let r = compare(into, base);
+      record({
+        operation: `encapsulateInto, outer IPv${v}`,
+        size: `${size} B inner`,
+        ...r,
+        baseline: `${size}-byte set()`,
+        goal: v === 4 && size === 1500 ? 0.7 : v === 4 && size === 64 ? 0.5 : undefined,
+        bytes: size,
+      });
+      if (size === 64) goalsAllocs.push({ name: `encapsulateInto, outer IPv${v}`, bytes: bytesPerCall(into) });
+      r = compare(() => consume(enc.encapsulate(inner).length), base);
+      record({ operation: `createEncapsulator().encapsulate, outer IPv${v}`, size: `${size} B inner`, ...r, baseline: `${size}-byte set()`, bytes: size });
+      r = compare(() => consume(lib.encapsulate(inner, opts).length), base);
+      record({ operation: `encapsulate (one-shot), outer IPv${v}`, size: `${size} B inner`, ...r, baseline: `${size}-byte set()`, bytes: size });
+    }
+  }
+  for (const size of [64, 1500, 65536]) {
+    const buf = new Uint8Array(size + 8);
+    for (let i = 0; i < buf.length; i++) buf[i] = (i * 131 + 17) & 0xff;
+    for (const offset of [0, 1]) {
+      const r = compare(
+        () => consume(lib.onesComplementSum(buf, offset, size)),
+        () => consume(bytePairSum(buf, offset, size)),
+      );
+      record({
+        operation: `onesComplementSum, ${offset ? 'odd offset' : 'aligned'}`,
+        size: `${size} B`,
+        ...r,
+        baseline: 'byte-pair loop',
+        goal: size >= 1500 ? 2.5 : undefined,
+        bytes: size,
+      });
+    }
+  }
+  {
+    const frame = nvgreFrame(lib, 1500);
+    const r = compare(() => consume(lib.parseFrame(frame).length), setBaseline(1500));
+    record({ operation: 'parseFrame (all layers, checksums)', size: '1500 B inner', ...r, baseline: '1500-byte set()', bytes: frame.length });
+  }
+  return goalsAllocs;
+}

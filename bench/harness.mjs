@@ -1,0 +1,113 @@
+// Shared benchmark harness: warm-up, calibrated batches, several samples, median; candidate and
+// baseline are sampled alternately (ABAB…) so machine noise hits both alike. No framework.
+import { performance } from 'node:perf_hooks';
+
+export const QUICK = process.argv.includes('--quick');
+
+/** Sink that keeps results alive so the JIT cannot drop the work. */
+export let sink = 0;
+export function consume(v) {
+  sink = (sink + (typeof v === 'number' ? v : v ? 1 : 0)) | 0;
+}
+
+function timeBatch(fn, iterations) {
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) fn(i);
+  return performance.now() - t0;
+}
+
+function calibrate(fn, targetMs) {
+  let n = 1;
+  for (;;) {
+    const ms = timeBatch(fn, n);
+    if (ms >= targetMs / 4 || n >= 1 << 30) return Math.max(1, Math.round((n * targetMs) / Math.max(ms, 0.001)));
+    n *= 4;
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Measures ops/s of `candidate` and `baseline` side by side.
+ * Returns { ops, baseOps, ratio } where ratio = ops / baseOps (higher is better for the candidate).
+ */
+export function compare(candidate, baseline, { samples = QUICK ? 3 : 9, sampleMs = QUICK ? 15 : 120, warmupMs = QUICK ? 20 : 300 } = {}) {
+  // Warm-up: let both reach their optimised tiers.
+  const end = performance.now() + warmupMs;
+  while (performance.now() < end) {
+    timeBatch(candidate, 1000);
+    if (baseline) timeBatch(baseline, 1000);
+  }
+  const nc = calibrate(candidate, sampleMs);
+  const nb = baseline ? calibrate(baseline, sampleMs) : 0;
+  const c = [];
+  const b = [];
+  for (let s = 0; s < samples; s++) {
+    c.push((nc / timeBatch(candidate, nc)) * 1000);
+    if (baseline) b.push((nb / timeBatch(baseline, nb)) * 1000);
+  }
+  const ops = median(c);
+  const baseOps = baseline ? median(b) : NaN;
+  return { ops, baseOps, ratio: ops / baseOps };
+}
+
+/**
+ * Bytes allocated per call, measured as heap growth over a batch small enough to stay in the young
+ * generation (needs node --expose-gc; returns NaN without it).
+ */
+export function bytesPerCall(fn, iterations = 20000) {
+  if (typeof globalThis.gc !== 'function') return NaN;
+  for (let i = 0; i < 2000; i++) fn(i);
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    globalThis.gc();
+    const h0 = process.memoryUsage().heapUsed;
+    for (let i = 0; i < iterations; i++) fn(i);
+    const h1 = process.memoryUsage().heapUsed;
+    best = Math.min(best, Math.max(0, h1 - h0) / iterations);
+  }
+  return best;
+}
+
+const rows = [];
+
+/** Records a table row. `goal` is a minimum ratio (or undefined). */
+export function record({ operation, size, ops, baseline, baseOps, ratio, goal, bytes, note }) {
+  rows.push({ operation, size, ops, baseline, baseOps, ratio, goal, bytes, note });
+  const r = Number.isFinite(ratio) ? ratio.toFixed(2) : '–';
+  process.stderr.write(`  ${operation} [${size}] ${fmt(ops)} ops/s  ratio ${r}${goal ? ` (goal ≥ ${goal})` : ''}\n`);
+}
+
+export function fmt(n) {
+  if (!Number.isFinite(n)) return '–';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return n.toFixed(n < 10 ? 2 : 0);
+}
+
+function fmtBytes(n) {
+  if (!Number.isFinite(n)) return '–';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB/s`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(0)} MB/s`;
+  return `${(n / 1e3).toFixed(0)} kB/s`;
+}
+
+export function table() {
+  const head = '| operation | size | ops/s | bytes/s | baseline | baseline ops/s | ratio | goal | met |\n|---|---|---|---|---|---|---|---|---|';
+  const lines = rows.map((r) => {
+    const met = r.goal === undefined || !Number.isFinite(r.ratio) ? '' : r.ratio >= r.goal ? 'yes' : '**no**';
+    return `| ${r.operation} | ${r.size} | ${fmt(r.ops)} | ${fmtBytes(r.bytes ? r.ops * r.bytes : NaN)} | ${r.baseline ?? ''} | ${fmt(r.baseOps)} | ${
+      Number.isFinite(r.ratio) ? r.ratio.toFixed(2) + '×' : '–'
+    } | ${r.goal !== undefined ? '≥ ' + r.goal + '×' : ''} | ${met}${r.note ? ' ' + r.note : ''} |`;
+  });
+  return [head, ...lines].join('\n');
+}
+
+export function unmetGoals() {
+  return rows.filter((r) => r.goal !== undefined && Number.isFinite(r.ratio) && r.ratio < r.goal);
+}
