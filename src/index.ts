@@ -60,3 +60,32 @@ export type { IcmpHeader, IcmpFields } from './codec/icmp.js';
 export { computeTransportChecksum, fillTransportChecksum, transportChecksumValid, pseudoHeaderSum } from './codec/transport.js';
 export { FrameLayout, IpLayout, walkFrame } from './codec/layout.js';
 export type { WalkOptions } from './codec/layout.js';
+
+// Capture files: classic pcap, pcapng, streaming, and outer fragment reassembly.
+export {
+  readPcap,
+  writePcap,
+  PcapWriter,
+  detectCaptureFormat,
+  defaultTimestamp,
+  copyRecord,
+  LINKTYPE_ETHERNET,
+  DEFAULT_SNAPLEN,
+  DEFAULT_MAX_RECORD_BYTES,
+} from './pcap/pcap.js';
+export type {
+  Capture,
+  CaptureInfo,
+  CaptureRecord,
+  CaptureRecordInput,
+  CaptureTimestamp,
+  CaptureInterface,
+  ReadCaptureOptions,
+  PcapWriteOptions,
+} from './pcap/pcap.js';
+export { readPcapng, writePcapng, PcapngWriter } from './pcap/pcapng.js';
+export type { PcapngWriteOptions, PcapngInterfaceOptions } from './pcap/pcapng.js';
+export { readCapture, readCaptureStream, CaptureStreamParser } from './pcap/capture.js';
+export type { CaptureChunkSource, ByteStreamLike } from './pcap/capture.js';
+export { Reassembler } from './reassembly.js';
+export type { ReassemblerOptions, ReassemblyStats } from './reassembly.js';

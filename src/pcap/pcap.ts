@@ -1,0 +1,592 @@
+/**
+ * Classic pcap files (draft-ietf-opsawg-pcap, https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap):
+ * a 24-byte file header, then records of a 16-byte header and the captured bytes. Both byte orders,
+ * microsecond (magic a1b2c3d4) and nanosecond (magic a1b23c4d) timestamps.
+ *
+ * This module also holds the types shared by every capture reader (`Capture`, `CaptureRecord`, ...)
+ * and the unit-by-unit decoding contract that the whole-file readers and the stream parser share, so
+ * both produce the same records and the same errors by construction.
+ *
+ * Reading is zero-copy: `record.data` is a `subarray` of the input. Nothing is allocated from a
+ * length the file claims: a record is checked against the limit and the bytes actually present first.
+ */
+import { assertBytes, assertInt, u32 } from '../bytes.js';
+import { NvgreError, NvgreErrorCode } from '../errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// Shared capture types
+// ---------------------------------------------------------------------------------------------
+
+/** A capture timestamp: whole seconds since 1970-01-01T00:00:00Z plus a nanosecond fraction. */
+export interface CaptureTimestamp {
+  seconds: number;
+  /** 0 ≤ nanoseconds < 1e9 in a well-formed file (a pcap fraction field is reported as stored). */
+  nanoseconds: number;
+}
+
+/** One interface of a capture. A classic pcap file has exactly one (id 0). */
+export interface CaptureInterface {
+  /** 0-based id. For pcapng, counted across all sections in file order (Wireshark's numbering). */
+  id: number;
+  /** LINKTYPE_* value (1 = Ethernet). */
+  linkType: number;
+  /** Snapshot length; 0 means "no limit" (pcapng IDB SnapLen). */
+  snaplen: number;
+  /**
+   * Timestamp resolution as the pcapng `if_tsresol` byte: 6 = microseconds, 9 = nanoseconds;
+   * bit 7 set means a negative power of 2 instead of 10.
+   */
+  tsresol: number;
+  /** `if_name`, when the file names the interface. */
+  name?: string;
+  /** 0-based pcapng section the interface belongs to (always 0 for pcap). */
+  section: number;
+}
+
+/** One captured frame. */
+export interface CaptureRecord {
+  /** 0-based position among the file's records (Wireshark's frame number minus 1). */
+  index: number;
+  /** Id of the interface that captured it (always 0 for classic pcap). See {@link CaptureInterface.id}. */
+  interfaceId: number;
+  /** Link type of that interface. */
+  linkType: number;
+  timestamp: CaptureTimestamp;
+  /** Bytes present in the file (= data.length). */
+  capturedLength: number;
+  /** Length of the frame on the wire; larger than capturedLength when the snaplen cut it. */
+  originalLength: number;
+  /** The captured bytes: a zero-copy view into the input (see `copyRecord` for a detached copy). */
+  data: Uint8Array;
+  /** Byte offset in the file of the record (pcap) or block (pcapng) that carried the frame. */
+  fileOffset: number;
+}
+
+/** A whole capture file, decoded. */
+export interface Capture {
+  format: 'pcap' | 'pcapng';
+  /** Link type of interface 0 (1, Ethernet, when a pcapng file has no interface). */
+  linkType: number;
+  /** Snaplen of interface 0 (0 when a pcapng file has no interface). */
+  snaplen: number;
+  /** True when interface 0 has nanosecond timestamps. */
+  nanosecond: boolean;
+  /** Byte order of the file (of its first section, for pcapng). */
+  littleEndian: boolean;
+  interfaces: CaptureInterface[];
+  records: CaptureRecord[];
+}
+
+/** Capture metadata without the records (what a stream parser knows after the headers). */
+export type CaptureInfo = Omit<Capture, 'records'>;
+
+/** A frame to write: the bytes plus optional metadata. A {@link CaptureRecord} is one too. */
+export interface CaptureRecordInput {
+  data: Uint8Array;
+  /** Default: {@link defaultTimestamp} of the frame's position. */
+  timestamp?: CaptureTimestamp;
+  /** Default: data.length. Must be ≥ data.length. */
+  originalLength?: number;
+  /** pcapng only (default 0); classic pcap has one interface and ignores it. */
+  interfaceId?: number;
+}
+
+export interface ReadCaptureOptions {
+  /**
+   * Largest captured length accepted for one record, default {@link DEFAULT_MAX_RECORD_BYTES}
+   * (256 MiB). A record claiming more is `BAD_CAPTURE`; pcapng blocks may exceed it by
+   * {@link PCAPNG_BLOCK_HEADROOM} bytes of headers and options.
+   */
+  maxRecordBytes?: number;
+}
+
+export const LINKTYPE_ETHERNET = 1;
+/** tcpdump's and dumpcap's default snapshot length. */
+export const DEFAULT_SNAPLEN = 262_144;
+export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
+/** Extra bytes a pcapng block may carry beyond maxRecordBytes (block header, trailer, options). */
+export const PCAPNG_BLOCK_HEADROOM = 65_536;
+/** Default timestamps of written frames start here: 2023-11-14T22:13:20Z. */
+export const DEFAULT_TIMESTAMP_SECONDS = 1_700_000_000;
+
+/**
+ * The timestamp written for the frame at 0-based position `index` when none is given:
+ * {@link DEFAULT_TIMESTAMP_SECONDS} plus `index` microseconds. Deterministic, strictly increasing and
+ * exact at both microsecond and nanosecond resolution.
+ */
+export function defaultTimestamp(index: number): CaptureTimestamp {
+  return {
+    seconds: DEFAULT_TIMESTAMP_SECONDS + Math.floor(index / 1_000_000),
+    nanoseconds: (index % 1_000_000) * 1000,
+  };
+}
+
+/** A copy of `record` whose `data` owns its bytes (detached from the input or stream chunk). */
+export function copyRecord(record: CaptureRecord): CaptureRecord {
+  return { ...record, timestamp: { ...record.timestamp }, data: record.data.slice() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Byte-order helpers (pcap files are written in the writer's host order)
+// ---------------------------------------------------------------------------------------------
+
+/** @internal 16-bit read in the given byte order; the caller has checked the bounds. */
+export function read16(b: Uint8Array, o: number, littleEndian: boolean): number {
+  return littleEndian ? b[o]! | (b[o + 1]! << 8) : (b[o]! << 8) | b[o + 1]!;
+}
+
+/** @internal 32-bit unsigned read in the given byte order; the caller has checked the bounds. */
+export function read32(b: Uint8Array, o: number, littleEndian: boolean): number {
+  return littleEndian ? (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0 : u32(b, o);
+}
+
+/** @internal */
+export function write16(b: Uint8Array, o: number, v: number, littleEndian: boolean): void {
+  if (littleEndian) {
+    b[o] = v;
+    b[o + 1] = v >>> 8;
+  } else {
+    b[o] = v >>> 8;
+    b[o + 1] = v;
+  }
+}
+
+/** @internal */
+export function write32(b: Uint8Array, o: number, v: number, littleEndian: boolean): void {
+  if (littleEndian) {
+    b[o] = v;
+    b[o + 1] = v >>> 8;
+    b[o + 2] = v >>> 16;
+    b[o + 3] = v >>> 24;
+  } else {
+    b[o] = v >>> 24;
+    b[o + 1] = v >>> 16;
+    b[o + 2] = v >>> 8;
+    b[o + 3] = v;
+  }
+}
+
+/** @internal Hex of a 32-bit value, 8 digits. */
+export function hex32(v: number): string {
+  return '0x' + (v >>> 0).toString(16).padStart(8, '0');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unit-by-unit decoding, shared by the whole-file readers and the stream parser
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @internal A capture file is a sequence of self-delimiting units (pcap: file header, records;
+ * pcapng: blocks). A decoder learns each unit's length from its header, then decodes it whole.
+ */
+export interface CaptureUnitDecoder {
+  /**
+   * Total length of the unit at `offset`, of which `available` bytes are present. While fewer than
+   * its header's bytes are present, returns the header size (a lower bound; ask again with more).
+   * Throws `BAD_CAPTURE` for a header no valid file has. `fileOffset` is where `offset` sits in the file.
+   */
+  unitLength(bytes: Uint8Array, offset: number, available: number, fileOffset: number): number;
+  /** Decodes the complete unit of `length` bytes at `offset`: the record it carries, or null. */
+  decodeUnit(bytes: Uint8Array, offset: number, length: number, fileOffset: number): CaptureRecord | null;
+  /** The `TRUNCATED` error for a unit at `offset` of which only `available` bytes exist. */
+  truncatedError(bytes: Uint8Array, offset: number, available: number, fileOffset: number): NvgreError;
+  /** Metadata so far; undefined until the file header (pcap) or first section header (pcapng) is read. */
+  info(): CaptureInfo | undefined;
+}
+
+/** @internal Runs a decoder over a whole file held in memory. */
+export function decodeWhole(decoder: CaptureUnitDecoder, bytes: Uint8Array): Capture {
+  const records: CaptureRecord[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const available = bytes.length - offset;
+    const length = decoder.unitLength(bytes, offset, available, offset);
+    if (length > available) throw decoder.truncatedError(bytes, offset, available, offset);
+    const record = decoder.decodeUnit(bytes, offset, length, offset);
+    if (record !== null) records.push(record);
+    offset += length;
+  }
+  const info = decoder.info();
+  if (info === undefined) throw decoder.truncatedError(bytes, 0, 0, 0);
+  return { ...info, records };
+}
+
+/** @internal Validates the maxRecordBytes option. */
+export function maxRecordBytesOption(options: ReadCaptureOptions | undefined): number {
+  const max = options?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  assertInt(max, 'options.maxRecordBytes', 1, 0xffff_ffff);
+  return max;
+}
+
+/** @internal "N MiB" or "N bytes", for limit messages. */
+export function describeLimit(bytes: number): string {
+  return bytes % 1_048_576 === 0 ? `${bytes / 1_048_576} MiB` : `${bytes} bytes`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pcap field maps (draft-ietf-opsawg-pcap §4 File Header, §5 Packet Record)
+// ---------------------------------------------------------------------------------------------
+
+const FILE_HEADER = {
+  MAGIC: 0,
+  VERSION_MAJOR: 4,
+  VERSION_MINOR: 6,
+  RESERVED1: 8,
+  RESERVED2: 12,
+  SNAPLEN: 16,
+  LINKTYPE: 20,
+  LENGTH: 24,
+} as const;
+
+const RECORD_HEADER = {
+  TIMESTAMP_SECONDS: 0,
+  TIMESTAMP_FRACTION: 4,
+  CAPTURED_LENGTH: 8,
+  ORIGINAL_LENGTH: 12,
+  LENGTH: 16,
+} as const;
+
+/** Magic numbers as read big-endian from the first 4 bytes (§4: the writer's byte order shows in them). */
+export const PCAP_MAGIC = {
+  MICROSECONDS_BE: 0xa1b2c3d4,
+  MICROSECONDS_LE: 0xd4c3b2a1,
+  NANOSECONDS_BE: 0xa1b23c4d,
+  NANOSECONDS_LE: 0x4d3cb2a1,
+} as const;
+
+/** pcapng Section Header Block type, which is also the first 4 bytes of a pcapng file. */
+export const PCAPNG_MAGIC = 0x0a0d0d0a;
+
+/** §4: the current format is version 2.4; readers accept any 2.x. */
+const VERSION_MAJOR = 2;
+const VERSION_MINOR = 4;
+/** §4: LinkType is the low 16 bits; the upper bits carry the FCS length and reserved bits. */
+const LINKTYPE_MASK = 0xffff;
+
+/** The capture format named by the first 4 bytes, or undefined. */
+export function detectCaptureFormat(bytes: Uint8Array): 'pcap' | 'pcapng' | undefined {
+  assertBytes(bytes, 'bytes');
+  if (bytes.length < 4) return undefined;
+  const magic = u32(bytes, 0);
+  if (magic === PCAPNG_MAGIC) return 'pcapng';
+  return pcapMagic(magic) === undefined ? undefined : 'pcap';
+}
+
+function pcapMagic(magic: number): { littleEndian: boolean; nanosecond: boolean } | undefined {
+  switch (magic) {
+    case PCAP_MAGIC.MICROSECONDS_BE:
+      return { littleEndian: false, nanosecond: false };
+    case PCAP_MAGIC.MICROSECONDS_LE:
+      return { littleEndian: true, nanosecond: false };
+    case PCAP_MAGIC.NANOSECONDS_BE:
+      return { littleEndian: false, nanosecond: true };
+    case PCAP_MAGIC.NANOSECONDS_LE:
+      return { littleEndian: true, nanosecond: true };
+    default:
+      return undefined;
+  }
+}
+
+function badMagic(magic: number): NvgreError {
+  const hint =
+    magic === PCAPNG_MAGIC
+      ? 'which is a pcapng file: read it with readPcapng() or readCapture()'
+      : 'which is not a pcap file (expected a1b2c3d4 or a1b23c4d in either byte order); ' +
+        'pcapng files (0a0d0d0a) are read by readPcapng() or readCapture()';
+  return new NvgreError(
+    NvgreErrorCode.BAD_CAPTURE,
+    'pcap',
+    0,
+    `the file starts with magic number ${hex32(magic)}, ${hint}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+// ---------------------------------------------------------------------------------------------
+
+interface PcapHeader {
+  littleEndian: boolean;
+  nanosecond: boolean;
+  snaplen: number;
+  linkType: number;
+}
+
+/** @internal Decodes a classic pcap file unit by unit. */
+export class PcapDecoder implements CaptureUnitDecoder {
+  private header: PcapHeader | undefined;
+  private count = 0;
+
+  constructor(private readonly maxRecordBytes: number) {}
+
+  info(): CaptureInfo | undefined {
+    const h = this.header;
+    if (h === undefined) return undefined;
+    return {
+      format: 'pcap',
+      linkType: h.linkType,
+      snaplen: h.snaplen,
+      nanosecond: h.nanosecond,
+      littleEndian: h.littleEndian,
+      interfaces: [{ id: 0, linkType: h.linkType, snaplen: h.snaplen, tsresol: h.nanosecond ? 9 : 6, section: 0 }],
+    };
+  }
+
+  unitLength(bytes: Uint8Array, offset: number, available: number, fileOffset: number): number {
+    const h = this.header;
+    if (h === undefined) {
+      // Reject a wrong magic as soon as it is visible, not only once 24 bytes have arrived.
+      if (available >= 4 && pcapMagic(u32(bytes, offset)) === undefined) throw badMagic(u32(bytes, offset));
+      return FILE_HEADER.LENGTH;
+    }
+    if (available < RECORD_HEADER.LENGTH) return RECORD_HEADER.LENGTH;
+    const capturedLength = read32(bytes, offset + RECORD_HEADER.CAPTURED_LENGTH, h.littleEndian);
+    const number = this.count + 1;
+    if (capturedLength > this.maxRecordBytes) {
+      throw new NvgreError(
+        NvgreErrorCode.BAD_CAPTURE,
+        'pcap',
+        fileOffset,
+        `record ${number} at offset ${fileOffset} claims ${capturedLength} captured bytes, more than the ` +
+          `${describeLimit(this.maxRecordBytes)} limit (maxRecordBytes); the file is corrupt`,
+      );
+    }
+    // §5: CapLen never exceeds SnapLen. A snaplen of 0 (never written by libpcap) is taken as "unknown".
+    if (h.snaplen !== 0 && capturedLength > h.snaplen) {
+      throw new NvgreError(
+        NvgreErrorCode.BAD_CAPTURE,
+        'pcap',
+        fileOffset,
+        `record ${number} at offset ${fileOffset} claims ${capturedLength} captured bytes, more than the ` +
+          `file's snaplen of ${h.snaplen}; the file is corrupt`,
+      );
+    }
+    return RECORD_HEADER.LENGTH + capturedLength;
+  }
+
+  decodeUnit(bytes: Uint8Array, offset: number, length: number, fileOffset: number): CaptureRecord | null {
+    const h = this.header;
+    if (h === undefined) {
+      this.header = parseFileHeader(bytes, offset);
+      return null;
+    }
+    const le = h.littleEndian;
+    const fraction = read32(bytes, offset + RECORD_HEADER.TIMESTAMP_FRACTION, le);
+    const record: CaptureRecord = {
+      index: this.count,
+      interfaceId: 0,
+      linkType: h.linkType,
+      timestamp: {
+        seconds: read32(bytes, offset + RECORD_HEADER.TIMESTAMP_SECONDS, le),
+        nanoseconds: h.nanosecond ? fraction : fraction * 1000,
+      },
+      capturedLength: length - RECORD_HEADER.LENGTH,
+      originalLength: read32(bytes, offset + RECORD_HEADER.ORIGINAL_LENGTH, le),
+      data: bytes.subarray(offset + RECORD_HEADER.LENGTH, offset + length),
+      fileOffset,
+    };
+    this.count++;
+    return record;
+  }
+
+  truncatedError(bytes: Uint8Array, offset: number, available: number, fileOffset: number): NvgreError {
+    const h = this.header;
+    if (h === undefined) {
+      return new NvgreError(
+        NvgreErrorCode.TRUNCATED,
+        'pcap',
+        fileOffset,
+        `the pcap file header needs ${FILE_HEADER.LENGTH} bytes but the file has only ${available}`,
+        { needed: FILE_HEADER.LENGTH, available },
+      );
+    }
+    const number = this.count + 1;
+    if (available < RECORD_HEADER.LENGTH) {
+      return new NvgreError(
+        NvgreErrorCode.TRUNCATED,
+        'pcap',
+        fileOffset,
+        `record ${number} at offset ${fileOffset}: the file ends inside its ${RECORD_HEADER.LENGTH}-byte ` +
+          `record header (${available} bytes present); the capture was cut short`,
+        { needed: RECORD_HEADER.LENGTH, available },
+      );
+    }
+    const capturedLength = read32(bytes, offset + RECORD_HEADER.CAPTURED_LENGTH, h.littleEndian);
+    const needed = RECORD_HEADER.LENGTH + capturedLength;
+    return new NvgreError(
+      NvgreErrorCode.TRUNCATED,
+      'pcap',
+      fileOffset,
+      `record ${number} at offset ${fileOffset} has ${capturedLength} captured bytes but only ` +
+        `${available - RECORD_HEADER.LENGTH} follow its header; the capture was cut short`,
+      { needed, available },
+    );
+  }
+}
+
+function parseFileHeader(bytes: Uint8Array, offset: number): PcapHeader {
+  const magic = u32(bytes, offset + FILE_HEADER.MAGIC);
+  const kind = pcapMagic(magic);
+  if (kind === undefined) throw badMagic(magic);
+  const le = kind.littleEndian;
+  const major = read16(bytes, offset + FILE_HEADER.VERSION_MAJOR, le);
+  if (major !== VERSION_MAJOR) {
+    const minor = read16(bytes, offset + FILE_HEADER.VERSION_MINOR, le);
+    throw new NvgreError(
+      NvgreErrorCode.BAD_CAPTURE,
+      'pcap',
+      FILE_HEADER.VERSION_MAJOR,
+      `pcap version ${major}.${minor} is not supported (draft-ietf-opsawg-pcap §4 defines version 2.4)`,
+    );
+  }
+  return {
+    littleEndian: le,
+    nanosecond: kind.nanosecond,
+    snaplen: read32(bytes, offset + FILE_HEADER.SNAPLEN, le),
+    linkType: read32(bytes, offset + FILE_HEADER.LINKTYPE, le) & LINKTYPE_MASK,
+  };
+}
+
+/**
+ * Reads a classic pcap file held in memory. Records are zero-copy views into `bytes`.
+ * Errors (`NvgreError`, layer `pcap`): `TRUNCATED` when the file header, a record header or a record's
+ * data runs past the end (offset = the record's file offset); `BAD_CAPTURE` for a wrong magic number,
+ * an unsupported version, or a record longer than the snaplen or `maxRecordBytes`.
+ */
+export function readPcap(bytes: Uint8Array, options?: ReadCaptureOptions): Capture {
+  assertBytes(bytes, 'bytes');
+  return decodeWhole(new PcapDecoder(maxRecordBytesOption(options)), bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+// ---------------------------------------------------------------------------------------------
+
+export interface PcapWriteOptions {
+  /** LINKTYPE_* value, default 1 (Ethernet). */
+  linkType?: number;
+  /** Default {@link DEFAULT_SNAPLEN}. Longer frames are cut to it (originalLength keeps their length). */
+  snaplen?: number;
+  /** Nanosecond timestamps (magic a1b23c4d). Default false: microseconds, sub-microsecond digits dropped. */
+  nanosecond?: boolean;
+  /** Default true (the byte order of nearly every capture in the wild). */
+  littleEndian?: boolean;
+}
+
+/** @internal A frame argument validated and with its defaults applied. */
+export interface NormalizedFrame {
+  data: Uint8Array;
+  timestamp: CaptureTimestamp;
+  originalLength: number;
+  interfaceId: number;
+}
+
+/** @internal */
+export function normalizeFrame(frame: Uint8Array | CaptureRecordInput, index: number): NormalizedFrame {
+  const name = `frames[${index}]`;
+  if (frame instanceof Uint8Array) {
+    assertBytes(frame, name);
+    return { data: frame, timestamp: defaultTimestamp(index), originalLength: frame.length, interfaceId: 0 };
+  }
+  if (typeof frame !== 'object' || frame === null) assertBytes(frame, name);
+  assertBytes(frame.data, `${name}.data`);
+  const timestamp = frame.timestamp ?? defaultTimestamp(index);
+  if (typeof timestamp !== 'object' || timestamp === null) {
+    throw new TypeError(`${name}.timestamp must be an object { seconds, nanoseconds }`);
+  }
+  assertInt(timestamp.seconds, `${name}.timestamp.seconds`, 0, Number.MAX_SAFE_INTEGER);
+  assertInt(timestamp.nanoseconds, `${name}.timestamp.nanoseconds`, 0, 999_999_999);
+  const originalLength = frame.originalLength ?? frame.data.length;
+  assertInt(originalLength, `${name}.originalLength`, frame.data.length, 0xffff_ffff);
+  const interfaceId = frame.interfaceId ?? 0;
+  assertInt(interfaceId, `${name}.interfaceId`, 0, 0xffff_ffff);
+  return { data: frame.data, timestamp, originalLength, interfaceId };
+}
+
+/**
+ * Incremental pcap writer: `header()` once, then `record(frame)` per frame, for output that never has
+ * to sit in memory whole. {@link writePcap} is the one-shot form.
+ */
+export class PcapWriter {
+  readonly linkType: number;
+  readonly snaplen: number;
+  readonly nanosecond: boolean;
+  readonly littleEndian: boolean;
+  private count = 0;
+
+  constructor(options: PcapWriteOptions = {}) {
+    this.linkType = options.linkType ?? LINKTYPE_ETHERNET;
+    this.snaplen = options.snaplen ?? DEFAULT_SNAPLEN;
+    this.nanosecond = options.nanosecond ?? false;
+    this.littleEndian = options.littleEndian ?? true;
+    assertInt(this.linkType, 'options.linkType', 0, LINKTYPE_MASK);
+    // libpcap reads the snaplen as a signed int; our reader's default limit bounds it too.
+    assertInt(this.snaplen, 'options.snaplen', 1, DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** The 24-byte file header. */
+  header(): Uint8Array {
+    const out = new Uint8Array(FILE_HEADER.LENGTH);
+    const le = this.littleEndian;
+    write32(out, FILE_HEADER.MAGIC, this.nanosecond ? PCAP_MAGIC.NANOSECONDS_BE : PCAP_MAGIC.MICROSECONDS_BE, le);
+    write16(out, FILE_HEADER.VERSION_MAJOR, VERSION_MAJOR, le);
+    write16(out, FILE_HEADER.VERSION_MINOR, VERSION_MINOR, le);
+    // RESERVED1 (thiszone) and RESERVED2 (sigfigs) stay 0 (§4: SHOULD be written as 0).
+    write32(out, FILE_HEADER.SNAPLEN, this.snaplen, le);
+    write32(out, FILE_HEADER.LINKTYPE, this.linkType, le);
+    return out;
+  }
+
+  /** Bytes {@link record} returns for `frame`: 16 plus the captured length. */
+  recordLength(frame: Uint8Array | CaptureRecordInput): number {
+    const data = frame instanceof Uint8Array ? frame : frame.data;
+    return RECORD_HEADER.LENGTH + Math.min(data.length, this.snaplen);
+  }
+
+  /** One record (header and captured bytes). The default timestamp counts frames written so far. */
+  record(frame: Uint8Array | CaptureRecordInput): Uint8Array {
+    const f = normalizeFrame(frame, this.count);
+    const out = new Uint8Array(RECORD_HEADER.LENGTH + Math.min(f.data.length, this.snaplen));
+    this.writeInto(f, out, 0);
+    return out;
+  }
+
+  /** @internal Writes a normalized frame at `offset`; returns the bytes written. */
+  writeInto(f: NormalizedFrame, target: Uint8Array, offset: number): number {
+    const le = this.littleEndian;
+    const { seconds, nanoseconds } = f.timestamp;
+    if (seconds > 0xffff_ffff) {
+      throw new RangeError(`frames[${this.count}].timestamp.seconds ${seconds} does not fit pcap's 32-bit field`);
+    }
+    const captured = Math.min(f.data.length, this.snaplen);
+    write32(target, offset + RECORD_HEADER.TIMESTAMP_SECONDS, seconds, le);
+    write32(
+      target,
+      offset + RECORD_HEADER.TIMESTAMP_FRACTION,
+      this.nanosecond ? nanoseconds : Math.floor(nanoseconds / 1000),
+      le,
+    );
+    write32(target, offset + RECORD_HEADER.CAPTURED_LENGTH, captured, le);
+    write32(target, offset + RECORD_HEADER.ORIGINAL_LENGTH, f.originalLength, le);
+    target.set(captured === f.data.length ? f.data : f.data.subarray(0, captured), offset + RECORD_HEADER.LENGTH);
+    this.count++;
+    return RECORD_HEADER.LENGTH + captured;
+  }
+}
+
+/**
+ * Writes a classic pcap file. Frames are bytes or {@link CaptureRecordInput}s (so the records of a read
+ * capture can be written back). Frames without a timestamp get {@link defaultTimestamp}(position).
+ * Frames longer than the snaplen are cut to it, as a capture would be; `interfaceId` is ignored.
+ */
+export function writePcap(frames: Iterable<Uint8Array | CaptureRecordInput>, options?: PcapWriteOptions): Uint8Array {
+  const writer = new PcapWriter(options);
+  const normalized = Array.from(frames, normalizeFrame);
+  let total = FILE_HEADER.LENGTH;
+  for (const f of normalized) total += RECORD_HEADER.LENGTH + Math.min(f.data.length, writer.snaplen);
+  const out = new Uint8Array(total);
+  out.set(writer.header(), 0);
+  let offset = FILE_HEADER.LENGTH;
+  for (const f of normalized) offset += writer.writeInto(f, out, offset);
+  return out;
+}

@@ -1,0 +1,715 @@
+/**
+ * pcapng files (draft-ietf-opsawg-pcapng, https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng):
+ * a sequence of blocks `type | total length | body | total length`. Read: Section Header (both byte
+ * orders; each SHB starts a new section with its own interfaces), Interface Description (with
+ * `if_name`, `if_tsresol`, `if_tsoffset`), Enhanced Packet, Simple Packet and the obsolete Packet
+ * Block. Every other block is skipped by its length. Written: SHB, IDBs and EPBs.
+ *
+ * Framing rules enforced (§3.1): a total length is at least 12, a multiple of 4, inside the file and
+ * repeated in the trailer. Every block therefore advances the reader by at least 12 bytes: no loops.
+ */
+import { assertBytes, assertInt } from '../bytes.js';
+import { NvgreError, NvgreErrorCode } from '../errors.js';
+import {
+  type Capture,
+  type CaptureInfo,
+  type CaptureInterface,
+  type CaptureRecord,
+  type CaptureRecordInput,
+  type CaptureTimestamp,
+  type CaptureUnitDecoder,
+  type NormalizedFrame,
+  type ReadCaptureOptions,
+  DEFAULT_SNAPLEN,
+  LINKTYPE_ETHERNET,
+  PCAPNG_BLOCK_HEADROOM,
+  PCAPNG_MAGIC,
+  decodeWhole,
+  describeLimit,
+  hex32,
+  maxRecordBytesOption,
+  normalizeFrame,
+  read16,
+  read32,
+  write16,
+  write32,
+} from './pcap.js';
+
+// TextEncoder/TextDecoder are globals in browsers and Node ≥ 11; src/ compiles without DOM types.
+declare const TextEncoder: new () => { encode(input: string): Uint8Array };
+declare const TextDecoder: new (label?: string) => { decode(input: Uint8Array): string };
+
+/** Block type codes (§4, §11.1). */
+export const PCAPNG_BLOCK = {
+  SECTION_HEADER: PCAPNG_MAGIC,
+  INTERFACE_DESCRIPTION: 0x0000_0001,
+  PACKET_OBSOLETE: 0x0000_0002,
+  SIMPLE_PACKET: 0x0000_0003,
+  NAME_RESOLUTION: 0x0000_0004,
+  INTERFACE_STATISTICS: 0x0000_0005,
+  ENHANCED_PACKET: 0x0000_0006,
+} as const;
+
+/** Generic block framing (§3.1). */
+const BLOCK = { TYPE: 0, TOTAL_LENGTH: 4, BODY: 8, TRAILER_LENGTH: 4, MIN_LENGTH: 12 } as const;
+/** Section Header Block (§4.1). */
+const SHB = { BYTE_ORDER_MAGIC: 8, VERSION_MAJOR: 12, VERSION_MINOR: 14, SECTION_LENGTH: 16, OPTIONS: 24, MIN_LENGTH: 28 } as const;
+/** Interface Description Block (§4.2). */
+const IDB = { LINKTYPE: 8, RESERVED: 10, SNAPLEN: 12, OPTIONS: 16, MIN_LENGTH: 20 } as const;
+/** Enhanced Packet Block (§4.3). */
+const EPB = {
+  INTERFACE_ID: 8,
+  TIMESTAMP_HIGH: 12,
+  TIMESTAMP_LOW: 16,
+  CAPTURED_LENGTH: 20,
+  ORIGINAL_LENGTH: 24,
+  DATA: 28,
+  MIN_LENGTH: 32,
+} as const;
+/** Simple Packet Block (§4.4). */
+const SPB = { ORIGINAL_LENGTH: 8, DATA: 12, MIN_LENGTH: 16 } as const;
+/** Packet Block, obsolete (Appendix A): like the EPB but with a 16-bit interface id and a drops count. */
+const PB = {
+  INTERFACE_ID: 8,
+  DROPS_COUNT: 10,
+  TIMESTAMP_HIGH: 12,
+  TIMESTAMP_LOW: 16,
+  CAPTURED_LENGTH: 20,
+  ORIGINAL_LENGTH: 24,
+  DATA: 28,
+  MIN_LENGTH: 32,
+} as const;
+/** Option header (§3.5) and the option codes this module reads or writes. */
+const OPTION = { CODE: 0, LENGTH: 2, VALUE: 4 } as const;
+const OPT_ENDOFOPT = 0;
+const OPT_IF_NAME = 2;
+const OPT_IF_TSRESOL = 9;
+const OPT_IF_TSOFFSET = 14;
+
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const BYTE_ORDER_MAGIC_SWAPPED = 0x4d3c2b1a;
+/** §4.1: major version 1; minor 0 (minor 2 was written by some tools and means the same). */
+const VERSION_MAJOR = 1;
+const VERSION_MINOR = 0;
+/** §4.2 if_tsresol default: 10^-6 s. */
+const DEFAULT_TSRESOL = 6;
+/** if_tsresol bit 7: the exponent is a power of 2, not of 10. */
+const TSRESOL_BINARY = 0x80;
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function bad(offset: number, message: string): NvgreError {
+  return new NvgreError(NvgreErrorCode.BAD_CAPTURE, 'pcapng', offset, message);
+}
+
+function blockName(type: number): string {
+  switch (type) {
+    case PCAPNG_BLOCK.SECTION_HEADER:
+      return 'Section Header Block';
+    case PCAPNG_BLOCK.INTERFACE_DESCRIPTION:
+      return 'Interface Description Block';
+    case PCAPNG_BLOCK.ENHANCED_PACKET:
+      return 'Enhanced Packet Block';
+    case PCAPNG_BLOCK.SIMPLE_PACKET:
+      return 'Simple Packet Block';
+    case PCAPNG_BLOCK.PACKET_OBSOLETE:
+      return 'Packet Block';
+    default:
+      return `block of type ${hex32(type)}`;
+  }
+}
+
+/** Ticks per second of an if_tsresol byte (§4.2): 10^v, or 2^v when bit 7 is set. */
+function unitsPerSecond(tsresol: number): bigint {
+  const exponent = BigInt(tsresol & ~TSRESOL_BINARY);
+  return (tsresol & TSRESOL_BINARY) !== 0 ? 1n << exponent : 10n ** exponent;
+}
+
+interface InterfaceState extends CaptureInterface {
+  /** Ticks per second as a number when exactly 10^6 or 10^9 (fast path), else 0. */
+  fastUnits: number;
+  units: bigint;
+  /** if_tsoffset: seconds added to every timestamp (§4.2). */
+  tsoffset: number;
+}
+
+interface Section {
+  littleEndian: boolean;
+  interfaces: InterfaceState[];
+}
+
+const NANOSECONDS_PER_SECOND = 1_000_000_000n;
+
+/** 2^21: below this high word, high·2^32 + low is exact in a double. */
+const EXACT_HIGH_LIMIT = 0x20_0000;
+
+function toTimestamp(high: number, low: number, itf: InterfaceState): CaptureTimestamp {
+  if (itf.fastUnits !== 0 && high < EXACT_HIGH_LIMIT) {
+    const ticks = high * 0x1_0000_0000 + low;
+    const seconds = Math.floor(ticks / itf.fastUnits);
+    const fraction = ticks - seconds * itf.fastUnits;
+    return { seconds: seconds + itf.tsoffset, nanoseconds: fraction * (1_000_000_000 / itf.fastUnits) };
+  }
+  const ticks = (BigInt(high) << 32n) | BigInt(low);
+  const seconds = ticks / itf.units;
+  const scaled = (ticks % itf.units) * NANOSECONDS_PER_SECOND;
+  let nanoseconds = scaled / itf.units;
+  // A tick no longer than 1 ns (e.g. 2^-20 s) is rounded up to the next whole nanosecond, so that
+  // writing the timestamp back at the same resolution (which rounds down) gives the same tick.
+  // Sub-nanosecond ticks are truncated.
+  if (itf.units <= NANOSECONDS_PER_SECOND && scaled % itf.units !== 0n) nanoseconds += 1n;
+  return { seconds: Number(seconds) + itf.tsoffset, nanoseconds: Number(nanoseconds) };
+}
+
+/** @internal Decodes a pcapng file block by block. */
+export class PcapngDecoder implements CaptureUnitDecoder {
+  private section: Section | undefined;
+  private firstLittleEndian = true;
+  private sectionCount = 0;
+  private readonly interfaces: InterfaceState[] = [];
+  private count = 0;
+  private readonly maxBlockBytes: number;
+
+  constructor(private readonly maxRecordBytes: number) {
+    this.maxBlockBytes = maxRecordBytes + PCAPNG_BLOCK_HEADROOM;
+  }
+
+  info(): CaptureInfo | undefined {
+    if (this.section === undefined) return undefined;
+    const first = this.interfaces[0];
+    return {
+      format: 'pcapng',
+      linkType: first?.linkType ?? LINKTYPE_ETHERNET,
+      snaplen: first?.snaplen ?? 0,
+      nanosecond: first?.tsresol === 9,
+      littleEndian: this.firstLittleEndian,
+      interfaces: this.interfaces.map(publicInterface),
+    };
+  }
+
+  /** Byte order of the SHB at `offset` (needs 12 bytes), from its byte-order magic (§4.1). */
+  private static shbByteOrder(bytes: Uint8Array, offset: number, fileOffset: number): boolean {
+    const magic = read32(bytes, offset + SHB.BYTE_ORDER_MAGIC, false);
+    if (magic === BYTE_ORDER_MAGIC) return false;
+    if (magic === BYTE_ORDER_MAGIC_SWAPPED) return true;
+    throw bad(
+      fileOffset + SHB.BYTE_ORDER_MAGIC,
+      `Section Header Block at offset ${fileOffset} has byte-order magic ${hex32(magic)} ` +
+        `(expected 1a2b3c4d in either byte order)`,
+    );
+  }
+
+  unitLength(bytes: Uint8Array, offset: number, available: number, fileOffset: number): number {
+    if (this.section === undefined && available >= 4) {
+      const magic = read32(bytes, offset, false);
+      if (magic !== PCAPNG_MAGIC) {
+        throw bad(
+          fileOffset,
+          `the file starts with ${hex32(magic)}, not a pcapng Section Header Block (0a0d0d0a); ` +
+            'classic pcap files are read by readPcap() or readCapture()',
+        );
+      }
+    }
+    if (available < BLOCK.BODY) return BLOCK.BODY;
+    let le: boolean;
+    if (read32(bytes, offset + BLOCK.TYPE, false) === PCAPNG_BLOCK.SECTION_HEADER) {
+      if (available < SHB.BYTE_ORDER_MAGIC + 4) return SHB.BYTE_ORDER_MAGIC + 4;
+      le = PcapngDecoder.shbByteOrder(bytes, offset, fileOffset);
+    } else {
+      le = this.section!.littleEndian;
+    }
+    const length = read32(bytes, offset + BLOCK.TOTAL_LENGTH, le);
+    const name = blockName(read32(bytes, offset + BLOCK.TYPE, le));
+    if (length < BLOCK.MIN_LENGTH || length % 4 !== 0) {
+      throw bad(
+        fileOffset + BLOCK.TOTAL_LENGTH,
+        `${name} at offset ${fileOffset} has total length ${length}; §3.1 requires a multiple of 4, at least ${BLOCK.MIN_LENGTH}`,
+      );
+    }
+    if (length > this.maxBlockBytes) {
+      throw bad(
+        fileOffset + BLOCK.TOTAL_LENGTH,
+        `${name} at offset ${fileOffset} claims ${length} bytes, more than the ` +
+          `${describeLimit(this.maxRecordBytes)} record limit (maxRecordBytes) plus ${PCAPNG_BLOCK_HEADROOM} bytes of headroom; the file is corrupt`,
+      );
+    }
+    return length;
+  }
+
+  truncatedError(bytes: Uint8Array, offset: number, available: number, fileOffset: number): NvgreError {
+    const isSection = available >= 4 && read32(bytes, offset + BLOCK.TYPE, false) === PCAPNG_BLOCK.SECTION_HEADER;
+    const headerLength = isSection || this.section === undefined ? SHB.BYTE_ORDER_MAGIC + 4 : BLOCK.BODY;
+    if (available < headerLength) {
+      const needed = headerLength;
+      return new NvgreError(
+        NvgreErrorCode.TRUNCATED,
+        'pcapng',
+        fileOffset,
+        `the file ends inside the header of the block at offset ${fileOffset} ` +
+          `(${available} of ${needed} bytes present); the capture was cut short`,
+        { needed, available },
+      );
+    }
+    let le = this.section?.littleEndian ?? true;
+    if (read32(bytes, offset + BLOCK.TYPE, false) === PCAPNG_BLOCK.SECTION_HEADER) {
+      le = read32(bytes, offset + SHB.BYTE_ORDER_MAGIC, false) === BYTE_ORDER_MAGIC_SWAPPED;
+    }
+    const needed = read32(bytes, offset + BLOCK.TOTAL_LENGTH, le);
+    const type = read32(bytes, offset + BLOCK.TYPE, le);
+    const what = this.isPacketBlock(type) ? ` (record ${this.count + 1})` : '';
+    const name = blockName(type);
+    return new NvgreError(
+      NvgreErrorCode.TRUNCATED,
+      'pcapng',
+      fileOffset,
+      `${name}${what} at offset ${fileOffset} is ${needed} bytes long but only ${available} remain; ` +
+        'the capture was cut short',
+      { needed, available },
+    );
+  }
+
+  private isPacketBlock(type: number): boolean {
+    return (
+      type === PCAPNG_BLOCK.ENHANCED_PACKET ||
+      type === PCAPNG_BLOCK.SIMPLE_PACKET ||
+      type === PCAPNG_BLOCK.PACKET_OBSOLETE
+    );
+  }
+
+  decodeUnit(bytes: Uint8Array, offset: number, length: number, fileOffset: number): CaptureRecord | null {
+    const rawType = read32(bytes, offset + BLOCK.TYPE, false);
+    const le =
+      rawType === PCAPNG_BLOCK.SECTION_HEADER
+        ? PcapngDecoder.shbByteOrder(bytes, offset, fileOffset)
+        : this.section!.littleEndian;
+    const type = read32(bytes, offset + BLOCK.TYPE, le);
+    const trailer = read32(bytes, offset + length - BLOCK.TRAILER_LENGTH, le);
+    if (trailer !== length) {
+      throw bad(
+        fileOffset + length - BLOCK.TRAILER_LENGTH,
+        `${blockName(type)} at offset ${fileOffset}: trailing total length ${trailer} differs from the leading ${length} (§3.1)`,
+      );
+    }
+    switch (type) {
+      case PCAPNG_BLOCK.SECTION_HEADER:
+        this.readSectionHeader(bytes, offset, length, fileOffset, le);
+        return null;
+      case PCAPNG_BLOCK.INTERFACE_DESCRIPTION:
+        this.readInterface(bytes, offset, length, fileOffset, le);
+        return null;
+      case PCAPNG_BLOCK.ENHANCED_PACKET:
+        return this.readEnhancedPacket(bytes, offset, length, fileOffset, le, EPB, 4);
+      case PCAPNG_BLOCK.PACKET_OBSOLETE:
+        return this.readEnhancedPacket(bytes, offset, length, fileOffset, le, PB, 2);
+      case PCAPNG_BLOCK.SIMPLE_PACKET:
+        return this.readSimplePacket(bytes, offset, length, fileOffset, le);
+      default:
+        // §3.1: a reader skips blocks it does not know by their total length.
+        return null;
+    }
+  }
+
+  private checkMinLength(type: number, length: number, min: number, fileOffset: number): void {
+    if (length < min) {
+      throw bad(
+        fileOffset + BLOCK.TOTAL_LENGTH,
+        `${blockName(type)} at offset ${fileOffset} has total length ${length}, less than its minimum of ${min}`,
+      );
+    }
+  }
+
+  private readSectionHeader(bytes: Uint8Array, offset: number, length: number, fileOffset: number, le: boolean): void {
+    this.checkMinLength(PCAPNG_BLOCK.SECTION_HEADER, length, SHB.MIN_LENGTH, fileOffset);
+    const major = read16(bytes, offset + SHB.VERSION_MAJOR, le);
+    if (major !== VERSION_MAJOR) {
+      const minor = read16(bytes, offset + SHB.VERSION_MINOR, le);
+      throw bad(
+        fileOffset + SHB.VERSION_MAJOR,
+        `section at offset ${fileOffset} has pcapng version ${major}.${minor}; only major version 1 can be read (§4.1)`,
+      );
+    }
+    // Options are validated but none is needed. Section Length (may be -1) is not needed either:
+    // blocks are walked one by one.
+    walkOptions(bytes, offset, SHB.OPTIONS, length, fileOffset, le, () => undefined);
+    if (this.section === undefined) this.firstLittleEndian = le;
+    else this.sectionCount++;
+    this.section = { littleEndian: le, interfaces: [] };
+  }
+
+  private readInterface(bytes: Uint8Array, offset: number, length: number, fileOffset: number, le: boolean): void {
+    this.checkMinLength(PCAPNG_BLOCK.INTERFACE_DESCRIPTION, length, IDB.MIN_LENGTH, fileOffset);
+    let tsresol = DEFAULT_TSRESOL;
+    let tsoffset = 0;
+    let name: string | undefined;
+    walkOptions(bytes, offset, IDB.OPTIONS, length, fileOffset, le, (code, valueOffset, valueLength) => {
+      const at = fileOffset + valueOffset - offset;
+      if (code === OPT_IF_TSRESOL) {
+        if (valueLength !== 1) throw bad(at, `if_tsresol option has length ${valueLength}, expected 1 (§4.2)`);
+        tsresol = bytes[valueOffset]!;
+      } else if (code === OPT_IF_TSOFFSET) {
+        if (valueLength !== 8) throw bad(at, `if_tsoffset option has length ${valueLength}, expected 8 (§4.2)`);
+        const high = read32(bytes, valueOffset + (le ? 4 : 0), le) | 0; // signed 64-bit (§4.2)
+        const low = read32(bytes, valueOffset + (le ? 0 : 4), le);
+        tsoffset = high * 0x1_0000_0000 + low;
+      } else if (code === OPT_IF_NAME) {
+        // UTF-8, not zero-terminated (§4.2); some writers add a NUL anyway, which is dropped.
+        name = new TextDecoder('utf-8').decode(bytes.subarray(valueOffset, valueOffset + valueLength)).replace(/\0+$/, '');
+      }
+    });
+    const units = unitsPerSecond(tsresol);
+    const itf: InterfaceState = {
+      id: this.interfaces.length,
+      linkType: read16(bytes, offset + IDB.LINKTYPE, le),
+      snaplen: read32(bytes, offset + IDB.SNAPLEN, le),
+      tsresol,
+      section: this.sectionCount,
+      fastUnits: units === 1_000_000n || units === 1_000_000_000n ? Number(units) : 0,
+      units,
+      tsoffset,
+    };
+    if (name !== undefined) itf.name = name;
+    this.interfaces.push(itf);
+    this.section!.interfaces.push(itf);
+  }
+
+  private sectionInterface(localId: number, type: number, fileOffset: number): InterfaceState {
+    const itf = this.section!.interfaces[localId];
+    if (itf === undefined) {
+      throw bad(
+        fileOffset + BLOCK.BODY,
+        `${blockName(type)} (record ${this.count + 1}) at offset ${fileOffset} refers to interface ${localId}, ` +
+          `but its section describes ${this.section!.interfaces.length} interface(s) so far (§4.3)`,
+      );
+    }
+    return itf;
+  }
+
+  private readEnhancedPacket(
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    fileOffset: number,
+    le: boolean,
+    map: typeof EPB | typeof PB,
+    idBytes: 2 | 4,
+  ): CaptureRecord {
+    const type = map === EPB ? PCAPNG_BLOCK.ENHANCED_PACKET : PCAPNG_BLOCK.PACKET_OBSOLETE;
+    this.checkMinLength(type, length, map.MIN_LENGTH, fileOffset);
+    const localId =
+      idBytes === 4 ? read32(bytes, offset + map.INTERFACE_ID, le) : read16(bytes, offset + map.INTERFACE_ID, le);
+    const itf = this.sectionInterface(localId, type, fileOffset);
+    const capturedLength = read32(bytes, offset + map.CAPTURED_LENGTH, le);
+    const room = length - map.MIN_LENGTH;
+    if (capturedLength > room || capturedLength > this.maxRecordBytes) {
+      throw bad(
+        fileOffset + map.CAPTURED_LENGTH,
+        `${blockName(type)} (record ${this.count + 1}) at offset ${fileOffset} claims ${capturedLength} captured bytes ` +
+          (capturedLength > room
+            ? `but the block has room for ${room}`
+            : `, more than the ${describeLimit(this.maxRecordBytes)} limit (maxRecordBytes)`),
+      );
+    }
+    // Options after the padded data are not needed; check they fit the block like any other options.
+    walkOptions(bytes, offset, map.DATA + pad4(capturedLength), length, fileOffset, le, () => undefined);
+    const data = bytes.subarray(offset + map.DATA, offset + map.DATA + capturedLength);
+    const timestamp = toTimestamp(
+      read32(bytes, offset + map.TIMESTAMP_HIGH, le),
+      read32(bytes, offset + map.TIMESTAMP_LOW, le),
+      itf,
+    );
+    return this.record(itf, timestamp, data, read32(bytes, offset + map.ORIGINAL_LENGTH, le), fileOffset);
+  }
+
+  private readSimplePacket(bytes: Uint8Array, offset: number, length: number, fileOffset: number, le: boolean): CaptureRecord {
+    const type = PCAPNG_BLOCK.SIMPLE_PACKET;
+    this.checkMinLength(type, length, SPB.MIN_LENGTH, fileOffset);
+    // §4.4: the SPB belongs to interface 0 of its section; its captured length is
+    // min(Original Packet Length, SnapLen), SnapLen 0 meaning no limit.
+    const itf = this.sectionInterface(0, type, fileOffset);
+    const originalLength = read32(bytes, offset + SPB.ORIGINAL_LENGTH, le);
+    const capturedLength = itf.snaplen === 0 ? originalLength : Math.min(originalLength, itf.snaplen);
+    const room = length - SPB.MIN_LENGTH;
+    if (capturedLength > room || capturedLength > this.maxRecordBytes) {
+      throw bad(
+        fileOffset + SPB.ORIGINAL_LENGTH,
+        `Simple Packet Block (record ${this.count + 1}) at offset ${fileOffset} carries ${capturedLength} captured bytes ` +
+          (capturedLength > room
+            ? `but the block has room for ${room}`
+            : `, more than the ${describeLimit(this.maxRecordBytes)} limit (maxRecordBytes)`),
+      );
+    }
+    const data = bytes.subarray(offset + SPB.DATA, offset + SPB.DATA + capturedLength);
+    // An SPB has no timestamp; it is reported as 0.
+    return this.record(itf, { seconds: 0, nanoseconds: 0 }, data, originalLength, fileOffset);
+  }
+
+  private record(
+    itf: InterfaceState,
+    timestamp: CaptureTimestamp,
+    data: Uint8Array,
+    originalLength: number,
+    fileOffset: number,
+  ): CaptureRecord {
+    return {
+      index: this.count++,
+      interfaceId: itf.id,
+      linkType: itf.linkType,
+      timestamp,
+      capturedLength: data.length,
+      originalLength,
+      data,
+      fileOffset,
+    };
+  }
+}
+
+function publicInterface(itf: InterfaceState): CaptureInterface {
+  const out: CaptureInterface = {
+    id: itf.id,
+    linkType: itf.linkType,
+    snaplen: itf.snaplen,
+    tsresol: itf.tsresol,
+    section: itf.section,
+  };
+  if (itf.name !== undefined) out.name = itf.name;
+  return out;
+}
+
+/**
+ * Walks the options of the block at `offset` starting `start` bytes into it (§3.5): each is a 2-byte
+ * code, a 2-byte length and the value padded to 4 bytes; opt_endofopt or the trailer ends the list.
+ * An option running past the block is `BAD_CAPTURE`.
+ */
+function walkOptions(
+  bytes: Uint8Array,
+  offset: number,
+  start: number,
+  length: number,
+  fileOffset: number,
+  le: boolean,
+  visit: (code: number, valueOffset: number, valueLength: number) => void,
+): void {
+  const end = offset + length - BLOCK.TRAILER_LENGTH;
+  let at = offset + start;
+  while (at + OPTION.VALUE <= end) {
+    const code = read16(bytes, at + OPTION.CODE, le);
+    if (code === OPT_ENDOFOPT) return;
+    const valueLength = read16(bytes, at + OPTION.LENGTH, le);
+    if (at + OPTION.VALUE + valueLength > end) {
+      throw bad(
+        fileOffset + (at - offset),
+        `option ${code} at offset ${fileOffset + (at - offset)} has length ${valueLength}, ` +
+          `which runs past the end of the block at offset ${fileOffset} (§3.5)`,
+      );
+    }
+    visit(code, at + OPTION.VALUE, valueLength);
+    at += OPTION.VALUE + pad4(valueLength);
+  }
+}
+
+/**
+ * Reads a pcapng file held in memory. Records are zero-copy views into `bytes`; `interfaceId` counts
+ * interfaces across sections. Errors (`NvgreError`, layer `pcapng`): `TRUNCATED` when a block runs past
+ * the end of the file (offset = the block's offset); `BAD_CAPTURE` for a file not starting with a
+ * Section Header Block, a bad byte-order magic or version, a block length that is < 12, not a multiple
+ * of 4, beyond the limit or not repeated in the trailer, an option running out of its block, a packet
+ * referring to an undescribed interface, or captured data larger than its block. Unlike classic
+ * pcap, an EPB's captured length is not checked against its interface's snaplen: the block length
+ * already bounds it (Wireshark and libpcap do not check it either).
+ */
+export function readPcapng(bytes: Uint8Array, options?: ReadCaptureOptions): Capture {
+  assertBytes(bytes, 'bytes');
+  return decodeWhole(new PcapngDecoder(maxRecordBytesOption(options)), bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+// ---------------------------------------------------------------------------------------------
+
+export interface PcapngInterfaceOptions {
+  /** LINKTYPE_* value, default 1 (Ethernet). */
+  linkType?: number;
+  /** Default {@link DEFAULT_SNAPLEN}; 0 = no limit. Longer frames are cut to it. */
+  snaplen?: number;
+  /** Written as `if_name`. */
+  name?: string;
+  /** The if_tsresol byte: 6 = microseconds (default), 9 = nanoseconds; bit 7 = power of 2. */
+  tsresol?: number;
+}
+
+export interface PcapngWriteOptions {
+  /** Interface Description Blocks, in id order. Default: one Ethernet interface. */
+  interfaces?: readonly PcapngInterfaceOptions[];
+  /** Default true. */
+  littleEndian?: boolean;
+}
+
+interface WriterInterface {
+  linkType: number;
+  snaplen: number;
+  tsresol: number;
+  units: bigint;
+  name: Uint8Array | undefined;
+}
+
+/** 2^64: EPB timestamps are 64-bit tick counts. */
+const TICKS_LIMIT = 1n << 64n;
+
+/**
+ * Incremental pcapng writer: `header()` (SHB and IDBs) once, then `record(frame)` per frame (an EPB).
+ * {@link writePcapng} is the one-shot form.
+ */
+export class PcapngWriter {
+  readonly littleEndian: boolean;
+  private readonly interfaces: WriterInterface[];
+  private count = 0;
+
+  constructor(options: PcapngWriteOptions = {}) {
+    this.littleEndian = options.littleEndian ?? true;
+    const given = options.interfaces ?? [{}];
+    if (!Array.isArray(given) || given.length === 0) {
+      throw new RangeError('options.interfaces must be a non-empty array');
+    }
+    this.interfaces = given.map((itf: PcapngInterfaceOptions, i: number) => {
+      const linkType = itf.linkType ?? LINKTYPE_ETHERNET;
+      const snaplen = itf.snaplen ?? DEFAULT_SNAPLEN;
+      const tsresol = itf.tsresol ?? DEFAULT_TSRESOL;
+      assertInt(linkType, `options.interfaces[${i}].linkType`, 0, 0xffff);
+      assertInt(snaplen, `options.interfaces[${i}].snaplen`, 0, 0xffff_ffff);
+      assertInt(tsresol, `options.interfaces[${i}].tsresol`, 0, 0xff);
+      if (itf.name !== undefined && typeof itf.name !== 'string') {
+        throw new TypeError(`options.interfaces[${i}].name must be a string`);
+      }
+      const name = itf.name === undefined ? undefined : new TextEncoder().encode(itf.name);
+      if (name !== undefined && name.length > 0xffff) {
+        throw new RangeError(`options.interfaces[${i}].name is longer than an option can hold (65535 bytes)`);
+      }
+      return { linkType, snaplen, tsresol, units: unitsPerSecond(tsresol), name };
+    });
+  }
+
+  /** Section Header Block followed by one Interface Description Block per interface. */
+  header(): Uint8Array {
+    const idbs = this.interfaces.map((itf) => this.interfaceBlock(itf));
+    const out = new Uint8Array(SHB.MIN_LENGTH + idbs.reduce((n, b) => n + b.length, 0));
+    const le = this.littleEndian;
+    write32(out, BLOCK.TYPE, PCAPNG_BLOCK.SECTION_HEADER, le);
+    write32(out, BLOCK.TOTAL_LENGTH, SHB.MIN_LENGTH, le);
+    write32(out, SHB.BYTE_ORDER_MAGIC, BYTE_ORDER_MAGIC, le);
+    write16(out, SHB.VERSION_MAJOR, VERSION_MAJOR, le);
+    write16(out, SHB.VERSION_MINOR, VERSION_MINOR, le);
+    // Section Length -1: not specified (§4.1), so the output can be streamed.
+    out.fill(0xff, SHB.SECTION_LENGTH, SHB.SECTION_LENGTH + 8);
+    write32(out, SHB.MIN_LENGTH - BLOCK.TRAILER_LENGTH, SHB.MIN_LENGTH, le);
+    let at = SHB.MIN_LENGTH;
+    for (const idb of idbs) {
+      out.set(idb, at);
+      at += idb.length;
+    }
+    return out;
+  }
+
+  private interfaceBlock(itf: WriterInterface): Uint8Array {
+    const le = this.littleEndian;
+    const options: Array<[number, Uint8Array]> = [];
+    if (itf.name !== undefined) options.push([OPT_IF_NAME, itf.name]);
+    if (itf.tsresol !== DEFAULT_TSRESOL) options.push([OPT_IF_TSRESOL, Uint8Array.of(itf.tsresol)]);
+    let optionBytes = 0;
+    for (const [, value] of options) optionBytes += OPTION.VALUE + pad4(value.length);
+    if (options.length > 0) optionBytes += OPTION.VALUE; // opt_endofopt
+    const length = IDB.MIN_LENGTH + optionBytes;
+    const out = new Uint8Array(length);
+    write32(out, BLOCK.TYPE, PCAPNG_BLOCK.INTERFACE_DESCRIPTION, le);
+    write32(out, BLOCK.TOTAL_LENGTH, length, le);
+    write16(out, IDB.LINKTYPE, itf.linkType, le);
+    write32(out, IDB.SNAPLEN, itf.snaplen, le);
+    let at = IDB.OPTIONS;
+    for (const [code, value] of options) {
+      write16(out, at + OPTION.CODE, code, le);
+      write16(out, at + OPTION.LENGTH, value.length, le);
+      out.set(value, at + OPTION.VALUE);
+      at += OPTION.VALUE + pad4(value.length);
+    }
+    // opt_endofopt is four zero bytes, already there.
+    write32(out, length - BLOCK.TRAILER_LENGTH, length, le);
+    return out;
+  }
+
+  private capturedLength(f: NormalizedFrame): number {
+    const itf = this.interfaceOf(f);
+    return itf.snaplen === 0 ? f.data.length : Math.min(f.data.length, itf.snaplen);
+  }
+
+  private interfaceOf(f: NormalizedFrame): WriterInterface {
+    const itf = this.interfaces[f.interfaceId];
+    if (itf === undefined) {
+      throw new RangeError(
+        `frames[${this.count}].interfaceId is ${f.interfaceId} but only ${this.interfaces.length} interface(s) are defined`,
+      );
+    }
+    return itf;
+  }
+
+  /** One Enhanced Packet Block. The default timestamp counts frames written so far. */
+  record(frame: Uint8Array | CaptureRecordInput): Uint8Array {
+    const f = normalizeFrame(frame, this.count);
+    const out = new Uint8Array(EPB.MIN_LENGTH + pad4(this.capturedLength(f)));
+    this.writeInto(f, out, 0);
+    return out;
+  }
+
+  /** @internal Bytes writeInto will write for `f`. */
+  lengthOf(f: NormalizedFrame): number {
+    return EPB.MIN_LENGTH + pad4(this.capturedLength(f));
+  }
+
+  /** @internal Writes an EPB for a normalized frame at `offset`; returns the bytes written. */
+  writeInto(f: NormalizedFrame, target: Uint8Array, offset: number): number {
+    const le = this.littleEndian;
+    const itf = this.interfaceOf(f);
+    const captured = this.capturedLength(f);
+    const length = EPB.MIN_LENGTH + pad4(captured);
+    const { seconds, nanoseconds } = f.timestamp;
+    const ticks = BigInt(seconds) * itf.units + (BigInt(nanoseconds) * itf.units) / NANOSECONDS_PER_SECOND;
+    if (ticks >= TICKS_LIMIT) {
+      throw new RangeError(`frames[${this.count}].timestamp does not fit a 64-bit pcapng timestamp`);
+    }
+    const o = offset;
+    write32(target, o + BLOCK.TYPE, PCAPNG_BLOCK.ENHANCED_PACKET, le);
+    write32(target, o + BLOCK.TOTAL_LENGTH, length, le);
+    write32(target, o + EPB.INTERFACE_ID, f.interfaceId, le);
+    write32(target, o + EPB.TIMESTAMP_HIGH, Number(ticks >> 32n), le);
+    write32(target, o + EPB.TIMESTAMP_LOW, Number(ticks & 0xffff_ffffn), le);
+    write32(target, o + EPB.CAPTURED_LENGTH, captured, le);
+    write32(target, o + EPB.ORIGINAL_LENGTH, f.originalLength, le);
+    target.set(captured === f.data.length ? f.data : f.data.subarray(0, captured), o + EPB.DATA);
+    target.fill(0, o + EPB.DATA + captured, o + EPB.DATA + pad4(captured)); // §3.1 padding
+    write32(target, o + length - BLOCK.TRAILER_LENGTH, length, le);
+    this.count++;
+    return length;
+  }
+}
+
+/**
+ * Writes a pcapng file: one section, the given interfaces, one Enhanced Packet Block per frame.
+ * Frames are bytes or {@link CaptureRecordInput}s (a read capture's records included); frames without
+ * a timestamp get `defaultTimestamp(position)`, timestamps are rounded down to the interface's
+ * resolution, frames longer than their interface's snaplen are cut to it.
+ */
+export function writePcapng(
+  frames: Iterable<Uint8Array | CaptureRecordInput>,
+  options?: PcapngWriteOptions,
+): Uint8Array {
+  const writer = new PcapngWriter(options);
+  const normalized = Array.from(frames, normalizeFrame);
+  const header = writer.header();
+  let total = header.length;
+  for (const f of normalized) total += writer.lengthOf(f);
+  const out = new Uint8Array(total);
+  out.set(header, 0);
+  let offset = header.length;
+  for (const f of normalized) offset += writer.writeInto(f, out, offset);
+  return out;
+}
