@@ -1,0 +1,44 @@
+// Build + parse of one NVGRE frame versus Scapy doing the same (when /usr/bin/python3 has scapy).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { QUICK, compare, consume, record } from './harness.mjs';
+
+const PY = '/usr/bin/python3';
+
+export async function run(lib) {
+  const probe = existsSync(PY) ? spawnSync(PY, ['-c', 'import scapy'], { encoding: 'utf8' }) : null;
+  if (!probe || probe.status !== 0) {
+    record({ operation: 'build + parse vs Scapy', size: '1500 B', ops: NaN, baseline: 'Scapy (not installed: skipped)', baseOps: NaN, ratio: NaN });
+    return;
+  }
+  const payload = new Uint8Array(1446).map((_, i) => (i * 31 + 7) & 0xff);
+  const spec = {
+    ethernet: { src: '00:1d:d8:b7:1c:01', dst: '00:1d:d8:b7:1c:02' },
+    ipv4: { src: '192.0.2.10', dst: '198.51.100.20' },
+    nvgre: { vsid: 0x123456, flowId: 0x42 },
+    inner: {
+      ethernet: { src: '52:54:00:00:00:01', dst: '52:54:00:00:00:02' },
+      ipv4: { src: '10.0.0.1', dst: '10.0.0.2' },
+      tcp: { srcPort: 40000, dstPort: 443, seq: 1, ack: 1, flags: 0x18 },
+      payload,
+    },
+  };
+  const buildParse = () => consume(lib.parseFrame(lib.buildFrame(spec)).inner.transport.srcPort);
+  const ours = compare(buildParse, null);
+  const script = fileURLToPath(new URL('./scapy_bench.py', import.meta.url));
+  const out = spawnSync(PY, [script, String(QUICK ? 300 : 3000)], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`scapy benchmark failed: ${out.stderr}`);
+  const [buildsPerSec, parsesPerSec, frameLen] = out.stdout.trim().split(/\s+/).map(Number);
+  const scapyOps = 1 / (1 / buildsPerSec + 1 / parsesPerSec);
+  record({
+    operation: 'buildFrame + parseFrame vs Scapy build + dissect',
+    size: `${frameLen} B frame`,
+    ops: ours.ops,
+    baseline: 'Scapy (python3)',
+    baseOps: scapyOps,
+    ratio: ours.ops / scapyOps,
+    goal: 1000,
+    bytes: frameLen,
+  });
+}
