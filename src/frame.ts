@@ -120,7 +120,8 @@ function parseLevel(bytes: Uint8Array, offset: number, end: number, depth: numbe
         if (gre.protocol === EtherType.TEB && gre.key !== null) out.nvgre = nvgreView(gre);
         // An inner frame is decoded only from a complete datagram (fragments: reassemble first).
         if (gre.protocol === EtherType.TEB && !fragment) {
-          if (depth + 1 >= maxDepth) {
+          // This is NVGRE header number depth + 1; maxDepth of them decode, one more does not.
+          if (depth >= maxDepth) {
             throw new NvgreError(
               NvgreErrorCode.NESTING_LIMIT,
               'gre',

@@ -536,7 +536,10 @@ function decapsulateCore(f: Uint8Array, strict: boolean): DecapsulatedFrame | nu
     flags = u16(f, gre);
     greLength = greHeaderLength(flags);
     if (ipEnd - gre < greLength) return failShort('gre', gre, greLength, ipEnd - gre, 'the GRE header with the optional words its flags announce');
-    if (ipEnd - gre - greLength < ETH.HEADER_LENGTH) {
+    // Only a GRE v0 TEB payload is an inner Ethernet frame; other GRE (PPTP acks, keepalives with
+    // protocol 0) may be shorter and must reach their own verdict (rows 4 and 7).
+    const teb = (flags & GRE.VERSION_MASK) === 0 && u16(f, gre + GRE.PROTOCOL) === EtherType.TEB;
+    if (teb && ipEnd - gre - greLength < ETH.HEADER_LENGTH) {
       return failShort('inner-ethernet', gre + greLength, ETH.HEADER_LENGTH, ipEnd - gre - greLength, 'the inner Ethernet header');
     }
   }
