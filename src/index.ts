@@ -89,3 +89,40 @@ export { readCapture, readCaptureStream, CaptureStreamParser } from './pcap/capt
 export type { CaptureChunkSource, ByteStreamLike } from './pcap/capture.js';
 export { Reassembler } from './reassembly.js';
 export type { ReassemblerOptions, ReassemblyStats } from './reassembly.js';
+
+// Conformance linting.
+export { lint, LintCode, LINT_SEVERITY } from './lint.js';
+export type { Finding, LintOptions, LintSeverity } from './lint.js';
+
+// Software emulation of the NDIS NVGRE task offloads (OFFLOAD.md): Tx/Rx checksums, LSOv2, coalescing.
+export {
+  fillChecksums,
+  verifyChecksums,
+  segment,
+  segmentInto,
+  segmentPlan,
+  coalesce,
+  ndisOffsetsOf,
+  updateTransportChecksum16,
+  updateTransportChecksum32,
+  NblFlag,
+  EncapsulatedOffloadCapability,
+  DEFAULT_MAX_HEADER_SIZE,
+} from './offload/index.js';
+export type {
+  FillChecksumsOptions,
+  SeedConvention,
+  VerifyChecksumsOptions,
+  SegmentOptions,
+  SegmentProfile,
+  IpIdMode,
+  SegmentPlan,
+  CoalesceOptions,
+  NdisEncapsulatedOffsets,
+  ChecksumReport,
+  ChecksumFlags,
+  LayerStatus,
+  TransportProtocol,
+  TransportReport,
+  NblFlagsFrom,
+} from './offload/index.js';

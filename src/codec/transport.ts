@@ -2,8 +2,8 @@
  * Transport checksums: TCP (RFC 9293 §3.1), UDP (RFC 768; RFC 8200 §8.1), ICMPv4 (RFC 792, no
  * pseudo-header), ICMPv6 (RFC 4443 §2.3, IPv6 pseudo-header with Next Header 58). OFFLOAD.md §2–§4.
  */
-import { u16, put16 } from '../bytes.js';
-import { addSum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, onesComplementSum } from '../checksum.js';
+import { put16 } from '../bytes.js';
+import { ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, onesComplementSum } from '../checksum.js';
 import { IpProtocol, IPV4 } from './ipv4.js';
 import { IPV6 } from './ipv6.js';
 import { TCP } from './tcp.js';
@@ -69,10 +69,12 @@ export function computeTransportChecksum(
   l4Offset: number,
   l4Length: number,
 ): number {
-  const field = l4Offset + transportChecksumField(protocol);
-  const stored = u16(bytes, field);
-  let sum = onesComplementSum(bytes, l4Offset, l4Length, pseudoHeaderSum(bytes, ipVersion, ipOffset, dstOffset, protocol, l4Length));
-  sum = addSum(sum, stored ^ 0xffff); // remove the stored field from the sum
+  // Sum around the checksum field rather than subtracting it: subtracting turns an all-zero
+  // message (an ICMPv4 echo reply with id 0, seq 0, no data) into -0 and a checksum that fails.
+  // The field sits at an even offset, so the two ranges keep their word alignment.
+  const rel = transportChecksumField(protocol);
+  let sum = onesComplementSum(bytes, l4Offset, rel, pseudoHeaderSum(bytes, ipVersion, ipOffset, dstOffset, protocol, l4Length));
+  sum = onesComplementSum(bytes, l4Offset + rel + 2, l4Length - rel - 2, sum);
   const c = sum ^ 0xffff;
   return protocol === IpProtocol.UDP && c === 0 ? 0xffff : c;
 }

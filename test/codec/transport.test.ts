@@ -175,3 +175,14 @@ describe('transport checksums', () => {
     expect(toDst).toBe(0x2445);
   });
 });
+
+describe('regression: all-zero ICMPv4 message', () => {
+  it('computes 0xFFFF, which verifies, not 0x0000 (the -0 of subtracting the stored field)', async () => {
+    const { buildFrame, parseFrame } = await import('../../src/index.js');
+    // Echo Reply, identifier 0, sequence 0, no data: every word but the checksum is zero.
+    const frame = buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, icmp: { type: 0 } });
+    const t = parseFrame(frame).transport!;
+    expect(t.checksum).toBe(0xffff);
+    expect(t.checksumValid).toBe(true);
+  });
+});

@@ -1,0 +1,615 @@
+/**
+ * Large send offload through the tunnel (OFFLOAD.md §10, §11, §14): splits one large TCP frame — NVGRE
+ * (outer IPv4/IPv6 ± tag, inner IPv4/IPv6) or plain Ethernet/IP — into MSS-sized segments, each a
+ * complete frame with full encapsulation.
+ *
+ * Shape (Linux/DPDK GSO, STYLE.md): the template is walked once into a {@link SegmentPlan}; each
+ * segment is then the header bytes copied by a byte loop, the payload slice copied with `set()`, and
+ * O(1) fix-ups at precomputed offsets. IPv4 header checksums come from precomputed partial sums; the
+ * TCP checksum from a precomputed pseudo-header + header partial sum and one pass over the payload.
+ *
+ * Profiles (OFFLOAD.md §14), each knob overridable:
+ *
+ * | Knob | `ndis` (default, NDIS LSOv2) | `linux` (GSO `SKB_GSO_GRE`) | `dpdk` (`rte_gso`, GRE) |
+ * |---|---|---|---|
+ * | `mssUnit` | `payload` | `payload` (`gso_size`) | `segment`: `gso_size` counts every header |
+ * | `ipId` | `ndis`: +1, 15-bit wrap 0x7FFF → 0 | `wrap16` (`fixed-inner` = `SKB_GSO_TCP_FIXEDID_INNER`, needs DF) | `wrap16` (`fixed-inner` = `RTE_GSO_FLAG_IPID_FIXED`) |
+ * | `cwr` | `first-only` (library rule) | `first-only` | `keep` (untouched) |
+ * | `checksums` | `recompute` (`seeded`: LSO seed, no length) | `recompute` (`seeded`: `CHECKSUM_PARTIAL` seed with the large packet's length) | `none`: fields copied from the template; the caller requests HW offload or calls fillChecksums |
+ * | IP versions | all four outer/inner combinations | all four | outer IPv4 + inner IPv4 only (plain: IPv4) |
+ *
+ * In every profile: FIN and PSH only on the last segment; ECE, NS, ACK, ack number, window, TTL/Hop
+ * Limit, DSCP/ECN, flow label, MACs, GRE key, IPv4 options, IPv6 extension headers and TCP options
+ * (the Timestamp is not incremented) are copied; a payload that fits one MSS gives one segment.
+ */
+import { assertBytes, put16, put32, u16, u32 } from '../bytes.js';
+import { addSum, fold, onesComplementSum } from '../checksum.js';
+import { EtherType, ethernetHeaderLength } from '../codec/ethernet.js';
+import { GRE } from '../codec/gre.js';
+import { IPV4, IpProtocol } from '../codec/ipv4.js';
+import { IPV6, newIpv6Chain, walkIpv6 } from '../codec/ipv6.js';
+import { isNvgreGre } from '../codec/layout.js';
+import { TCP, TcpFlag, checkTcp } from '../codec/tcp.js';
+import { pseudoHeaderSum } from '../codec/transport.js';
+import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
+import { checkCapabilities, headerTooLarge, type NdisEncapsulatedOffsets } from './ndis.js';
+import { DEFAULT_MAX_HEADER_SIZE, argError, checkBooleanOption, checkEnumOption, checkIntOption, optionsObject } from './report.js';
+import type { SeedConvention } from './fill.js';
+import { bulkSum } from './sum.js';
+
+export type SegmentProfile = 'ndis' | 'linux' | 'dpdk';
+
+/**
+ * IPv4 Identification per segment (OFFLOAD.md §6, §10, §14); outer and inner each count from their
+ * own template value.
+ * - `ndis`: template, +1 …, wrapping 0x7FFF → 0x0000 (0x8000–0xFFFF belong to TCP chimney). A template
+ *   ID ≥ 0x8000 counts mod 2^16 (`strict`: `INVALID_ARGUMENT`).
+ * - `wrap16`: +1 mod 2^16 (Linux, DPDK).
+ * - `fixed-inner`: outer +1 mod 2^16; the transport (inner, or a plain frame's only) IPv4 ID stays the
+ *   template's — allowed by RFC 6864 for atomic datagrams only, so DF must be set (except `dpdk`).
+ */
+export type IpIdMode = 'ndis' | 'wrap16' | 'fixed-inner';
+
+export interface SegmentOptions {
+  /** Maximum TCP payload bytes per segment, 1 … 2^20−1 (NDIS LSOv2 MSS); with `mssUnit: 'segment'`, the whole segment size. */
+  readonly mss: number;
+  /** Policy profile (OFFLOAD.md §14). Default `'ndis'`. */
+  readonly profile?: SegmentProfile;
+  /** `'payload'` (NDIS, Linux) or `'segment'` (DPDK `gso_size`: headers + payload). Default from the profile. */
+  readonly mssUnit?: 'payload' | 'segment';
+  /** Default from the profile: `ndis` → `'ndis'`, `linux` / `dpdk` → `'wrap16'`. */
+  readonly ipId?: IpIdMode;
+  /** CWR on the first segment only (default; Linux; NDIS is silent — library rule) or `'keep'` on all (DPDK). */
+  readonly cwr?: 'first-only' | 'keep';
+  /** ECE copied on all segments (default) or only on the first (e.g. Intel fm10k TSO). */
+  readonly ece?: 'keep' | 'first-only';
+  /**
+   * `'recompute'`: IPv4 header and TCP checksums computed per segment (full-recomputation result).
+   * `'seeded'`: IPv4 headers recomputed; TCP finished from the template's checksum field taken as the
+   * host's seed (`seed` convention), so a wrong seed gives wrong segments, as on hardware.
+   * `'none'`: every checksum field copied from the template (DPDK). Default from the profile.
+   */
+  readonly checksums?: 'recompute' | 'seeded' | 'none';
+  /** Seed convention for `'seeded'`. Default: `ndis` → `'without-length'` (LSO), `linux` → `'with-length'` (of the whole template). */
+  readonly seed?: SeedConvention;
+  /** Most segments allowed; more → `TOO_LARGE`. Default 65535. */
+  readonly maxSegments?: number;
+  /** `MinSegmentCount`: fewer segments → `TOO_LARGE` (OFFLOAD.md §10 table). */
+  readonly minSegmentCount?: number;
+  /** `MaxOffLoadSize`: TCP payload above it → `TOO_LARGE`. */
+  readonly maxOffloadSize?: number;
+  /** `MaxHeaderSizeSupported` for NVGRE frames: bytes before the inner TCP payload above it → `HEADER_TOO_LARGE`. Default 256; `Infinity` disables. */
+  readonly maxHeaderSize?: number;
+  /** `LsoV2Supported` bits ({@link EncapsulatedOffloadCapability}); an NVGRE frame outside them → `UNSUPPORTED`. */
+  readonly capabilities?: number;
+  /** Host-supplied `EncapsulatedPacketOffsets`, checked against the parse (`INVALID_ARGUMENT`). */
+  readonly ndisOffsets?: NdisEncapsulatedOffsets;
+  /**
+   * Refuse template oddities the default tolerates: a template IPv4 ID ≥ 0x8000 in `ndis` mode
+   * (`INVALID_ARGUMENT`), and nonzero IP length fields that disagree with the buffer (`BAD_LENGTH`).
+   */
+  readonly strict?: boolean;
+}
+
+const PROFILES = {
+  ndis: { mssUnit: 'payload', ipId: 'ndis', cwr: 'first-only', checksums: 'recompute', seed: 'without-length' },
+  linux: { mssUnit: 'payload', ipId: 'wrap16', cwr: 'first-only', checksums: 'recompute', seed: 'with-length' },
+  dpdk: { mssUnit: 'segment', ipId: 'wrap16', cwr: 'keep', checksums: 'none', seed: 'without-length' },
+} as const;
+
+/** MSS bound of `NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO.LsoV2Transmit.MSS` (20 bits). */
+const MAX_MSS = 0xfffff;
+
+const CS_RECOMPUTE = 0;
+const CS_SEEDED = 1;
+const CS_NONE = 2;
+
+/** One IP header of the template and how it changes per segment. */
+interface IpPlan {
+  /** 0 when there is no such header. */
+  version: 0 | 4 | 6;
+  offset: number;
+  headerLength: number;
+  /** IPv4: folded header sum with Total Length, ID and checksum taken as 0. */
+  partial: number;
+  id0: number;
+  /** ID = (id0 + step·i) & mask. */
+  idStep: number;
+  idMask: number;
+  /** IPv4: the template's DF bit. */
+  dontFragment: boolean;
+  /** Offset of the pseudo-header destination (IPv6 final destination). */
+  dstOffset: number;
+  protocol: number;
+  upperOffset: number;
+}
+
+/** Everything the per-segment loop needs, computed once from the template. */
+export interface SegmentPlan {
+  readonly count: number;
+  /** Bytes from the frame start to the first TCP payload byte (copied on every segment). */
+  readonly headerLength: number;
+  readonly payloadLength: number;
+  /** Payload bytes per segment (the last may be shorter). */
+  readonly mss: number;
+  /** Bytes of all segments together: count · headerLength + payloadLength. */
+  readonly totalLength: number;
+}
+
+interface Plan extends SegmentPlan {
+  /** Copy of the template's header bytes [0, headerLength). */
+  header: Uint8Array;
+  outer: IpPlan;
+  inner: IpPlan;
+  tcpOffset: number;
+  tcpHeaderLength: number;
+  seq0: number;
+  flags: number;
+  dataOffsetByte: number;
+  /** Folded start value for the TCP sum before adding the per-segment TCP length. */
+  tcpBase: number;
+  checksums: number;
+  cwrFirstOnly: boolean;
+  eceFirstOnly: boolean;
+}
+
+function newIpPlan(): IpPlan {
+  return { version: 0, offset: 0, headerLength: 0, partial: 0, id0: 0, idStep: 1, idMask: 0xffff, dontFragment: false, dstOffset: 0, protocol: 0, upperOffset: 0 };
+}
+
+const chain = newIpv6Chain();
+
+function notTcp(layer: Layer, offset: number, message: string): NvgreError {
+  return new NvgreError(NvgreErrorCode.NOT_TCP, layer, offset, message);
+}
+
+/**
+ * Walks one IP header of the template. Length fields are ignored: the datagram extends to the end of
+ * the buffer (LSOv2 sets the inner length to 0; outer lengths are unspecified — OFFLOAD.md §10).
+ */
+function walkTemplateIp(frame: Uint8Array, etherType: number, o: number, end: number, ip: IpPlan, inner: boolean, strict: boolean): void {
+  const avail = end - o;
+  if (etherType === EtherType.IPV4) {
+    const layer = inner ? 'inner-ipv4' : 'outer-ipv4';
+    if (avail < IPV4.MIN_HEADER_LENGTH) throw truncated(layer, o, IPV4.MIN_HEADER_LENGTH, avail, 'IPv4 header');
+    const vihl = frame[o]!;
+    const hl = (vihl & 0x0f) * 4;
+    if (vihl >>> 4 !== 4 || hl < IPV4.MIN_HEADER_LENGTH) {
+      throw new NvgreError(NvgreErrorCode.BAD_IP_HEADER, layer, o, `IPv4 version/IHL byte is 0x${vihl.toString(16)}; expected version 4 and IHL ≥ 5`);
+    }
+    if (avail < hl) throw truncated(layer, o, hl, avail, 'IPv4 header with options');
+    const ff = u16(frame, o + IPV4.FLAGS_FRAGMENT);
+    if ((ff & (IPV4.FLAG_MF | IPV4.FRAGMENT_OFFSET_MASK)) !== 0) {
+      throw new NvgreError(NvgreErrorCode.FRAGMENTED, layer, o + IPV4.FLAGS_FRAGMENT, 'LSO refuses an IPv4 fragment (MF or fragment offset set; OFFLOAD.md §10)');
+    }
+    const total = u16(frame, o + IPV4.TOTAL_LENGTH);
+    if (strict && total !== 0 && total !== avail) {
+      throw new NvgreError(NvgreErrorCode.BAD_LENGTH, layer, o + IPV4.TOTAL_LENGTH, `IPv4 Total Length ${total} disagrees with the ${avail} bytes in the buffer (strict)`, {
+        needed: total,
+        available: avail,
+      });
+    }
+    ip.version = 4;
+    ip.offset = o;
+    ip.headerLength = hl;
+    ip.protocol = frame[o + IPV4.PROTOCOL]!;
+    ip.upperOffset = o + hl;
+    ip.dstOffset = o + IPV4.DST;
+    ip.id0 = u16(frame, o + IPV4.ID);
+    ip.dontFragment = (ff & IPV4.FLAG_DF) !== 0;
+    return;
+  }
+  if (etherType === EtherType.IPV6) {
+    const layer = inner ? 'inner-ipv6' : 'outer-ipv6';
+    if (avail < IPV6.HEADER_LENGTH) throw truncated(layer, o, IPV6.HEADER_LENGTH, avail, 'IPv6 header');
+    if (frame[o]! >>> 4 !== 6) throw new NvgreError(NvgreErrorCode.BAD_IP_HEADER, layer, o, `IP version is ${frame[o]! >>> 4}, expected 6 for EtherType 0x86DD`);
+    const pl = u16(frame, o + IPV6.PAYLOAD_LENGTH);
+    if (strict && pl !== 0 && pl !== avail - IPV6.HEADER_LENGTH) {
+      throw new NvgreError(NvgreErrorCode.BAD_LENGTH, layer, o + IPV6.PAYLOAD_LENGTH, `IPv6 Payload Length ${pl} disagrees with the ${avail - IPV6.HEADER_LENGTH} bytes in the buffer (strict)`, {
+        needed: pl,
+        available: avail - IPV6.HEADER_LENGTH,
+      });
+    }
+    walkIpv6(frame, o, end, layer, chain);
+    if (chain.fragmentOffset >= 0) {
+      throw new NvgreError(NvgreErrorCode.FRAGMENTED, layer, chain.fragmentOffset, 'LSO refuses an IPv6 packet with a Fragment header (OFFLOAD.md §10)');
+    }
+    ip.version = 6;
+    ip.offset = o;
+    ip.headerLength = IPV6.HEADER_LENGTH + chain.extensionLength;
+    ip.protocol = chain.upperProtocol;
+    ip.upperOffset = chain.upperOffset;
+    ip.dstOffset = chain.finalDestinationOffset;
+    return;
+  }
+  throw notTcp(inner ? 'inner-ethernet' : 'outer-ethernet', o - 2, `EtherType 0x${etherType.toString(16).padStart(4, '0')} is not IP; LSO needs TCP`);
+}
+
+/** IPv4 header sum with Total Length, ID and checksum taken as zero (RFC 1071 §2: order-independent, subtract by adding the complement). */
+function ipv4Partial(frame: Uint8Array, ip: IpPlan): number {
+  const o = ip.offset;
+  let s = onesComplementSum(frame, o, ip.headerLength);
+  s = addSum(s, u16(frame, o + IPV4.TOTAL_LENGTH) ^ 0xffff);
+  s = addSum(s, u16(frame, o + IPV4.ID) ^ 0xffff);
+  s = addSum(s, u16(frame, o + IPV4.CHECKSUM) ^ 0xffff);
+  return s;
+}
+
+function resolveIpId(ip: IpPlan, mode: IpIdMode, fixed: boolean, strict: boolean, requireDf: boolean): void {
+  if (ip.version !== 4) return;
+  if (fixed) {
+    if (requireDf && !ip.dontFragment) {
+      throw argError(`ipId 'fixed-inner' needs DF=1 on the IPv4 header at offset ${ip.offset}: only atomic datagrams may repeat an ID (RFC 6864)`);
+    }
+    ip.idStep = 0;
+    ip.idMask = 0xffff;
+    return;
+  }
+  ip.idStep = 1;
+  if (mode === 'ndis' && ip.id0 <= 0x7fff) ip.idMask = 0x7fff;
+  else {
+    if (mode === 'ndis' && strict) {
+      throw new NvgreError(
+        NvgreErrorCode.INVALID_ARGUMENT,
+        'ipv4',
+        ip.offset + IPV4.ID,
+        `template IPv4 ID 0x${ip.id0.toString(16)} is in 0x8000–0xFFFF, which LSOv2 reserves (OFFLOAD.md §10; strict)`,
+      );
+    }
+    ip.idMask = 0xffff;
+  }
+}
+
+const PROFILE_NAMES: readonly string[] = ['ndis', 'linux', 'dpdk'];
+const MSS_UNITS: readonly string[] = ['payload', 'segment'];
+const IP_ID_MODES: readonly string[] = ['ndis', 'wrap16', 'fixed-inner'];
+const CWR_MODES: readonly string[] = ['first-only', 'keep'];
+const ECE_MODES: readonly string[] = ['keep', 'first-only'];
+const CHECKSUM_MODES: readonly string[] = ['recompute', 'seeded', 'none'];
+const SEEDS: readonly string[] = ['with-length', 'without-length'];
+
+function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
+  assertBytes(frame, 'frame');
+  const o = optionsObject(options, 'options');
+  if (o === undefined) throw argError('options with mss are required');
+  checkEnumOption(o.profile, 'options.profile', PROFILE_NAMES);
+  const profileName = o.profile ?? 'ndis';
+  const profile = PROFILES[profileName];
+  checkEnumOption(o.mssUnit, 'options.mssUnit', MSS_UNITS);
+  checkEnumOption(o.ipId, 'options.ipId', IP_ID_MODES);
+  checkEnumOption(o.cwr, 'options.cwr', CWR_MODES);
+  checkEnumOption(o.ece, 'options.ece', ECE_MODES);
+  checkEnumOption(o.checksums, 'options.checksums', CHECKSUM_MODES);
+  checkEnumOption(o.seed, 'options.seed', SEEDS);
+  checkBooleanOption(o.strict, 'options.strict');
+  checkIntOption(o.mss, 'options.mss', 1, MAX_MSS);
+  if (o.mss === undefined) throw argError('options.mss is required (1 … 2^20−1)');
+  checkIntOption(o.maxSegments, 'options.maxSegments', 1, Number.MAX_SAFE_INTEGER);
+  checkIntOption(o.minSegmentCount, 'options.minSegmentCount', 0, Number.MAX_SAFE_INTEGER);
+  checkIntOption(o.maxOffloadSize, 'options.maxOffloadSize', 0, Number.MAX_SAFE_INTEGER);
+  checkIntOption(o.maxHeaderSize, 'options.maxHeaderSize', 0, Number.MAX_SAFE_INTEGER, true);
+  checkIntOption(o.capabilities, 'options.capabilities', 0, 15);
+  const strict = o.strict === true;
+  const mssUnit = o.mssUnit ?? profile.mssUnit;
+  const ipIdMode: IpIdMode = o.ipId ?? profile.ipId;
+  const checksums = o.checksums ?? profile.checksums;
+  const seed = o.seed ?? profile.seed;
+
+  // ---- walk the template (OFFLOAD.md §10: lengths from the buffer)
+  const end = frame.length;
+  const ethLen = ethernetHeaderLength(frame, 0, end, 'outer-ethernet');
+  const outer = newIpPlan();
+  const inner = newIpPlan();
+  walkTemplateIp(frame, u16(frame, ethLen - 2), ethLen, end, outer, false, strict);
+  let tip = outer;
+  let encapsulated = false;
+  let innerEthernetOffset = -1;
+  if (outer.protocol === IpProtocol.GRE) {
+    const g = outer.upperOffset;
+    if (end - g < GRE.NVGRE_LENGTH) throw truncated('gre', g, GRE.NVGRE_LENGTH, end - g, 'GRE header');
+    const flags = u16(frame, g);
+    const proto = u16(frame, g + GRE.PROTOCOL);
+    if (!isNvgreGre(flags, proto, true)) throw notTcp('gre', g, 'the frame carries GRE that is not NVGRE; LSO needs TCP');
+    if ((flags & (GRE.FLAG_C | GRE.FLAG_S)) !== 0) {
+      throw new NvgreError(NvgreErrorCode.UNSUPPORTED, 'gre', g, 'GRE with a Checksum or Sequence Number word cannot be segmented: each copy would carry a stale checksum or a repeated sequence number (NVGRE.md §3)');
+    }
+    encapsulated = true;
+    innerEthernetOffset = g + GRE.NVGRE_LENGTH;
+    const innerEthLen = ethernetHeaderLength(frame, innerEthernetOffset, end, 'inner-ethernet');
+    walkTemplateIp(frame, u16(frame, innerEthernetOffset + innerEthLen - 2), innerEthernetOffset + innerEthLen, end, inner, true, strict);
+    tip = inner;
+  }
+  const tcpLayer = 'tcp';
+  if (tip.protocol !== IpProtocol.TCP) {
+    throw notTcp(tip.version === 4 ? (encapsulated ? 'inner-ipv4' : 'ipv4') : encapsulated ? 'inner-ipv6' : 'ipv6', tip.offset, `the ${encapsulated ? 'inner ' : ''}IP packet carries protocol ${tip.protocol}; LSO segments TCP only (OFFLOAD.md §10)`);
+  }
+  const tcpOffset = tip.upperOffset;
+  const thl = checkTcp(frame, tcpOffset, end, tcpLayer);
+  const headerLength = tcpOffset + thl;
+  const payloadLength = end - headerLength;
+
+  // ---- NDIS metadata, capabilities, profile restrictions
+  if (encapsulated) {
+    if (o.capabilities !== undefined) checkCapabilities(o.capabilities, outer.version, inner.version, 'LsoV2Supported');
+    const max = o.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
+    if (headerLength > max) throw headerTooLarge(headerLength, max, tcpOffset);
+  }
+  if (o.ndisOffsets !== undefined) checkTemplateOffsets(o.ndisOffsets, encapsulated, innerEthernetOffset, inner, tcpOffset, thl);
+  if (profileName === 'dpdk' && (tip.version !== 4 || (encapsulated && outer.version !== 4))) {
+    throw new NvgreError(
+      NvgreErrorCode.UNSUPPORTED,
+      'argument',
+      0,
+      `profile 'dpdk' segments TCP/IPv4${encapsulated ? ' in GRE over IPv4' : ''} only (rte_gso); this frame is ${encapsulated ? `outer IPv${outer.version} / inner IPv${inner.version}` : `IPv${tip.version}`}`,
+    );
+  }
+
+  // ---- TCP flags (OFFLOAD.md §10: SYN, RST, URG clear; urgent pointer 0)
+  const flags = frame[tcpOffset + TCP.FLAGS]!;
+  const bad = flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.URG);
+  if (bad !== 0 || u16(frame, tcpOffset + TCP.URGENT) !== 0) {
+    const names = [bad & TcpFlag.SYN ? 'SYN' : '', bad & TcpFlag.RST ? 'RST' : '', bad & TcpFlag.URG ? 'URG' : ''].filter(Boolean).join('+');
+    throw new NvgreError(
+      NvgreErrorCode.TCP_FLAGS,
+      tcpLayer,
+      tcpOffset + (bad !== 0 ? TCP.FLAGS : TCP.URGENT),
+      bad !== 0 ? `LSO refuses a TCP segment with ${names} set (OFFLOAD.md §10)` : `LSO refuses a nonzero urgent pointer (${u16(frame, tcpOffset + TCP.URGENT)})`,
+    );
+  }
+
+  // ---- sizes
+  let mss = o.mss;
+  if (mssUnit === 'segment') {
+    mss = o.mss - headerLength;
+    if (mss < 1) throw argError(`options.mss ${o.mss} (a whole-segment size, mssUnit 'segment') leaves no room for payload after ${headerLength} header bytes`);
+  }
+  const count = payloadLength === 0 ? 1 : Math.ceil(payloadLength / mss);
+  if (o.maxOffloadSize !== undefined && payloadLength > o.maxOffloadSize) {
+    throw new NvgreError(NvgreErrorCode.TOO_LARGE, tcpLayer, headerLength, `TCP payload ${payloadLength} exceeds maxOffloadSize ${o.maxOffloadSize}`, {
+      needed: payloadLength,
+      available: o.maxOffloadSize,
+    });
+  }
+  const maxSegments = o.maxSegments ?? 65535;
+  if (count > maxSegments) {
+    throw new NvgreError(NvgreErrorCode.TOO_LARGE, tcpLayer, headerLength, `${payloadLength} payload bytes at MSS ${mss} make ${count} segments, over maxSegments ${maxSegments}`, {
+      needed: count,
+      available: maxSegments,
+    });
+  }
+  if (o.minSegmentCount !== undefined && count < o.minSegmentCount) {
+    throw new NvgreError(NvgreErrorCode.TOO_LARGE, tcpLayer, headerLength, `${count} segment(s) is below MinSegmentCount ${o.minSegmentCount}; the send is not eligible for LSO (OFFLOAD.md §10)`, {
+      needed: o.minSegmentCount,
+      available: count,
+    });
+  }
+  const largest = headerLength + Math.min(mss, payloadLength);
+  for (let k = 0; k < 2; k++) {
+    const ip = k === 0 ? outer : inner;
+    if (ip.version === 0) continue;
+    const len = largest - ip.offset - (ip.version === 6 ? IPV6.HEADER_LENGTH : 0);
+    if (len > 0xffff) {
+      throw new NvgreError(
+        NvgreErrorCode.BAD_LENGTH,
+        ip === outer && encapsulated ? `outer-ipv${ip.version}` : encapsulated ? `inner-ipv${ip.version}` : `ipv${ip.version}`,
+        ip.offset,
+        `a ${largest}-byte segment needs an IPv${ip.version} ${ip.version === 4 ? 'Total' : 'Payload'} Length of ${len}, over 65535; lower the MSS`,
+        { needed: len, available: 0xffff },
+      );
+    }
+  }
+
+  // ---- per-header constants
+  const requireDf = profileName !== 'dpdk';
+  if (encapsulated) {
+    resolveIpId(outer, ipIdMode === 'fixed-inner' ? 'wrap16' : ipIdMode, false, strict, requireDf);
+    resolveIpId(inner, ipIdMode, ipIdMode === 'fixed-inner', strict, requireDf);
+  } else {
+    resolveIpId(outer, ipIdMode, ipIdMode === 'fixed-inner', strict, requireDf);
+  }
+  const cs = checksums === 'recompute' ? CS_RECOMPUTE : checksums === 'seeded' ? CS_SEEDED : CS_NONE;
+  if (outer.version === 4 && cs !== CS_NONE) outer.partial = ipv4Partial(frame, outer);
+  if (inner.version === 4 && cs !== CS_NONE) inner.partial = ipv4Partial(frame, inner);
+  const seq0 = u32(frame, tcpOffset + TCP.SEQ);
+  const dataOffsetByte = frame[tcpOffset + TCP.DATA_OFFSET]!;
+  let tcpPartial = 0;
+  let tcpBase = 0;
+  if (cs !== CS_NONE) {
+    tcpPartial = onesComplementSum(frame, tcpOffset, thl);
+    tcpPartial = addSum(tcpPartial, (seq0 >>> 16) ^ 0xffff);
+    tcpPartial = addSum(tcpPartial, (seq0 & 0xffff) ^ 0xffff);
+    tcpPartial = addSum(tcpPartial, ((dataOffsetByte << 8) | flags) ^ 0xffff);
+    tcpPartial = addSum(tcpPartial, u16(frame, tcpOffset + TCP.CHECKSUM) ^ 0xffff);
+    if (cs === CS_RECOMPUTE) {
+      // Pseudo-header without length (RFC 9293 §3.1 / RFC 8200 §8.1); the segment's length is added per segment.
+      tcpBase = pseudoHeaderSum(frame, tip.version as 4 | 6, tip.offset, tip.dstOffset, IpProtocol.TCP, 0);
+    } else {
+      // The host's seed (OFFLOAD.md §8). A with-length seed carries the whole template's TCP length:
+      // remove it (Linux tcp_gso_segment adjusts by the per-segment length delta the same way).
+      tcpBase = u16(frame, tcpOffset + TCP.CHECKSUM);
+      if (seed === 'with-length') tcpBase = addSum(tcpBase, fold(thl + payloadLength) ^ 0xffff);
+    }
+    tcpBase = addSum(tcpBase, tcpPartial);
+  }
+  return {
+    count,
+    headerLength,
+    payloadLength,
+    mss,
+    totalLength: count * headerLength + payloadLength,
+    header: frame.slice(0, headerLength),
+    outer: encapsulated ? outer : newIpPlan(),
+    inner: encapsulated ? inner : outer,
+    tcpOffset,
+    tcpHeaderLength: thl,
+    seq0,
+    flags,
+    dataOffsetByte,
+    tcpBase,
+    checksums: cs,
+    cwrFirstOnly: (o.cwr ?? profile.cwr) === 'first-only',
+    eceFirstOnly: o.ece === 'first-only',
+  };
+}
+
+/** `ndisOffsets` against the template walk (lengths from the buffer, so {@link checkNdisOffsets} cannot be reused). */
+function checkTemplateOffsets(
+  n: NdisEncapsulatedOffsets,
+  encapsulated: boolean,
+  innerEthernetOffset: number,
+  inner: IpPlan,
+  tcpOffset: number,
+  thl: number,
+): void {
+  if (n === null || typeof n !== 'object') throw argError('ndisOffsets must be an object');
+  const fields = [
+    ['innerFrameOffset', 8, innerEthernetOffset],
+    ['transportIpHeaderRelativeOffset', 6, inner.offset - innerEthernetOffset],
+    ['tcpHeaderRelativeOffset', 10, tcpOffset - inner.offset],
+  ] as const;
+  for (const [name, bits] of fields) {
+    const v = n[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** bits) {
+      throw argError(`ndisOffsets.${name} is a ${bits}-bit field (0–${2 ** bits - 1}), got ${typeof v === 'number' ? v : typeof v}`);
+    }
+  }
+  if (typeof n.isInnerIPv6 !== 'boolean') throw argError(`ndisOffsets.isInnerIPv6 must be a boolean, got ${typeof n.isInnerIPv6}`);
+  if (!encapsulated) throw argError('ndisOffsets describe an encapsulated packet, but the frame is not NVGRE');
+  for (const [name, , actual] of fields) {
+    if (n[name] !== actual) throw argError(`ndisOffsets.${name} is ${n[name]}, but the frame has ${actual}`);
+  }
+  if (n.isInnerIPv6 !== (inner.version === 6)) throw argError(`ndisOffsets.isInnerIPv6 is ${n.isInnerIPv6}, but the inner IP header is IPv${inner.version}`);
+  if (n.tcpOptionsPresent !== undefined && n.tcpOptionsPresent !== thl > TCP.MIN_HEADER_LENGTH) {
+    throw argError(`ndisOffsets.tcpOptionsPresent is ${n.tcpOptionsPresent}, but the inner TCP header ${thl > TCP.MIN_HEADER_LENGTH ? 'has' : 'has no'} options`);
+  }
+}
+
+/**
+ * Writes segment `i` at `target[base…]`; returns its length. Never re-parses: every offset comes from
+ * the plan. With `payloadPlaced` the caller has already put the payload at `base + headerLength`.
+ */
+function emitSegment(p: Plan, frame: Uint8Array, i: number, target: Uint8Array, base: number, payloadPlaced: boolean): number {
+  const H = p.headerLength;
+  const src = H + i * p.mss;
+  const len = Math.min(p.mss, p.payloadLength - i * p.mss);
+  const pay = len > 0 ? len : 0;
+  const segLen = H + pay;
+  // Header template: one set() from the plan's private copy (no view per segment).
+  target.set(p.header, base);
+  if (pay > 0 && !payloadPlaced) target.set(frame.subarray(src, src + pay), base + H);
+  const cs = p.checksums;
+  fixIp(p.outer, target, base, segLen, i, cs);
+  fixIp(p.inner, target, base, segLen, i, cs);
+  // TCP: sequence of the first payload byte, flags, checksum (OFFLOAD.md §10 table).
+  const t = base + p.tcpOffset;
+  const seq = (p.seq0 + i * p.mss) >>> 0;
+  put32(target, t + TCP.SEQ, seq);
+  let f = p.flags;
+  if (i !== p.count - 1) f &= ~(TcpFlag.FIN | TcpFlag.PSH);
+  if (i !== 0) {
+    if (p.cwrFirstOnly) f &= ~TcpFlag.CWR;
+    if (p.eceFirstOnly) f &= ~TcpFlag.ECE;
+  }
+  target[t + TCP.FLAGS] = f;
+  if (cs !== CS_NONE) {
+    const initial = p.tcpBase + p.tcpHeaderLength + pay + (seq >>> 16) + (seq & 0xffff) + ((p.dataOffsetByte << 8) | f);
+    const sum = pay > 0 ? bulkSum(frame, src, pay, initial) : fold(initial);
+    put16(target, t + TCP.CHECKSUM, sum ^ 0xffff); // TCP: a computed 0 stays 0 (RFC 9293; both encodings verify)
+  }
+  return segLen;
+}
+
+function fixIp(ip: IpPlan, target: Uint8Array, base: number, segLen: number, i: number, cs: number): void {
+  if (ip.version === 4) {
+    const o = base + ip.offset;
+    const total = segLen - ip.offset;
+    const id = (ip.id0 + ip.idStep * i) & ip.idMask;
+    put16(target, o + IPV4.TOTAL_LENGTH, total);
+    put16(target, o + IPV4.ID, id);
+    if (cs !== CS_NONE) put16(target, o + IPV4.CHECKSUM, fold(ip.partial + total + id) ^ 0xffff);
+  } else if (ip.version === 6) {
+    put16(target, base + ip.offset + IPV6.PAYLOAD_LENGTH, segLen - ip.offset - IPV6.HEADER_LENGTH);
+  }
+}
+
+/**
+ * Plans the segmentation of `frame` without writing: segment count, header length, payload length,
+ * payload per segment and the bytes {@link segmentInto} needs. Throws exactly what {@link segment} throws.
+ */
+export function segmentPlan(frame: Uint8Array, options: SegmentOptions): SegmentPlan {
+  const p = planSegments(frame, options);
+  return { count: p.count, headerLength: p.headerLength, payloadLength: p.payloadLength, mss: p.mss, totalLength: p.totalLength };
+}
+
+/**
+ * Segments a large TCP send (LSOv2 semantics, OFFLOAD.md §10) into new frames, one array per segment.
+ *
+ * The template's IP length fields are ignored: the TCP payload runs from the end of the TCP header to
+ * the end of `frame` (LSOv2 sets the inner length to 0 and leaves outer lengths unspecified), so the
+ * template must not carry Ethernet padding. The TCP checksum field is ignored unless
+ * `checksums: 'seeded'`. Refusals (`NvgreError`): `NOT_TCP`, `FRAGMENTED`, `TCP_FLAGS` (SYN/RST/URG,
+ * urgent pointer), `INVALID_ARGUMENT` (MSS outside 1 … 2^20−1, options, offsets), `TOO_LARGE`
+ * (`maxSegments`, `maxOffloadSize`, `minSegmentCount`), `HEADER_TOO_LARGE`, `BAD_LENGTH` (a segment's IP
+ * length > 65535), `UNSUPPORTED` (capabilities, `dpdk` with IPv6, GRE C/S words), and the walk's
+ * `TRUNCATED` / `BAD_IP_HEADER`.
+ */
+export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[] {
+  const p = planSegments(frame, options);
+  const out: Uint8Array[] = new Array<Uint8Array>(p.count);
+  for (let i = 0; i < p.count; i++) {
+    const seg = new Uint8Array(p.headerLength + Math.min(p.mss, p.payloadLength - i * p.mss));
+    emitSegment(p, frame, i, seg, 0, false);
+    out[i] = seg;
+  }
+  return out;
+}
+
+/**
+ * {@link segment} without allocating the segments: writes them back to back into `target` from offset
+ * 0 (segment i at `i · (headerLength + mss)`) and calls `onSegment(view, i)` as soon as segment i is
+ * complete (the callback may modify or consume its view; later segments are unaffected). Returns the
+ * number of segments. `target` needs {@link segmentPlan}`(frame, options).totalLength` bytes; a
+ * smaller target throws `NO_SPACE` before anything is written. `target` must not overlap `frame`.
+ *
+ * Per call: one plan, one copy of the header bytes, one source view for staging the payload. Per
+ * segment: no allocation except the `subarray` view handed to `onSegment` (none without a callback);
+ * the header is copied with `set()`, the payload slice moved into place with `copyWithin`, and lengths,
+ * IDs, sequence number, flags and checksums are fixed at precomputed offsets — the TCP checksum from a
+ * precomputed pseudo-header + header partial sum and one pass over the slice, the IPv4 header
+ * checksums from precomputed partial sums.
+ */
+export function segmentInto(
+  frame: Uint8Array,
+  options: SegmentOptions,
+  target: Uint8Array,
+  onSegment?: (segment: Uint8Array, index: number) => void,
+): number {
+  const p = planSegments(frame, options);
+  assertBytes(target, 'target');
+  if (onSegment !== undefined && typeof onSegment !== 'function') throw argError(`onSegment must be a function, got ${typeof onSegment}`);
+  if (target.length < p.totalLength) {
+    throw new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', 0, `target has ${target.length} bytes; ${p.count} segments need ${p.totalLength}`, {
+      needed: p.totalLength,
+      available: target.length,
+    });
+  }
+  // The whole payload is staged once at the end of the output (n·H + P bytes: it ends exactly there),
+  // then each slice moves left into place with copyWithin — no source view per segment. Slice i moves
+  // to i·(H+mss)+H ≤ its staged offset n·H+i·mss, and ends before slice i+1's staged bytes, so no
+  // staged byte is overwritten before it moves; header i ends at or before staged slice i.
+  const H = p.headerLength;
+  const n = p.count;
+  const staged = n * H;
+  if (p.payloadLength > 0) target.set(frame.subarray(H, H + p.payloadLength), staged);
+  let base = 0;
+  for (let i = 0; i < n; i++) {
+    const from = staged + i * p.mss;
+    const to = base + H;
+    const pay = Math.min(p.mss, p.payloadLength - i * p.mss);
+    if (pay > 0 && to !== from) target.copyWithin(to, from, from + pay);
+    const len = emitSegment(p, frame, i, target, base, true);
+    if (onSegment !== undefined) onSegment(target.subarray(base, base + len), i);
+    base += len;
+  }
+  return n;
+}
