@@ -1,0 +1,128 @@
+import { NvgreError } from '../../errors.js';
+import { fillChecksums, type FillChecksumsOptions } from '../../offload/fill.js';
+import type { ChecksumReport, LayerStatus } from '../../offload/report.js';
+import { verifyChecksums } from '../../offload/verify.js';
+import { parse, positionals } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, bareMessage, usageError } from '../errors.js';
+import { Output, Progress, readRecords, withCaptureOutput } from '../io.js';
+
+const USAGE = `Usage: nvgre checksum --fill <in> <out>
+       nvgre checksum --verify [--json] <in>
+
+--fill    Tx checksum offload emulation: computes the outer IPv4, inner IPv4 and inner TCP/UDP/ICMP
+          checksums of every frame (UDP: a computed 0 is sent as 0xFFFF) and writes <out> as pcap.
+          Frames that cannot be walked are copied unchanged. <out> appears only when the whole
+          input was processed.
+--verify  Rx checksum offload emulation: prints the status of every checksum of every frame
+          (ok, bad, absent, unverifiable, ...). Exit status 1 when any checksum is bad.
+
+Options:
+  --json        (--verify) one JSON object per frame
+  -h, --help    show this help`;
+
+const FILL: FillChecksumsOptions = { maxHeaderSize: Infinity };
+
+function layers(r: ChecksumReport): Array<[string, LayerStatus]> {
+  const out: Array<[string, LayerStatus]> = [];
+  if (r.outerIpv4 !== 'absent') out.push([r.encapsulated ? 'outer-ipv4' : 'ipv4', r.outerIpv4]);
+  if (r.innerIpv4 !== 'absent') out.push(['inner-ipv4', r.innerIpv4]);
+  const p = r.transport.protocol;
+  if (p !== 'none') out.push([typeof p === 'number' ? `protocol-${p}` : p, r.transport.status]);
+  return out;
+}
+
+export const checksum: Command = {
+  name: 'checksum',
+  summary: 'fill (Tx offload) or verify (Rx offload) outer and inner checksums',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals: pos } = parse('checksum', argv, {
+      fill: { type: 'boolean' },
+      verify: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return EXIT.OK;
+    }
+    if ((values.fill === true) === (values.verify === true)) {
+      throw usageError('give exactly one of --fill and --verify; see "nvgre checksum --help".');
+    }
+    const progress = new Progress('checksum');
+    let n = 0;
+    if (values.fill === true) {
+      const [input, output] = positionals('checksum', pos, ['in', 'out']) as [string, string];
+      let filled = 0;
+      const copied = new Map<string, number>();
+      await withCaptureOutput(output, async (out) => {
+        await readRecords(
+          input,
+          (records) => {
+            for (const r of records) {
+              n++;
+              const frame = r.data.slice();
+              try {
+                if (r.linkType !== 1) throw new Error('not Ethernet');
+                fillChecksums(frame, FILL);
+                filled++;
+              } catch (e) {
+                // Not walkable (truncated, malformed, not Ethernet): copied unchanged and counted.
+                const why = e instanceof NvgreError ? e.code : 'not Ethernet';
+                copied.set(why, (copied.get(why) ?? 0) + 1);
+              }
+              out.add(frame, r, r.originalLength);
+            }
+            progress.frames = n;
+          },
+          progress,
+        );
+      });
+      let msg = `checksum: wrote ${output}: ${n} frame${n === 1 ? '' : 's'}, checksums filled in ${filled}`;
+      if (copied.size > 0) msg += `; copied unchanged: ${[...copied].map(([c, k]) => `${c} ×${k}`).join(', ')}`;
+      console.error(msg + '.');
+      return EXIT.OK;
+    }
+    const [input] = positionals('checksum', pos, ['in']) as [string];
+    const json = values.json === true;
+    const out = new Output();
+    let bad = 0;
+    let framesBad = 0;
+    await readRecords(
+      input,
+      async (records) => {
+        for (const r of records) {
+          n++;
+          let report: ChecksumReport;
+          try {
+            report = verifyChecksums(r.data);
+          } catch (e) {
+            const msg = e instanceof NvgreError ? `${e.code} at ${e.layer} byte ${e.offset}: ${bareMessage(e)}` : String(e);
+            out.line(json ? `{"frame":${n},"error":${JSON.stringify(msg)}}` : `frame ${n}: unverifiable (${msg})`);
+            continue;
+          }
+          const ls = layers(report);
+          const nBad = ls.filter(([, s]) => s === 'bad').length;
+          bad += nBad;
+          if (nBad > 0) framesBad++;
+          if (json) {
+            const p = report.transport.protocol;
+            out.line(
+              `{"frame":${n},"encapsulated":${report.encapsulated},"outerIpv4":"${report.outerIpv4}","innerIpv4":"${report.innerIpv4}","transport":{"protocol":${
+                typeof p === 'number' ? p : `"${p}"`
+              },"status":"${report.transport.status}"}}`,
+            );
+          } else {
+            out.line(`frame ${n}: ${ls.length === 0 ? 'no checksums' : ls.map(([l, s]) => `${l} ${s}`).join(', ')}`);
+          }
+        }
+        progress.frames = n;
+        await out.maybeFlush();
+      },
+      progress,
+    );
+    if (!json) out.line(`-- ${n} frame${n === 1 ? '' : 's'}: ${bad} bad checksum${bad === 1 ? '' : 's'} in ${framesBad} frame${framesBad === 1 ? '' : 's'}`);
+    await out.flush();
+    return bad > 0 ? EXIT.DATA : EXIT.OK;
+  },
+};
