@@ -476,3 +476,24 @@ describe('decode speed', () => {
     expect(ratio).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe("the README's command-line block", () => {
+  it('runs as written, in order, in a fresh directory', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /## Command line\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'README has a "## Command line" sh block').toBeDefined();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nvgre-readme-'));
+    try {
+      const commands = block!.split('\n').filter((l) => l.startsWith('npx nvgre '));
+      expect(commands.length).toBeGreaterThanOrEqual(6);
+      for (const line of commands) {
+        const args = line.replace(/#.*$/, '').trim().split(/\s+/).slice(2);
+        const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+        expect(r.status, `${line}\n${r.stderr}`).toBe(0);
+      }
+      expect(existsSync(path.join(dir, 'filled.pcap'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
