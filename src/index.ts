@@ -126,3 +126,9 @@ export type {
   TransportReport,
   NblFlagsFrom,
 } from './offload/index.js';
+
+// ECMP hashing (RFC 7637 §4.1) and ECN at the tunnel egress (RFC 6040 §4.2).
+export { ecmpHash } from './ecmp.js';
+export type { EcmpMode } from './ecmp.js';
+export { applyEcnOnDecapsulation, ecnEgress, Ecn } from './ecn.js';
+export type { EcnDecapsulationResult } from './ecn.js';
