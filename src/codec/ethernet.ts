@@ -2,7 +2,7 @@
  * Ethernet II header (IEEE 802.3 §3.2.6) with up to two VLAN tags: IEEE 802.1Q C-tag (TPID 0x8100)
  * and 802.1ad S-tag (TPID 0x88A8). The FCS is never part of the bytes handled here.
  */
-import { formatMac } from '../address.js';
+import { formatMac, putAddress } from '../address.js';
 import { u16, put16 } from '../bytes.js';
 import { truncated, type Layer } from '../errors.js';
 
@@ -100,8 +100,8 @@ export function ethernetLength(fields: Pick<EthernetFields, 'vlans'>): number {
 
 /** Writes the header at `offset`; returns bytes written. The caller sizes `target` (see {@link ethernetLength}). */
 export function writeEthernet(target: Uint8Array, offset: number, fields: EthernetFields): number {
-  target.set(fields.dst.subarray(0, 6), offset + ETH.DST);
-  target.set(fields.src.subarray(0, 6), offset + ETH.SRC);
+  putAddress(target, offset + ETH.DST, fields.dst, 6);
+  putAddress(target, offset + ETH.SRC, fields.src, 6);
   let o = offset + ETH.TYPE;
   for (const tag of fields.vlans ?? []) {
     put16(target, o, tag.tpid ?? EtherType.VLAN);

@@ -1,5 +1,5 @@
 /** IPv4 header (RFC 791 §3.1), options included; header checksum per RFC 791 / RFC 1071. */
-import { formatIpv4 } from '../address.js';
+import { formatIpv4, putAddress } from '../address.js';
 import { put16, toHex, u16 } from '../bytes.js';
 import { addSum } from '../checksum.js';
 import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
@@ -197,8 +197,8 @@ export function writeIpv4(target: Uint8Array, offset: number, f: Ipv4Fields): nu
   );
   target[offset + IPV4.TTL] = f.ttl ?? 64;
   target[offset + IPV4.PROTOCOL] = f.protocol;
-  target.set(f.src.subarray(0, 4), offset + IPV4.SRC);
-  target.set(f.dst.subarray(0, 4), offset + IPV4.DST);
+  putAddress(target, offset + IPV4.SRC, f.src, 4);
+  putAddress(target, offset + IPV4.DST, f.dst, 4);
   if (f.options) target.set(f.options, offset + IPV4.MIN_HEADER_LENGTH);
   if (f.checksum === undefined) fillIpv4Checksum(target, offset, hl);
   else put16(target, offset + IPV4.CHECKSUM, f.checksum);

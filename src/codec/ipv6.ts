@@ -4,7 +4,7 @@
  * (60, §4.6) and Authentication Header (51, RFC 4302 §2.2). Finds the upper-layer protocol, its
  * offset, any fragment, and the final destination that the pseudo-header uses (§8.1).
  */
-import { formatIpv6 } from '../address.js';
+import { formatIpv6, putAddress } from '../address.js';
 import { put16, put32, u16, u32 } from '../bytes.js';
 import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
 import { IpProtocol } from './ipv4.js';
@@ -201,10 +201,19 @@ export interface Ipv6Header {
 }
 
 export function readIpv6(bytes: Uint8Array, offset = 0, end = bytes.length, layer: Layer = 'ipv6'): Ipv6Header {
+  return readIpv6Walk(bytes, offset, end, layer, newIpv6Chain());
+}
+
+/**
+ * {@link readIpv6} that leaves the walked chain in `chain` too (parseFrame reuses its offsets
+ * instead of walking the extension headers again). Internal: not part of the package exports.
+ */
+export function readIpv6Walk(bytes: Uint8Array, offset: number, end: number, layer: Layer, chain: Ipv6Chain): Ipv6Header {
   const dgEnd = checkIpv6(bytes, offset, end, layer);
-  const chain = walkIpv6(bytes, offset, dgEnd, layer, newIpv6Chain(), true);
+  walkIpv6(bytes, offset, dgEnd, layer, chain, true);
   const w = u32(bytes, offset);
   const tc = (w >>> 20) & 0xff;
+  const dst = formatIpv6(bytes, offset + IPV6.DST);
   return {
     version: 6,
     trafficClass: tc,
@@ -215,7 +224,7 @@ export function readIpv6(bytes: Uint8Array, offset = 0, end = bytes.length, laye
     nextHeader: bytes[offset + IPV6.NEXT_HEADER]!,
     hopLimit: bytes[offset + IPV6.HOP_LIMIT]!,
     src: formatIpv6(bytes, offset + IPV6.SRC),
-    dst: formatIpv6(bytes, offset + IPV6.DST),
+    dst,
     extensionHeaders: chain.headers ?? [],
     upperProtocol: chain.upperProtocol,
     upperOffset: chain.upperOffset,
@@ -223,7 +232,8 @@ export function readIpv6(bytes: Uint8Array, offset = 0, end = bytes.length, laye
       chain.fragmentOffset < 0
         ? null
         : { offset: chain.fragmentDataOffset, moreFragments: chain.moreFragments, id: u32(bytes, chain.fragmentOffset + IPV6_EXT.FRAGMENT_ID) },
-    finalDestination: formatIpv6(bytes, chain.finalDestinationOffset),
+    // Without a Routing header (the usual case) the final destination is the Destination field.
+    finalDestination: chain.finalDestinationOffset === offset + IPV6.DST ? dst : formatIpv6(bytes, chain.finalDestinationOffset),
   };
 }
 
@@ -247,7 +257,7 @@ export function writeIpv6(target: Uint8Array, offset: number, f: Ipv6Fields): nu
   put16(target, offset + IPV6.PAYLOAD_LENGTH, f.payloadLength);
   target[offset + IPV6.NEXT_HEADER] = f.nextHeader;
   target[offset + IPV6.HOP_LIMIT] = f.hopLimit ?? 64;
-  target.set(f.src.subarray(0, 16), offset + IPV6.SRC);
-  target.set(f.dst.subarray(0, 16), offset + IPV6.DST);
+  putAddress(target, offset + IPV6.SRC, f.src, 16);
+  putAddress(target, offset + IPV6.DST, f.dst, 16);
   return IPV6.HEADER_LENGTH;
 }
