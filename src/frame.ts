@@ -4,19 +4,20 @@
  * Both are recursive over NVGRE (an inner frame may itself be NVGRE), bounded by a nesting limit
  * (NVGRE.md §4 row 14, CVE-2016-8666).
  */
-import { parseIp, parseMac, type AddressInput } from './address.js';
+import { ipBytes, macBytes, parseIp, type AddressInput } from './address.js';
 import { assertBytes, put16, put32 } from './bytes.js';
 import { internetChecksum } from './checksum.js';
 import { EtherType, ethernetLength, readEthernet, writeEthernet, type EthernetHeader } from './codec/ethernet.js';
-import { GRE, greLength, isReservedVsid, nvgreKey, readGre, writeGre, type GreHeader } from './codec/gre.js';
+import { GRE, isReservedVsid, nvgreKey, readGre, writeGre, type GreFields, type GreHeader } from './codec/gre.js';
 import { ICMP, readIcmp, writeIcmp, type IcmpHeader } from './codec/icmp.js';
-import { IPV4, IpProtocol, fillIpv4Checksum, ipv4Length, readIpv4, writeIpv4, type Ipv4Header } from './codec/ipv4.js';
-import { IPV6, IPV6_EXT, RoutingType, readIpv6, writeIpv6, type Ipv6Header } from './codec/ipv6.js';
-import { TCP, TcpFlag, readTcp, tcpLength, writeTcp, type TcpHeader } from './codec/tcp.js';
+import { IPV4, IpProtocol, fillIpv4Checksum, ipv4Length, readIpv4, writeIpv4, type Ipv4Fields, type Ipv4Header } from './codec/ipv4.js';
+import { IPV6, IPV6_EXT, RoutingType, newIpv6Chain, readIpv6Walk, writeIpv6, type Ipv6Header } from './codec/ipv6.js';
+import { TCP, TcpFlag, readTcp, tcpLength, writeTcp, type TcpFields, type TcpHeader } from './codec/tcp.js';
 import { computeTransportChecksum, transportChecksumValid } from './codec/transport.js';
-import { UDP, readUdp, writeUdp, type UdpHeader } from './codec/udp.js';
+import { UDP, readUdp, writeUdp, type UdpFields, type UdpHeader } from './codec/udp.js';
 import { NvgreError, NvgreErrorCode, type NvgreErrorInfo } from './errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
+import { checkFrameSpec } from './spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // parseFrame
@@ -70,14 +71,17 @@ const HARD_MAX_DEPTH = 64;
 
 type Mutable = Record<string, unknown>;
 
-function names(depth: number) {
-  const p = depth === 0 ? 'outer-' : 'inner-';
-  return { eth: `${p}ethernet`, ipv4: `${p}ipv4`, ipv6: `${p}ipv6` };
-}
+/** Error layer names of the outer frame (depth 0) and of inner frames. */
+const OUTER_LAYERS = { eth: 'outer-ethernet', ipv4: 'outer-ipv4', ipv6: 'outer-ipv6' } as const;
+const INNER_LAYERS = { eth: 'inner-ethernet', ipv4: 'inner-ipv4', ipv6: 'inner-ipv6' } as const;
+
+// One IPv6 chain for all levels: parseLevel copies out what it needs right after the walk, before
+// it recurses (the collected `headers` array is fresh per walk and handed to the caller).
+const ipv6Chain = newIpv6Chain();
 
 function parseLevel(bytes: Uint8Array, offset: number, end: number, depth: number, maxDepth: number, partial: boolean): ParsedFrame {
   const out: Mutable = { offset, length: end - offset, depth };
-  const n = names(depth);
+  const n = depth === 0 ? OUTER_LAYERS : INNER_LAYERS;
   let payloadOffset = offset;
   let payloadEnd = end;
   try {
@@ -101,15 +105,16 @@ function parseLevel(bytes: Uint8Array, offset: number, end: number, depth: numbe
       upper = ip.fragmentOffset === 0 ? payloadOffset : -1;
       dstOffset = ipOffset + IPV4.DST;
     } else if (eth.etherType === EtherType.IPV6) {
-      const ip = readIpv6(bytes, ipOffset, end, n.ipv6);
+      const ip = readIpv6Walk(bytes, ipOffset, end, n.ipv6, ipv6Chain);
       out.ip = ip;
       ipVersion = 6;
       payloadEnd = ipOffset + IPV6.HEADER_LENGTH + ip.payloadLength;
       protocol = ip.upperProtocol;
       upper = ip.upperOffset;
       fragment = ip.fragment !== null;
-      payloadOffset = ipOffset + IPV6.HEADER_LENGTH + ip.extensionHeaders.reduce((a, h) => a + h.length, 0);
-      dstOffset = finalDestinationOffset(bytes, ipOffset, ip);
+      // The walk's totals: every extension header listed, and the pseudo-header destination.
+      payloadOffset = ipOffset + IPV6.HEADER_LENGTH + ipv6Chain.extensionLength;
+      dstOffset = ipv6Chain.finalDestinationOffset;
     }
     out.trailerLength = end - payloadEnd;
     if (ipVersion !== 0 && upper >= 0) {
@@ -154,19 +159,6 @@ function parseLevel(bytes: Uint8Array, offset: number, end: number, depth: numbe
   return out as unknown as ParsedFrame;
 }
 
-function finalDestinationOffset(bytes: Uint8Array, ipOffset: number, ip: Ipv6Header): number {
-  let dst = ipOffset + IPV6.DST;
-  for (const h of ip.extensionHeaders) {
-    if (h.type !== IpProtocol.IPV6_ROUTING || bytes[h.offset + IPV6_EXT.SEGMENTS_LEFT] === 0) continue;
-    const type = bytes[h.offset + IPV6_EXT.ROUTING_TYPE];
-    const n = Math.floor((h.length - IPV6_EXT.ROUTING_ADDRESSES) / 16);
-    if (n < 1) continue;
-    if (type === RoutingType.SOURCE_ROUTE || type === RoutingType.MOBILE_IPV6) dst = h.offset + IPV6_EXT.ROUTING_ADDRESSES + (n - 1) * 16;
-    else if (type === RoutingType.SEGMENT_ROUTING) dst = h.offset + IPV6_EXT.ROUTING_ADDRESSES;
-  }
-  return dst;
-}
-
 function nvgreView(gre: GreHeader): ParsedNvgre {
   const key = gre.key!;
   const violations: NvgreErrorCode[] = [];
@@ -176,6 +168,11 @@ function nvgreView(gre: GreHeader): ParsedNvgre {
   return { vsid: key >>> 8, flowId: key & 0xff, key, conformant: violations.length === 0, violations };
 }
 
+/**
+ * The transport layer as `{ protocol, ...header, payloadLength, checksumValid }`, written out as
+ * literals: an object spread copies through a slow generic path, and the key order (which JSON
+ * output shows) is the same — the header's keys in the order its reader creates them.
+ */
 function parseTransport(
   bytes: Uint8Array,
   protocol: number,
@@ -186,27 +183,48 @@ function parseTransport(
   dstOffset: number,
   complete: boolean,
 ): ParsedTransport {
-  const verify = (len: number): boolean => transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, len);
   if (protocol === IpProtocol.TCP) {
     const h = readTcp(bytes, o, end, 'tcp');
-    return { protocol: 'tcp', ...h, payloadLength: end - o - h.headerLength, checksumValid: complete ? verify(end - o) : null };
+    return {
+      protocol: 'tcp',
+      srcPort: h.srcPort,
+      dstPort: h.dstPort,
+      seq: h.seq,
+      ack: h.ack,
+      headerLength: h.headerLength,
+      flags: h.flags,
+      ns: h.ns,
+      window: h.window,
+      checksum: h.checksum,
+      urgentPointer: h.urgentPointer,
+      options: h.options,
+      payloadLength: end - o - h.headerLength,
+      checksumValid: complete ? transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, end - o) : null,
+    };
   }
   if (protocol === IpProtocol.UDP) {
     const h = readUdp(bytes, o, end, 'udp');
     const absent = h.checksum === 0 && ipVersion === 4;
     return {
       protocol: 'udp',
-      ...h,
+      srcPort: h.srcPort,
+      dstPort: h.dstPort,
+      length: h.length,
+      checksum: h.checksum,
       payloadLength: h.length - UDP.HEADER_LENGTH,
-      checksumValid: !complete || absent ? null : h.checksum === 0 ? false : verify(h.length),
+      checksumValid:
+        !complete || absent ? null : h.checksum === 0 ? false : transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, h.length),
     };
   }
   const h = readIcmp(bytes, o, end, protocol === IpProtocol.ICMP ? 'icmpv4' : 'icmpv6');
   return {
     protocol: protocol === IpProtocol.ICMP ? 'icmpv4' : 'icmpv6',
-    ...h,
+    type: h.type,
+    code: h.code,
+    checksum: h.checksum,
+    rest: h.rest,
     payloadLength: end - o - ICMP.HEADER_LENGTH,
-    checksumValid: complete ? verify(end - o) : null,
+    checksumValid: complete ? transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, end - o) : null,
   };
 }
 
@@ -218,6 +236,7 @@ function parseTransport(
  */
 export function parseFrame(frame: Uint8Array, options?: ParseFrameOptions): ParsedFrame {
   assertBytes(frame, 'frame');
+  if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError(`options must be an object, got ${String(options)}`);
   const maxDepth = options?.maxDepth ?? 4;
   if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > HARD_MAX_DEPTH) {
     throw new RangeError(`options.maxDepth must be an integer from 1 to ${HARD_MAX_DEPTH}, got ${String(maxDepth)}`);
@@ -395,29 +414,57 @@ function padOptions(options: Uint8Array | undefined): Uint8Array {
 
 const PROTO_OF_EXT = { 'hop-by-hop': 0, routing: 43, fragment: 44, 'destination-options': 60 } as const;
 
+/** What planFrame works out for one level before any byte is written. */
 interface Plan {
   readonly spec: FrameSpec;
   readonly path: string;
+  /** Address bytes are read-only views (see `macBytes` / `ipBytes`): only copied into the frame. */
   readonly src: Uint8Array;
   readonly dst: Uint8Array;
   readonly vlans: readonly VlanSpec[];
   readonly ipVersion: 0 | 4 | 6;
-  readonly ipSrc?: Uint8Array;
-  readonly ipDst?: Uint8Array;
-  readonly ipv4Options?: Uint8Array | undefined;
-  readonly extensions: Uint8Array[];
-  readonly extTypes: number[];
-  readonly tcpOptions?: Uint8Array | undefined;
+  readonly ipSrc: Uint8Array | undefined;
+  readonly ipDst: Uint8Array | undefined;
+  readonly ipv4Options: Uint8Array | undefined;
+  readonly extensions: readonly Uint8Array[];
+  readonly extTypes: readonly number[];
+  readonly tcpOptions: Uint8Array | undefined;
   readonly payload: Uint8Array;
-  readonly inner?: Plan;
+  readonly inner: Plan | undefined;
+  /** GRE header bytes (0 without nvgre). */
+  readonly greLength: number;
   readonly l4Length: number;
   readonly ipPayloadLength: number;
   readonly ipHeaderLength: number;
   readonly length: number;
 }
 
+/** Field objects handed to the header writers, built up when an optional field is given. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Shared read-only defaults, so a plan allocates nothing for what the spec leaves out.
+const NO_BYTES = new Uint8Array(0);
+const NO_ETHERNET: EthernetSpec = {};
+const NO_VLANS: readonly VlanSpec[] = [];
+const NO_EXTENSIONS: readonly Uint8Array[] = [];
+const NO_TYPES: readonly number[] = [];
+
 // TextEncoder exists in every supported runtime (Node ≥ 18, browsers, Deno, Bun) but not in the ES lib typings.
 const encoder = new (globalThis as unknown as { TextEncoder: new () => { encode(s: string): Uint8Array } }).TextEncoder();
+
+function hasGreChecksum(n: NvgreSpec): boolean {
+  return n.checksum !== undefined && n.checksum !== false;
+}
+
+/** GRE header length for the spec: base + Checksum + Key + Sequence words as present (RFC 2890 §2). */
+function greSpecLength(n: NvgreSpec): number {
+  return (
+    GRE.BASE_LENGTH +
+    (hasGreChecksum(n) ? GRE.OPTION_LENGTH : 0) +
+    (n.keyPresent === false ? 0 : GRE.OPTION_LENGTH) +
+    (n.sequence !== undefined ? GRE.OPTION_LENGTH : 0)
+  );
+}
 
 function planFrame(spec: FrameSpec, path: string, depth: number): Plan {
   if (spec === null || typeof spec !== 'object') throw specError(path, 'must be an object');
@@ -429,77 +476,100 @@ function planFrame(spec: FrameSpec, path: string, depth: number): Plan {
   if (spec.nvgre && !spec.inner) throw specError(path, 'nvgre needs an inner frame');
   if (spec.inner && !spec.nvgre) throw specError(path, 'inner needs an nvgre layer');
   if (spec.nvgre && spec.payload !== undefined) throw specError(path, 'payload goes in the inner frame when nvgre is given');
-  const eth = spec.ethernet ?? {};
-  const vlans = eth.vlans ?? [];
-  const payload = typeof spec.payload === 'string' ? encoder.encode(spec.payload) : (spec.payload ?? new Uint8Array(0));
+  const eth = spec.ethernet ?? NO_ETHERNET;
+  const vlans = eth.vlans ?? NO_VLANS;
+  const payload = typeof spec.payload === 'string' ? encoder.encode(spec.payload) : (spec.payload ?? NO_BYTES);
   const inner = spec.nvgre ? planFrame(spec.inner!, `${path}.inner`, depth + 1) : undefined;
   let l4Length = payload.length;
   let tcpOptions: Uint8Array | undefined;
+  let greLength = 0;
   if (spec.tcp) {
     tcpOptions = pad(spec.tcp.options, 4);
     if ((tcpOptions?.length ?? 0) > 40) throw specError(`${path}.tcp.options`, 'at most 40 bytes of TCP options');
-    l4Length += tcpLength({ ...(tcpOptions ? { options: tcpOptions } : {}) });
+    l4Length += tcpLength(tcpOptions ? { options: tcpOptions } : {});
   } else if (spec.udp) l4Length += UDP.HEADER_LENGTH;
   else if (spec.icmp) l4Length += ICMP.HEADER_LENGTH;
   else if (spec.nvgre) {
-    const n = spec.nvgre;
-    l4Length += greLength({
-      ...(n.keyPresent === false ? {} : { key: 0 }),
-      ...(n.checksum !== undefined && n.checksum !== false ? { checksum: 0 } : {}),
-      ...(n.sequence !== undefined ? { sequence: 0 } : {}),
-    });
-    l4Length += inner!.length;
+    greLength = greSpecLength(spec.nvgre);
+    l4Length += greLength + inner!.length;
   }
-  const base = {
-    spec,
-    path,
-    src: parseMac(eth.src ?? DEFAULT_SRC_MAC, `${path}.ethernet.src`),
-    dst: parseMac(eth.dst ?? DEFAULT_DST_MAC, `${path}.ethernet.dst`),
-    vlans,
-    payload,
-    l4Length,
-    tcpOptions,
-    extensions: [] as Uint8Array[],
-    extTypes: [] as number[],
-    ...(inner ? { inner } : {}),
-  };
+  const src = macBytes(eth.src ?? DEFAULT_SRC_MAC, path, '.ethernet.src');
+  const dst = macBytes(eth.dst ?? DEFAULT_DST_MAC, path, '.ethernet.dst');
   const ethLen = ethernetLength({ vlans });
   const trailer = spec.trailer ?? 0;
+  let ipVersion: 0 | 4 | 6 = 0;
+  let ipSrc: Uint8Array | undefined;
+  let ipDst: Uint8Array | undefined;
+  let ipv4Options: Uint8Array | undefined;
+  let extensions = NO_EXTENSIONS;
+  let extTypes = NO_TYPES;
+  let ipHeaderLength = 0;
+  let ipPayloadLength = 0;
+  let length: number;
   if (spec.ipv4) {
-    const ipSrc = parseIp(spec.ipv4.src, `${path}.ipv4.src`);
-    const ipDst = parseIp(spec.ipv4.dst, `${path}.ipv4.dst`);
+    ipSrc = ipBytes(spec.ipv4.src, path, '.ipv4.src');
+    ipDst = ipBytes(spec.ipv4.dst, path, '.ipv4.dst');
     if (ipSrc.length !== 4 || ipDst.length !== 4) throw specError(`${path}.ipv4`, 'src and dst must be IPv4 addresses');
-    const ipv4Options = pad(spec.ipv4.options, 4);
+    ipv4Options = pad(spec.ipv4.options, 4);
     if ((ipv4Options?.length ?? 0) > 40) throw specError(`${path}.ipv4.options`, 'at most 40 bytes of IPv4 options');
-    const hl = ipv4Length({ ...(ipv4Options ? { options: ipv4Options } : {}) });
-    if (hl + l4Length > 0xffff) throw specError(path, `the IPv4 datagram would be ${hl + l4Length} bytes (max 65535)`);
-    return { ...base, ipVersion: 4, ipSrc, ipDst, ipv4Options, ipHeaderLength: hl, ipPayloadLength: l4Length, length: ethLen + hl + l4Length + trailer };
-  }
-  if (spec.ipv6) {
-    const ipSrc = parseIp(spec.ipv6.src, `${path}.ipv6.src`);
-    const ipDst = parseIp(spec.ipv6.dst, `${path}.ipv6.dst`);
-    if (ipSrc.length !== 16 || ipDst.length !== 16) throw specError(`${path}.ipv6`, 'src and dst must be IPv6 addresses');
-    const extensions: Uint8Array[] = [];
-    const extTypes: number[] = [];
-    for (const [i, x] of (spec.ipv6.extensionHeaders ?? []).entries()) {
-      extTypes.push(PROTO_OF_EXT[x.type]);
-      extensions.push(buildExtension(x, `${path}.ipv6.extensionHeaders[${i}]`));
+    const hl = ipv4Length(ipv4Options ? { options: ipv4Options } : {});
+    // A Total Length given explicitly (e.g. 0 in an LSO template, OFFLOAD.md §10) lifts the limit.
+    if (hl + l4Length > 0xffff && spec.ipv4.totalLength === undefined) {
+      throw specError(path, `the IPv4 datagram would be ${hl + l4Length} bytes (max 65535); give ipv4.totalLength to build an LSO template`);
     }
-    const extLen = extensions.reduce((a, e) => a + e.length, 0);
-    if (extLen + l4Length > 0xffff) throw specError(path, `the IPv6 payload would be ${extLen + l4Length} bytes (max 65535)`);
-    return {
-      ...base,
-      extensions,
-      extTypes,
-      ipVersion: 6,
-      ipSrc,
-      ipDst,
-      ipHeaderLength: IPV6.HEADER_LENGTH + extLen,
-      ipPayloadLength: extLen + l4Length,
-      length: ethLen + IPV6.HEADER_LENGTH + extLen + l4Length + trailer,
-    };
+    ipVersion = 4;
+    ipHeaderLength = hl;
+    ipPayloadLength = l4Length;
+    length = ethLen + hl + l4Length + trailer;
+  } else if (spec.ipv6) {
+    ipSrc = ipBytes(spec.ipv6.src, path, '.ipv6.src');
+    ipDst = ipBytes(spec.ipv6.dst, path, '.ipv6.dst');
+    if (ipSrc.length !== 16 || ipDst.length !== 16) throw specError(`${path}.ipv6`, 'src and dst must be IPv6 addresses');
+    const specs = spec.ipv6.extensionHeaders;
+    let extLen = 0;
+    if (specs !== undefined && specs.length > 0) {
+      const built: Uint8Array[] = [];
+      const types: number[] = [];
+      for (const [i, x] of specs.entries()) {
+        types.push(PROTO_OF_EXT[x.type]);
+        const e = buildExtension(x, `${path}.ipv6.extensionHeaders[${i}]`);
+        built.push(e);
+        extLen += e.length;
+      }
+      extensions = built;
+      extTypes = types;
+    }
+    if (extLen + l4Length > 0xffff && spec.ipv6.payloadLength === undefined) {
+      throw specError(path, `the IPv6 payload would be ${extLen + l4Length} bytes (max 65535); give ipv6.payloadLength to build an LSO template`);
+    }
+    ipVersion = 6;
+    ipHeaderLength = IPV6.HEADER_LENGTH + extLen;
+    ipPayloadLength = extLen + l4Length;
+    length = ethLen + IPV6.HEADER_LENGTH + extLen + l4Length + trailer;
+  } else {
+    length = ethLen + payload.length + trailer;
   }
-  return { ...base, ipVersion: 0, ipHeaderLength: 0, ipPayloadLength: 0, length: ethLen + payload.length + trailer };
+  return {
+    spec,
+    path,
+    src,
+    dst,
+    vlans,
+    ipVersion,
+    ipSrc,
+    ipDst,
+    ipv4Options,
+    extensions,
+    extTypes,
+    tcpOptions,
+    payload,
+    inner,
+    greLength,
+    l4Length,
+    ipPayloadLength,
+    ipHeaderLength,
+    length,
+  };
 }
 
 function buildExtension(x: Ipv6ExtensionSpec, path: string): Uint8Array {
@@ -540,6 +610,15 @@ function transportProtocol(spec: FrameSpec): number {
   return IpProtocol.NO_NEXT_HEADER;
 }
 
+/** True when the spec makes the packet an IP fragment (its transport checksum is left alone). */
+function isFragmentSpec(s: FrameSpec): boolean {
+  if ((s.ipv4?.moreFragments ?? false) || (s.ipv4?.fragmentOffset ?? 0) > 0) return true;
+  const ext = s.ipv6?.extensionHeaders;
+  if (ext === undefined) return false;
+  for (let i = 0; i < ext.length; i++) if (ext[i]?.type === 'fragment') return true;
+  return false;
+}
+
 function writePlan(t: Uint8Array, o: number, p: Plan): void {
   const s = p.spec;
   const fill = s.fillChecksums !== false;
@@ -553,12 +632,11 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
     if (v.fragmentOffset !== undefined && (v.fragmentOffset % 8 !== 0 || v.fragmentOffset > 0xfff8)) {
       throw specError(`${p.path}.ipv4.fragmentOffset`, 'must be a multiple of 8 below 65536');
     }
-    writeIpv4(t, o, {
+    const f: Writable<Ipv4Fields> = {
       src: p.ipSrc!,
       dst: p.ipDst!,
       protocol: v.protocol ?? proto,
       payloadLength: p.ipPayloadLength,
-      ...(v.totalLength !== undefined ? { totalLength: v.totalLength } : {}),
       dscp: v.dscp ?? 0,
       ecn: v.ecn ?? 0,
       id: v.id ?? 0,
@@ -566,9 +644,11 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
       moreFragments: v.moreFragments ?? false,
       fragmentOffset: v.fragmentOffset ?? 0,
       ttl: v.ttl ?? 64,
-      ...(p.ipv4Options ? { options: p.ipv4Options } : {}),
-      checksum: 0,
-    });
+      checksum: 0, // filled below, once the payload is in place
+    };
+    if (v.totalLength !== undefined) f.totalLength = v.totalLength;
+    if (p.ipv4Options) f.options = p.ipv4Options;
+    writeIpv4(t, o, f);
     dstOffset = o + IPV4.DST;
     o += p.ipHeaderLength;
   } else if (p.ipVersion === 6) {
@@ -586,7 +666,8 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
     });
     dstOffset = o + IPV6.DST;
     let e = o + IPV6.HEADER_LENGTH;
-    p.extensions.forEach((x, i) => {
+    for (let i = 0; i < p.extensions.length; i++) {
+      const x = p.extensions[i]!;
       t.set(x, e);
       t[e] = p.extTypes[i + 1] ?? v.protocol ?? proto;
       if (p.extTypes[i] === IpProtocol.IPV6_ROUTING && x[IPV6_EXT.SEGMENTS_LEFT] !== 0 && x.length >= 24) {
@@ -596,7 +677,7 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
         else if (rt === RoutingType.SEGMENT_ROUTING) dstOffset = e + IPV6_EXT.ROUTING_ADDRESSES;
       }
       e += x.length;
-    });
+    }
     o += p.ipHeaderLength;
   }
   const l4 = o;
@@ -604,30 +685,23 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
     const n = s.nvgre;
     const innerPlan = p.inner!;
     if (!Number.isInteger(n.vsid) || n.vsid < 0 || n.vsid > 0xffffff) throw specError(`${p.path}.nvgre.vsid`, `must be 0–0xFFFFFF, got ${n.vsid}`);
-    const gLen = greLength({
-      ...(n.keyPresent === false ? {} : { key: 0 }),
-      ...(n.checksum !== undefined && n.checksum !== false ? { checksum: 0 } : {}),
-      ...(n.sequence !== undefined ? { sequence: 0 } : {}),
-    });
+    const gLen = p.greLength;
     // Inner first, so flow hashing and the GRE checksum see the finished inner frame (gopacket: inside out).
     writePlan(t, l4 + gLen, innerPlan);
     let flowId: number;
     if (typeof n.flowId === 'number') flowId = n.flowId;
     else flowId = foldFlowId(innerFlowHash(t, l4 + gLen, l4 + gLen + innerPlan.length));
-    writeGre(t, l4, {
-      protocol: n.protocol ?? EtherType.TEB,
-      ...(n.keyPresent === false ? {} : { key: n.key ?? nvgreKey(n.vsid, flowId & 0xff) }),
-      ...(n.checksum !== undefined && n.checksum !== false ? { checksum: typeof n.checksum === 'number' ? n.checksum : 0 } : {}),
-      ...(n.sequence !== undefined ? { sequence: n.sequence } : {}),
-      version: n.version ?? 0,
-      extraFlags: n.extraFlags ?? 0,
-    });
+    const g: Writable<GreFields> = { protocol: n.protocol ?? EtherType.TEB, version: n.version ?? 0, extraFlags: n.extraFlags ?? 0 };
+    if (n.keyPresent !== false) g.key = n.key ?? nvgreKey(n.vsid, flowId & 0xff);
+    if (hasGreChecksum(n)) g.checksum = typeof n.checksum === 'number' ? n.checksum : 0;
+    if (n.sequence !== undefined) g.sequence = n.sequence;
+    writeGre(t, l4, g);
     if (n.checksum === true && fill) put16(t, l4 + GRE.BASE_LENGTH, internetChecksum(t, l4, gLen + innerPlan.length));
   } else {
     let h = 0;
     if (s.tcp) {
       const x = s.tcp;
-      h = writeTcp(t, l4, {
+      const f: Writable<TcpFields> = {
         srcPort: x.srcPort,
         dstPort: x.dstPort,
         seq: x.seq ?? 0,
@@ -635,10 +709,13 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
         flags: x.flags ?? TcpFlag.ACK,
         window: x.window ?? 65535,
         urgentPointer: x.urgentPointer ?? 0,
-        ...(p.tcpOptions ? { options: p.tcpOptions } : {}),
-      });
+      };
+      if (p.tcpOptions) f.options = p.tcpOptions;
+      h = writeTcp(t, l4, f);
     } else if (s.udp) {
-      h = writeUdp(t, l4, { srcPort: s.udp.srcPort, dstPort: s.udp.dstPort, payloadLength: p.payload.length, ...(s.udp.length !== undefined ? { length: s.udp.length } : {}) });
+      const f: Writable<UdpFields> = { srcPort: s.udp.srcPort, dstPort: s.udp.dstPort, payloadLength: p.payload.length };
+      if (s.udp.length !== undefined) f.length = s.udp.length;
+      h = writeUdp(t, l4, f);
     } else if (s.icmp) {
       const x = s.icmp;
       h = writeIcmp(t, l4, { type: x.type, code: x.code ?? 0, rest: x.rest ?? (((x.identifier ?? 0) << 16) | (x.sequence ?? 0)) >>> 0 });
@@ -647,9 +724,8 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
     if (h > 0 && p.ipVersion !== 0) {
       const given = s.tcp?.checksum ?? s.udp?.checksum ?? s.icmp?.checksum;
       const field = l4 + (s.tcp ? TCP.CHECKSUM : s.udp ? UDP.CHECKSUM : ICMP.CHECKSUM);
-      const fragment = (s.ipv4?.moreFragments ?? false) || (s.ipv4?.fragmentOffset ?? 0) > 0 || s.ipv6?.extensionHeaders?.some((x) => x.type === 'fragment');
       if (given !== undefined) put16(t, field, given);
-      else if (fill && !fragment) {
+      else if (fill && !isFragmentSpec(s)) {
         put16(t, field, computeTransportChecksum(t, p.ipVersion, ipOffset, dstOffset, proto, l4, p.l4Length));
       }
     }
@@ -667,6 +743,7 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
  * broken frames can be crafted. Throws `INVALID_ARGUMENT` naming the spec path on a bad spec.
  */
 export function buildFrame(spec: FrameSpec): Uint8Array {
+  checkFrameSpec(spec);
   const plan = planFrame(spec, 'spec', 0);
   const out = new Uint8Array(plan.length);
   writePlan(out, 0, plan);

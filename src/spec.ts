@@ -1,0 +1,176 @@
+/**
+ * Validation of a `FrameSpec` before `buildFrame` writes a byte: every numeric field must be an
+ * integer that fits its header field, every byte field a `Uint8Array` that fits its length field, every
+ * flag a boolean. Otherwise `INVALID_ARGUMENT` naming the spec path (`spec.inner.ipv4.ttl: ...`), as the
+ * README promises — never a silently masked value (a TTL of 300 written as 44), a wrapped length field
+ * (options past what Hdr Ext Len can express) or an allocation sized by an absurd `trailer`.
+ * Addresses, the VSID and fragment offsets keep their checks in frame.ts; this covers the rest.
+ */
+import { NvgreError, NvgreErrorCode } from './errors.js';
+
+/** Deepest nesting buildFrame accepts (as its own HARD_MAX_DEPTH). */
+const MAX_DEPTH = 64;
+/** Ethernet padding / trailer bytes after the IP datagram. */
+const MAX_TRAILER = 0xffff;
+/** Hop-by-Hop / Destination Options: (Hdr Ext Len + 1) · 8 ≤ 2048 bytes, 2 of them Next Header and Hdr Ext Len. */
+const MAX_EXTENSION_OPTIONS = 2046;
+/** Routing header: 8 + 16 · n ≤ 2048 bytes. */
+const MAX_ROUTING_ADDRESSES = 127;
+
+function invalid(path: string, message: string): NvgreError {
+  return new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, `${path}: ${message}`);
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value;
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(value: unknown, path: string): Obj {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(path, `must be an object, got ${shown(value)}`);
+  return value as Obj;
+}
+
+function int(o: Obj, key: string, path: string, max: number, required = false): void {
+  const v = o[key];
+  if (v === undefined) {
+    if (required) throw invalid(`${path}.${key}`, 'is required');
+    return;
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    throw invalid(`${path}.${key}`, `must be an integer from 0 to ${max}, got ${shown(v)}`);
+  }
+}
+
+function bool(o: Obj, key: string, path: string): void {
+  const v = o[key];
+  if (v !== undefined && typeof v !== 'boolean') throw invalid(`${path}.${key}`, `must be a boolean, got ${shown(v)}`);
+}
+
+function bytes(o: Obj, key: string, path: string, max: number): void {
+  const v = o[key];
+  if (v === undefined) return;
+  if (!(v instanceof Uint8Array)) throw invalid(`${path}.${key}`, `must be a Uint8Array, got ${Array.isArray(v) ? 'an Array' : shown(v)}`);
+  if (v.length > max) throw invalid(`${path}.${key}`, `at most ${max} bytes, got ${v.length}`);
+}
+
+function checkExtensions(value: unknown, path: string): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) throw invalid(path, `must be an array, got ${shown(value)}`);
+  value.forEach((x: unknown, i) => {
+    const p = `${path}[${i}]`;
+    const e = obj(x, p);
+    if (e.type === 'hop-by-hop' || e.type === 'destination-options') {
+      bytes(e, 'options', p, MAX_EXTENSION_OPTIONS);
+    } else if (e.type === 'routing') {
+      int(e, 'routingType', p, 0xff);
+      int(e, 'segmentsLeft', p, 0xff);
+      if (!Array.isArray(e.addresses)) throw invalid(`${p}.addresses`, `must be an array of IPv6 addresses, got ${shown(e.addresses)}`);
+      if (e.addresses.length > MAX_ROUTING_ADDRESSES) throw invalid(`${p}.addresses`, `at most ${MAX_ROUTING_ADDRESSES} addresses fit a Routing header, got ${e.addresses.length}`);
+    } else if (e.type === 'fragment') {
+      int(e, 'fragmentOffset', p, 0xfff8);
+      bool(e, 'moreFragments', p);
+      int(e, 'identification', p, 0xffffffff);
+    }
+    // Other types: frame.ts names them ("unknown extension header type").
+  });
+}
+
+/** Throws `INVALID_ARGUMENT` naming the first field of `spec` (or a nested `inner`) that is out of range. */
+export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
+  const s = obj(spec, path);
+  if (depth > MAX_DEPTH) throw invalid(path, `nested deeper than ${MAX_DEPTH}`);
+  if (s.ethernet !== undefined) {
+    const p = `${path}.ethernet`;
+    const e = obj(s.ethernet, p);
+    int(e, 'etherType', p, 0xffff);
+    if (e.vlans !== undefined) {
+      if (!Array.isArray(e.vlans)) throw invalid(`${p}.vlans`, `must be an array, got ${shown(e.vlans)}`);
+      e.vlans.forEach((v: unknown, i) => {
+        const q = `${p}.vlans[${i}]`;
+        const t = obj(v, q);
+        int(t, 'id', q, 0xfff, true);
+        int(t, 'pcp', q, 7);
+        bool(t, 'dei', q);
+        int(t, 'tpid', q, 0xffff);
+      });
+    }
+  }
+  if (s.ipv4 !== undefined) {
+    const p = `${path}.ipv4`;
+    const v = obj(s.ipv4, p);
+    int(v, 'ttl', p, 0xff);
+    int(v, 'dscp', p, 63);
+    int(v, 'ecn', p, 3);
+    int(v, 'id', p, 0xffff);
+    bool(v, 'dontFragment', p);
+    bool(v, 'moreFragments', p);
+    int(v, 'fragmentOffset', p, 0xfff8);
+    bytes(v, 'options', p, 40);
+    int(v, 'protocol', p, 0xff);
+    int(v, 'totalLength', p, 0xffff);
+    int(v, 'checksum', p, 0xffff);
+  }
+  if (s.ipv6 !== undefined) {
+    const p = `${path}.ipv6`;
+    const v = obj(s.ipv6, p);
+    int(v, 'hopLimit', p, 0xff);
+    int(v, 'dscp', p, 63);
+    int(v, 'ecn', p, 3);
+    int(v, 'flowLabel', p, 0xfffff);
+    int(v, 'protocol', p, 0xff);
+    int(v, 'payloadLength', p, 0xffff);
+    checkExtensions(v.extensionHeaders, `${p}.extensionHeaders`);
+  }
+  if (s.nvgre !== undefined) {
+    const p = `${path}.nvgre`;
+    const n = obj(s.nvgre, p);
+    if (n.flowId !== undefined && n.flowId !== 'hash') int(n, 'flowId', p, 0xff);
+    int(n, 'key', p, 0xffffffff);
+    bool(n, 'keyPresent', p);
+    if (n.checksum !== undefined && typeof n.checksum !== 'boolean') int(n, 'checksum', p, 0xffff);
+    int(n, 'sequence', p, 0xffffffff);
+    int(n, 'version', p, 7);
+    int(n, 'protocol', p, 0xffff);
+    int(n, 'extraFlags', p, 0xffff);
+  }
+  if (s.tcp !== undefined) {
+    const p = `${path}.tcp`;
+    const t = obj(s.tcp, p);
+    int(t, 'srcPort', p, 0xffff, true);
+    int(t, 'dstPort', p, 0xffff, true);
+    // Sequence space arithmetic is modulo 2^32 (RFC 9293 §3.4): larger values are taken mod 2^32.
+    int(t, 'seq', p, Number.MAX_SAFE_INTEGER);
+    int(t, 'ack', p, Number.MAX_SAFE_INTEGER);
+    int(t, 'flags', p, 0xff);
+    int(t, 'window', p, 0xffff);
+    int(t, 'urgentPointer', p, 0xffff);
+    bytes(t, 'options', p, 40);
+    int(t, 'checksum', p, 0xffff);
+  }
+  if (s.udp !== undefined) {
+    const p = `${path}.udp`;
+    const u = obj(s.udp, p);
+    int(u, 'srcPort', p, 0xffff, true);
+    int(u, 'dstPort', p, 0xffff, true);
+    int(u, 'length', p, 0xffff);
+    int(u, 'checksum', p, 0xffff);
+  }
+  if (s.icmp !== undefined) {
+    const p = `${path}.icmp`;
+    const c = obj(s.icmp, p);
+    int(c, 'type', p, 0xff, true);
+    int(c, 'code', p, 0xff);
+    int(c, 'identifier', p, 0xffff);
+    int(c, 'sequence', p, 0xffff);
+    int(c, 'rest', p, 0xffffffff);
+    int(c, 'checksum', p, 0xffff);
+  }
+  if (s.payload !== undefined && typeof s.payload !== 'string' && !(s.payload instanceof Uint8Array)) {
+    throw invalid(`${path}.payload`, `must be a Uint8Array or a string, got ${Array.isArray(s.payload) ? 'an Array' : shown(s.payload)}`);
+  }
+  int(s, 'trailer', path, MAX_TRAILER);
+  bool(s, 'fillChecksums', path);
+  if (s.inner !== undefined) checkFrameSpec(s.inner, `${path}.inner`, depth + 1);
+}
