@@ -58,8 +58,17 @@ export function assertBytes(value: unknown, name: string): asserts value is Uint
 }
 
 function isDetached(view: Uint8Array): boolean {
-  // ArrayBuffer.prototype.detached (Node ≥ 21, current browsers); older runtimes treat the view as empty.
-  return (view.buffer as ArrayBuffer & { detached?: boolean }).detached === true;
+  const buffer = view.buffer as ArrayBuffer & { detached?: boolean };
+  // ArrayBuffer.prototype.detached (Node ≥ 21, current browsers).
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  // Node 20 has no `detached`: a detached buffer has byteLength 0 and refuses to be viewed again.
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** RangeError unless `value` is an integer in [min, max]. */

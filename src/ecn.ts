@@ -3,7 +3,7 @@
  * combine the outer ECN field with the inner one after decapsulation, so congestion marks survive
  * the tunnel. NVGRE.md §8.
  */
-import { u16, put16 } from './bytes.js';
+import { assertBytes, u16, put16 } from './bytes.js';
 import { updateChecksum16 } from './checksum.js';
 import { ETH, EtherType, isVlanTpid } from './codec/ethernet.js';
 import { IPV4 } from './codec/ipv4.js';
@@ -18,10 +18,19 @@ export const Ecn = { NOT_ECT: 0, ECT1: 1, ECT0: 2, CE: 3 } as const;
  * (outer CE on a Not-ECT inner packet: the congestion signal cannot be passed on).
  */
 export function ecnEgress(innerEcn: number, outerEcn: number): number | 'drop' {
+  checkEcn(innerEcn, 'innerEcn');
+  checkEcn(outerEcn, 'outerEcn');
   if (innerEcn === Ecn.NOT_ECT) return outerEcn === Ecn.CE ? 'drop' : Ecn.NOT_ECT;
   if (innerEcn === Ecn.CE || outerEcn === Ecn.CE) return Ecn.CE;
   if (innerEcn === Ecn.ECT0 && outerEcn === Ecn.ECT1) return Ecn.ECT1;
   return innerEcn;
+}
+
+/** INVALID_ARGUMENT unless `value` is an ECN codepoint 0–3 (a NaN or 7 would otherwise pass through). */
+function checkEcn(value: unknown, name: string): void {
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 3) {
+    throw new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, `${name} must be 0–3, got ${String(value)}`);
+  }
 }
 
 export type EcnDecapsulationResult = 'unchanged' | 'updated' | 'drop';
@@ -33,7 +42,7 @@ export type EcnDecapsulationResult = 'unchanged' | 'updated' | 'drop';
  * header checksum) can change.
  */
 export function applyEcnOnDecapsulation(inner: Uint8Array, outerEcn: number): EcnDecapsulationResult {
-  if (!(inner instanceof Uint8Array)) throw new TypeError('inner must be a Uint8Array');
+  assertBytes(inner, 'inner'); // a detached view too (it would read as an empty frame)
   if (!Number.isInteger(outerEcn) || outerEcn < 0 || outerEcn > 3) {
     throw new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, `outerEcn must be 0–3, got ${String(outerEcn)}`);
   }

@@ -23,7 +23,8 @@ function fnvByte(h: number, b: number): number {
 
 /**
  * 32-bit hash of the flow of the Ethernet frame `bytes[offset, end)`. Never throws: fields that are
- * cut short are left out of the hash.
+ * cut short — by the bytes or by the IP datagram's own length — are left out of the hash (Ethernet
+ * padding after the datagram never counts).
  */
 export function innerFlowHash(bytes: Uint8Array, offset: number, end: number): number {
   let h = FNV_OFFSET;
@@ -36,13 +37,16 @@ export function innerFlowHash(bytes: Uint8Array, offset: number, end: number): n
   }
   let proto = -1;
   let l4 = -1;
+  let datagramEnd = end;
   if (et === EtherType.IPV4 && end - l3 >= IPV4.MIN_HEADER_LENGTH && bytes[l3]! >>> 4 === 4) {
+    datagramEnd = Math.min(end, l3 + u16(bytes, l3 + IPV4.TOTAL_LENGTH));
     h = fnvByte(h, 4);
     h = fnv(h, bytes, l3 + IPV4.SRC, l3 + IPV4.DST + 4);
     proto = bytes[l3 + IPV4.PROTOCOL]!;
     const fragment = (u16(bytes, l3 + IPV4.FLAGS_FRAGMENT) & (IPV4.FLAG_MF | IPV4.FRAGMENT_OFFSET_MASK)) !== 0;
     if (!fragment) l4 = l3 + (bytes[l3]! & 0x0f) * 4;
   } else if (et === EtherType.IPV6 && end - l3 >= IPV6.HEADER_LENGTH && bytes[l3]! >>> 4 === 6) {
+    datagramEnd = Math.min(end, l3 + IPV6.HEADER_LENGTH + u16(bytes, l3 + IPV6.PAYLOAD_LENGTH));
     h = fnvByte(h, 6);
     h = fnv(h, bytes, l3 + IPV6.SRC, l3 + IPV6.DST + 16);
     proto = bytes[l3 + IPV6.NEXT_HEADER]!;
@@ -54,7 +58,7 @@ export function innerFlowHash(bytes: Uint8Array, offset: number, end: number): n
     return h >>> 0;
   }
   h = fnvByte(h, proto);
-  if ((proto === IpProtocol.TCP || proto === IpProtocol.UDP) && l4 >= 0 && end - l4 >= 4) h = fnv(h, bytes, l4, l4 + 4);
+  if ((proto === IpProtocol.TCP || proto === IpProtocol.UDP) && l4 >= 0 && datagramEnd - l4 >= 4) h = fnv(h, bytes, l4, l4 + 4);
   return h >>> 0;
 }
 

@@ -5,7 +5,7 @@
 export { NvgreError, NvgreErrorCode } from './errors.js';
 export type { NvgreErrorInfo, TryResult, Layer } from './errors.js';
 
-export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate, nvgreOverhead, innerMtu } from './nvgre.js';
+export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate } from './nvgre.js';
 export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders } from './nvgre.js';
 
 export { parseFrame, buildFrame } from './frame.js';
@@ -35,30 +35,40 @@ export {
   updateChecksum32,
   fold,
   addSum,
-} from './checksum.js';
+} from './checked.js';
 
-export { parseMac, formatMac, parseIp, formatIpv4, formatIpv6 } from './address.js';
+export { parseMac, parseIp } from './address.js';
 export type { AddressInput } from './address.js';
 
-export { innerFlowHash, foldFlowId } from './flowhash.js';
+// The low-level helpers below are exported in their argument-checked form (src/checked.ts): a wrong
+// argument is a TypeError/RangeError naming it, never a silent read outside the bytes.
+export { formatMac, formatIpv4, formatIpv6, innerFlowHash, foldFlowId, nvgreOverhead, innerMtu, defaultTimestamp, copyRecord } from './checked.js';
 
 // Header codecs: field maps, zero-copy readers, writers into caller buffers.
-export { ETH, EtherType, readEthernet, writeEthernet, ethernetHeaderLength, ethernetLength } from './codec/ethernet.js';
+export { ETH, EtherType } from './codec/ethernet.js';
+export { readEthernet, writeEthernet, ethernetHeaderLength, ethernetLength } from './checked.js';
 export type { EthernetHeader, EthernetFields, VlanTag } from './codec/ethernet.js';
-export { IPV4, IpProtocol, readIpv4, writeIpv4, checkIpv4, ipv4HeaderSum, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './codec/ipv4.js';
+export { IPV4, IpProtocol } from './codec/ipv4.js';
+export { readIpv4, writeIpv4, checkIpv4, ipv4HeaderSum, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './checked.js';
 export type { Ipv4Header, Ipv4Fields } from './codec/ipv4.js';
-export { IPV6, IPV6_EXT, readIpv6, writeIpv6, checkIpv6, walkIpv6, newIpv6Chain } from './codec/ipv6.js';
+export { IPV6, IPV6_EXT, newIpv6Chain } from './codec/ipv6.js';
+export { readIpv6, writeIpv6, checkIpv6, walkIpv6 } from './checked.js';
 export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './codec/ipv6.js';
-export { GRE, VSID, readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './codec/gre.js';
+export { GRE, VSID } from './codec/gre.js';
+export { readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './checked.js';
 export type { GreHeader, GreFields } from './codec/gre.js';
-export { TCP, TcpFlag, readTcp, writeTcp, checkTcp, tcpLength } from './codec/tcp.js';
+export { TCP, TcpFlag } from './codec/tcp.js';
+export { readTcp, writeTcp, checkTcp, tcpLength } from './checked.js';
 export type { TcpHeader, TcpFields } from './codec/tcp.js';
-export { UDP, readUdp, writeUdp, checkUdp } from './codec/udp.js';
+export { UDP } from './codec/udp.js';
+export { readUdp, writeUdp, checkUdp } from './checked.js';
 export type { UdpHeader, UdpFields } from './codec/udp.js';
-export { ICMP, IcmpType, Icmpv6Type, readIcmp, writeIcmp } from './codec/icmp.js';
+export { ICMP, IcmpType, Icmpv6Type } from './codec/icmp.js';
+export { readIcmp, writeIcmp } from './checked.js';
 export type { IcmpHeader, IcmpFields } from './codec/icmp.js';
-export { computeTransportChecksum, fillTransportChecksum, transportChecksumValid, pseudoHeaderSum } from './codec/transport.js';
-export { FrameLayout, IpLayout, walkFrame } from './codec/layout.js';
+export { computeTransportChecksum, fillTransportChecksum, transportChecksumValid, pseudoHeaderSum } from './checked.js';
+export { FrameLayout, IpLayout } from './codec/layout.js';
+export { walkFrame } from './checked.js';
 export type { WalkOptions } from './codec/layout.js';
 
 // Capture files: classic pcap, pcapng, streaming, and outer fragment reassembly.
@@ -67,8 +77,6 @@ export {
   writePcap,
   PcapWriter,
   detectCaptureFormat,
-  defaultTimestamp,
-  copyRecord,
   LINKTYPE_ETHERNET,
   DEFAULT_SNAPLEN,
   DEFAULT_MAX_RECORD_BYTES,
@@ -103,12 +111,11 @@ export {
   segmentPlan,
   coalesce,
   ndisOffsetsOf,
-  updateTransportChecksum16,
-  updateTransportChecksum32,
   NblFlag,
   EncapsulatedOffloadCapability,
   DEFAULT_MAX_HEADER_SIZE,
 } from './offload/index.js';
+export { updateTransportChecksum16, updateTransportChecksum32 } from './checked.js';
 export type {
   FillChecksumsOptions,
   SeedConvention,

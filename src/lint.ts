@@ -696,6 +696,12 @@ function lintLevel(ctx: Ctx, start: number, end: number, depth: number): void {
  */
 export function lint(frame: Uint8Array, options?: LintOptions): Finding[] {
   assertBytes(frame, 'frame');
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  if (options?.legacyKeyView !== undefined && typeof options.legacyKeyView !== 'boolean') {
+    throw new TypeError(`options.legacyKeyView must be a boolean, got ${typeof options.legacyKeyView}`);
+  }
   const opts = options ?? {};
   if (opts.mtu !== undefined) assertInt(opts.mtu, 'options.mtu', 68, 0xffffffff);
   const maxDepth = opts.maxDepth ?? 4;

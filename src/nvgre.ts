@@ -83,6 +83,10 @@ function checkOptionInt(value: unknown, name: string, min: number, max: number):
   }
 }
 
+function checkOptionBoolean(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw argError(`${name} must be a boolean, got ${typeof value}`);
+}
+
 /** Outer-header bytes NVGRE adds to the inner frame (NVGRE.md §5). */
 export function nvgreOverhead(ipVersion: 4 | 6, outerVlan = false): number {
   return ETH.HEADER_LENGTH + (outerVlan ? ETH.TAG_LENGTH : 0) + (ipVersion === 4 ? IPV4.MIN_HEADER_LENGTH : IPV6.HEADER_LENGTH) + GRE.NVGRE_LENGTH;
@@ -102,6 +106,7 @@ function noSpace(target: Uint8Array, offset: number, total: number): NvgreError 
 }
 
 function checkPerPacket(perPacket: PerPacketOptions): void {
+  if (perPacket === null || typeof perPacket !== 'object') throw new TypeError(`perPacket must be an object, got ${perPacket === null ? 'null' : typeof perPacket}`);
   if (perPacket.flowId !== undefined) checkOptionInt(perPacket.flowId, 'perPacket.flowId', 0, 255);
   if (perPacket.ipId !== undefined) checkOptionInt(perPacket.ipId, 'perPacket.ipId', 0, 0xffff);
 }
@@ -127,6 +132,7 @@ class NvgreEncapsulator implements Encapsulator {
   constructor(o: EncapsulateOptions) {
     if (o === null || typeof o !== 'object') throw new TypeError('options must be an object with vsid, srcMac, dstMac, srcIp and dstIp');
     checkOptionInt(o.vsid, 'vsid', 0, VSID.MAX);
+    checkOptionBoolean(o.allowReservedVsid, 'allowReservedVsid');
     if (isReservedVsid(o.vsid) && o.allowReservedVsid !== true) {
       throw new NvgreError(
         NvgreErrorCode.RESERVED_VSID,
@@ -146,7 +152,10 @@ class NvgreEncapsulator implements Encapsulator {
       throw argError(`srcIp is IPv${srcIp.length === 4 ? 4 : 6} but dstIp is IPv${dstIp.length === 4 ? 4 : 6}; the outer header has one IP version`);
     }
     this.ipVersion = srcIp.length === 4 ? 4 : 6;
+    checkOptionBoolean(o.dontFragment, 'dontFragment');
     if (o.vlan !== undefined) {
+      if (o.vlan === null || typeof o.vlan !== 'object') throw argError(`vlan must be an object { id, pcp?, dei? }, got ${o.vlan === null ? 'null' : typeof o.vlan}`);
+      checkOptionBoolean(o.vlan.dei, 'vlan.dei');
       checkOptionInt(o.vlan.id, 'vlan.id', 0, 4095);
       if (o.vlan.pcp !== undefined) checkOptionInt(o.vlan.pcp, 'vlan.pcp', 0, 7);
     }
@@ -595,7 +604,9 @@ function decapsulateByTable(f: Uint8Array, strict: boolean): DecapsulatedFrame |
       walkIpv6(f, l3, ipEnd, 'outer-ipv6', v6chain);
     } catch (e) {
       if (e instanceof NvgreError) {
-        failure = e.toInfo();
+        // Bare message like every other row (decapsulate prefixes code, layer and offset once).
+        const info = e.toInfo();
+        failure = { ...info, message: info.message.slice(`${e.code} at ${e.layer} offset ${e.offset}: `.length) };
         return null;
       }
       throw e;
@@ -688,10 +699,20 @@ function decapsulateByTable(f: Uint8Array, strict: boolean): DecapsulatedFrame |
   return new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, reasons === null || reasons.length === 0 ? NO_REASONS : reasons);
 }
 
+/** `options.strict` (default true); a TypeError naming the argument for anything but `{ strict?: boolean }`. */
+function strictOf(options: DecapsulateOptions | undefined): boolean {
+  if (options === undefined) return true;
+  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const strict = options.strict;
+  if (strict === undefined) return true;
+  if (typeof strict !== 'boolean') throw new TypeError(`options.strict must be a boolean, got ${typeof strict}`);
+  return strict;
+}
+
 /** Decapsulates an NVGRE frame; throws `NvgreError` when a receiver drops it (NVGRE.md §4). Zero copy. */
 export function decapsulate(frame: Uint8Array, options?: DecapsulateOptions): Decapsulated {
   if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
-  const r = decapsulateCore(frame, options?.strict !== false);
+  const r = decapsulateCore(frame, strictOf(options));
   if (r === null) {
     const e = failure;
     throw new NvgreError(e.code, e.layer, e.offset, e.message, e.needed === undefined ? undefined : { needed: e.needed, available: e.available ?? 0 });
@@ -701,12 +722,17 @@ export function decapsulate(frame: Uint8Array, options?: DecapsulateOptions): De
 
 /** Like {@link decapsulate}, but never throws: a drop or a bad argument is returned as `{ ok: false, error }`. */
 export function tryDecapsulate(frame: Uint8Array, options?: DecapsulateOptions): TryResult<Decapsulated> {
-  if (!(frame instanceof Uint8Array)) {
-    return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: 'frame must be a Uint8Array' } };
+  let strict: boolean;
+  try {
+    // A non-Uint8Array, a detached buffer or malformed options: INVALID_ARGUMENT, never a throw.
+    if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
+    strict = strictOf(options);
+  } catch (e) {
+    return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: (e as Error).message } };
   }
   let r: DecapsulatedFrame | null;
   try {
-    r = decapsulateCore(frame, options?.strict !== false);
+    r = decapsulateCore(frame, strict);
   } catch (e) {
     return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: String(e) } };
   }

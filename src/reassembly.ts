@@ -291,6 +291,10 @@ export class Reassembler {
   private readonly dropped = emptyStats();
 
   constructor(options: ReassemblerOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+    if (options.verifyIpv4Checksum !== undefined && typeof options.verifyIpv4Checksum !== 'boolean') {
+      throw new TypeError(`options.verifyIpv4Checksum must be a boolean, got ${typeof options.verifyIpv4Checksum}`);
+    }
     this.maxDatagrams = options.maxDatagrams ?? 1024;
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -322,7 +326,10 @@ export class Reassembler {
    */
   push(frame: Uint8Array, timestampMs?: number): Uint8Array | null {
     assertBytes(frame, 'frame');
-    if (timestampMs !== undefined) this.expire(timestampMs);
+    if (timestampMs !== undefined) {
+      if (typeof timestampMs !== 'number' || Number.isNaN(timestampMs)) throw new TypeError(`timestampMs must be a number, got ${String(timestampMs)}`);
+      this.expire(timestampMs);
+    }
     const start = ipStart(frame);
     if (start === undefined) return frame;
     let fragment: Fragment | undefined;

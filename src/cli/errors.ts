@@ -30,9 +30,18 @@ export function bareMessage(e: NvgreError): string {
   return e.message.replace(/^[A-Z_]+ at \S+ offset \d+: /, '');
 }
 
-/** A one-sentence data error for a problem with the capture file itself (it already names record and offset). */
-export function captureError(file: string, e: unknown): CliError {
-  if (e instanceof NvgreError) return dataError(`${file}: ${bareMessage(e)} (${e.code}).`);
+/**
+ * A one-sentence data error for a problem with the capture file itself, naming the file, the record
+ * being read (`record`, 1-based) and the file offset — added when the library's message lacks them.
+ */
+export function captureError(file: string, e: unknown, record?: number): CliError {
+  if (e instanceof NvgreError) {
+    const message = bareMessage(e);
+    const where: string[] = [];
+    if (record !== undefined && !/\brecord \d+/.test(message)) where.push(`record ${record}`);
+    if (!/\boffset \d+/.test(message)) where.push(`file offset ${e.offset}`);
+    return dataError(`${file}: ${message} (${e.code}${where.length > 0 ? `; ${where.join(', ')}` : ''}).`);
+  }
   if (e instanceof CliError) return e;
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err === 'object' && typeof err.code === 'string') {
@@ -40,7 +49,7 @@ export function captureError(file: string, e: unknown): CliError {
       err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
     return dataError(`${file}: cannot read the file (${why}).`);
   }
-  return dataError(`${file}: ${String(e)}.`);
+  return dataError(`${file}: ${e instanceof Error ? e.message : String(e)}.`);
 }
 
 /**

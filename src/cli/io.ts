@@ -49,7 +49,7 @@ export async function readRecords(
         // A plain Uint8Array view: its subarrays (one per record) are cheaper than Buffer slices.
         records = parser.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       } catch (e) {
-        throw captureError(file, e);
+        throw captureError(file, e, parser.recordsDecoded + 1);
       }
       if (records.length > 0) {
         const pending = onRecords(records);
@@ -60,7 +60,7 @@ export async function readRecords(
     try {
       parser.end();
     } catch (e) {
-      throw captureError(file, e);
+      throw captureError(file, e, parser.recordsDecoded + 1);
     }
   } catch (e) {
     if (stream !== process.stdin) (stream as ReturnType<typeof createReadStream>).destroy();
@@ -185,6 +185,15 @@ export class CaptureOutput {
 
   /** Appends one frame; keeps the timestamp (and wire length) of `from` when given. */
   add(data: Uint8Array, from?: CaptureRecord, originalLength = data.length): void {
+    if (from !== undefined) {
+      // pcapng timestamps are 64-bit (and if_tsoffset may make them negative); classic pcap has 32-bit seconds.
+      const { seconds, nanoseconds } = from.timestamp;
+      if (!(Number.isInteger(seconds) && seconds >= 0 && seconds <= 0xffffffff && Number.isInteger(nanoseconds) && nanoseconds >= 0 && nanoseconds < 1e9)) {
+        throw new RangeError(
+          `record ${from.index + 1} at offset ${from.fileOffset}: its timestamp (${seconds} s + ${nanoseconds} ns) does not fit the 32-bit seconds of a pcap file, so ${this.path} cannot hold it`,
+        );
+      }
+    }
     const input: CaptureRecordInput = from === undefined ? { data } : { data, timestamp: from.timestamp, originalLength: Math.max(originalLength, data.length) };
     const f = normalizeFrame(input, this.frames);
     this.file.reserve(this.writer.recordLength(data), (t, o) => this.writer.writeInto(f, t, o));

@@ -99,6 +99,8 @@ const PROFILES = {
 
 /** MSS bound of `NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO.LsoV2Transmit.MSS` (20 bits). */
 const MAX_MSS = 0xfffff;
+/** Most bytes one segmentation produces (all segments together): the capture readers' record limit. */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 const CS_RECOMPUTE = 0;
 const CS_SEEDED = 1;
@@ -377,6 +379,18 @@ function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
       available: maxSegments,
     });
   }
+  // Bounded work: every segment repeats the headers, so long headers and a tiny MSS amplify the input
+  // (65535 segments × 64 KiB of IPv6 extension headers would be 4 GiB). Refuse output past the limit.
+  const totalLength = count * headerLength + payloadLength;
+  if (totalLength > MAX_OUTPUT_BYTES) {
+    throw new NvgreError(
+      NvgreErrorCode.TOO_LARGE,
+      tcpLayer,
+      headerLength,
+      `${count} segments of ${headerLength} header bytes plus ${payloadLength} payload bytes would total ${totalLength} bytes, over the ${MAX_OUTPUT_BYTES / 1048576} MiB limit; raise the MSS`,
+      { needed: totalLength, available: MAX_OUTPUT_BYTES },
+    );
+  }
   if (o.minSegmentCount !== undefined && count < o.minSegmentCount) {
     throw new NvgreError(NvgreErrorCode.TOO_LARGE, tcpLayer, headerLength, `${count} segment(s) is below MinSegmentCount ${o.minSegmentCount}; the send is not eligible for LSO (OFFLOAD.md §10)`, {
       needed: o.minSegmentCount,
@@ -436,7 +450,7 @@ function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
     headerLength,
     payloadLength,
     mss,
-    totalLength: count * headerLength + payloadLength,
+    totalLength,
     header: frame.slice(0, headerLength),
     outer: encapsulated ? outer : newIpPlan(),
     inner: encapsulated ? inner : outer,
@@ -549,7 +563,7 @@ export function segmentPlan(frame: Uint8Array, options: SegmentOptions): Segment
  * template must not carry Ethernet padding. The TCP checksum field is ignored unless
  * `checksums: 'seeded'`. Refusals (`NvgreError`): `NOT_TCP`, `FRAGMENTED`, `TCP_FLAGS` (SYN/RST/URG,
  * urgent pointer), `INVALID_ARGUMENT` (MSS outside 1 … 2^20−1, options, offsets), `TOO_LARGE`
- * (`maxSegments`, `maxOffloadSize`, `minSegmentCount`), `HEADER_TOO_LARGE`, `BAD_LENGTH` (a segment's IP
+ * (`maxSegments`, `maxOffloadSize`, `minSegmentCount`, more than 256 MiB of segments in all), `HEADER_TOO_LARGE`, `BAD_LENGTH` (a segment's IP
  * length > 65535), `UNSUPPORTED` (capabilities, `dpdk` with IPv6, GRE C/S words), and the walk's
  * `TRUNCATED` / `BAD_IP_HEADER`.
  */
@@ -587,6 +601,9 @@ export function segmentInto(
   const p = planSegments(frame, options);
   assertBytes(target, 'target');
   if (onSegment !== undefined && typeof onSegment !== 'function') throw argError(`onSegment must be a function, got ${typeof onSegment}`);
+  if (target.buffer === frame.buffer && target.byteOffset < frame.byteOffset + frame.length && frame.byteOffset < target.byteOffset + p.totalLength) {
+    throw argError('target overlaps frame; segmentInto writes the segments into a separate buffer');
+  }
   if (target.length < p.totalLength) {
     throw new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', 0, `target has ${target.length} bytes; ${p.count} segments need ${p.totalLength}`, {
       needed: p.totalLength,

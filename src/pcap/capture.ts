@@ -83,6 +83,7 @@ export class CaptureStreamParser {
   private unitOffset = 0;
   private failure: unknown;
   private ended = false;
+  private decoded = 0;
 
   constructor(options?: ReadCaptureOptions) {
     this.maxRecordBytes = maxRecordBytesOption(options);
@@ -96,6 +97,11 @@ export class CaptureStreamParser {
   /** Total bytes pushed that have been decoded (the file offset of the next unit). */
   get bytesConsumed(): number {
     return this.unitOffset;
+  }
+
+  /** Records decoded so far (after an error: the failing record is number `recordsDecoded + 1`). */
+  get recordsDecoded(): number {
+    return this.decoded;
   }
 
   /** Feeds the next chunk; returns the records completed by it, in file order. */
@@ -137,7 +143,10 @@ export class CaptureStreamParser {
 
   private decode(bytes: Uint8Array, offset: number, length: number, records: CaptureRecord[]): void {
     const record = this.decoder!.decodeUnit(bytes, offset, length, this.unitOffset);
-    if (record !== null) records.push(record);
+    if (record !== null) {
+      records.push(record);
+      this.decoded++;
+    }
     this.unitOffset += length;
   }
 

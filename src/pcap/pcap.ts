@@ -211,8 +211,28 @@ export function decodeWhole(decoder: CaptureUnitDecoder, bytes: Uint8Array): Cap
   return { ...info, records };
 }
 
+/** @internal TypeError naming `name` unless `options` is an object or undefined. */
+export function optionsArg(options: unknown, name = 'options'): void {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`${name} must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+}
+
+/** @internal TypeError unless `value` is undefined or a boolean. */
+export function booleanOption(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${typeof value}`);
+}
+
+/** @internal TypeError unless `frames` is iterable (`Array.from(5)` would quietly give no frames). */
+export function framesArg(frames: unknown): void {
+  if (frames === null || frames === undefined || typeof (frames as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    throw new TypeError(`frames must be an iterable of Uint8Array or capture records, got ${frames === null ? 'null' : typeof frames}`);
+  }
+}
+
 /** @internal Validates the maxRecordBytes option. */
 export function maxRecordBytesOption(options: ReadCaptureOptions | undefined): number {
+  optionsArg(options);
   const max = options?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   assertInt(max, 'options.maxRecordBytes', 1, 0xffff_ffff);
   return max;
@@ -515,6 +535,9 @@ export class PcapWriter {
   private count = 0;
 
   constructor(options: PcapWriteOptions = {}) {
+    optionsArg(options);
+    booleanOption(options.nanosecond, 'options.nanosecond');
+    booleanOption(options.littleEndian, 'options.littleEndian');
     this.linkType = options.linkType ?? LINKTYPE_ETHERNET;
     this.snaplen = options.snaplen ?? DEFAULT_SNAPLEN;
     this.nanosecond = options.nanosecond ?? false;
@@ -539,7 +562,8 @@ export class PcapWriter {
 
   /** Bytes {@link record} returns for `frame`: 16 plus the captured length. */
   recordLength(frame: Uint8Array | CaptureRecordInput): number {
-    const data = frame instanceof Uint8Array ? frame : frame.data;
+    const data = frame instanceof Uint8Array ? frame : (frame as CaptureRecordInput | null)?.data;
+    assertBytes(data, frame instanceof Uint8Array ? 'frame' : 'frame.data');
     return RECORD_HEADER.LENGTH + Math.min(data.length, this.snaplen);
   }
 
@@ -581,6 +605,7 @@ export class PcapWriter {
  */
 export function writePcap(frames: Iterable<Uint8Array | CaptureRecordInput>, options?: PcapWriteOptions): Uint8Array {
   const writer = new PcapWriter(options);
+  framesArg(frames);
   const normalized = Array.from(frames, normalizeFrame);
   let total = FILE_HEADER.LENGTH;
   for (const f of normalized) total += RECORD_HEADER.LENGTH + Math.min(f.data.length, writer.snaplen);

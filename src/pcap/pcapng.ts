@@ -27,8 +27,11 @@ import {
   decodeWhole,
   describeLimit,
   hex32,
+  booleanOption,
+  framesArg,
   maxRecordBytesOption,
   normalizeFrame,
+  optionsArg,
   read16,
   read32,
   write16,
@@ -567,12 +570,15 @@ export class PcapngWriter {
   private count = 0;
 
   constructor(options: PcapngWriteOptions = {}) {
+    optionsArg(options);
+    booleanOption(options.littleEndian, 'options.littleEndian');
     this.littleEndian = options.littleEndian ?? true;
     const given = options.interfaces ?? [{}];
     if (!Array.isArray(given) || given.length === 0) {
       throw new RangeError('options.interfaces must be a non-empty array');
     }
     this.interfaces = given.map((itf: PcapngInterfaceOptions, i: number) => {
+      optionsArg(itf, `options.interfaces[${i}]`);
       const linkType = itf.linkType ?? LINKTYPE_ETHERNET;
       const snaplen = itf.snaplen ?? DEFAULT_SNAPLEN;
       const tsresol = itf.tsresol ?? DEFAULT_TSRESOL;
@@ -703,6 +709,7 @@ export function writePcapng(
   options?: PcapngWriteOptions,
 ): Uint8Array {
   const writer = new PcapngWriter(options);
+  framesArg(frames);
   const normalized = Array.from(frames, normalizeFrame);
   const header = writer.header();
   let total = header.length;
