@@ -35,59 +35,68 @@ function wordsOf(buffer: ArrayBufferLike): Uint32Array {
 
 /** Below this many bytes the byte-pair loop beats setting up the word loop. */
 const WORD_LOOP_MIN = 64;
+/** Up to 2^20 words of 2^32 each the running total stays exact (< 2^53) without intermediate folds. */
+const WORD_LOOP_MAX = 1 << 22;
+
+function swap16(x: number): number {
+  return ((x & 0xff) << 8) | (x >>> 8);
+}
 
 /**
  * Folded 16-bit one's-complement sum of `length` bytes at `offset`, read as big-endian 16-bit words
- * starting at `offset` (an odd trailing byte is padded with zero on the right, RFC 1071 §1).
- * `offset` and `length` may be odd. Not complemented: use {@link internetChecksum} for the field value.
- * The caller guarantees the range lies inside `bytes`.
+ * starting at `offset` (an odd trailing byte is padded with zero on the right, RFC 1071 §1), plus
+ * `initial` (a folded sum, ≥ 0). `offset` and `length` may be odd. Not complemented: use
+ * {@link internetChecksum} for the field value. The caller guarantees the range lies inside `bytes`.
  */
 export function onesComplementSum(bytes: Uint8Array, offset: number, length: number, initial = 0): number {
+  if (length >= WORD_LOOP_MAX) {
+    // Sum in even-length chunks (each starts on the same word parity) to keep the totals exact.
+    let sum = initial;
+    let o = offset;
+    for (let left = length; left > 0; ) {
+      const n = Math.min(left, WORD_LOOP_MAX - 2);
+      sum = onesComplementSum(bytes, o, n, sum);
+      o += n;
+      left -= n;
+    }
+    return sum;
+  }
   let sum = initial;
   let i = offset;
   const end = offset + length;
   if (length >= WORD_LOOP_MIN && LITTLE_ENDIAN_HOST) {
     // Head: bytes until the absolute address is 4-aligned, tracking the word parity.
-    let odd = false;
+    let odd = 0; // 1 when the next byte is the low-order byte of its 16-bit word
     let abs = bytes.byteOffset + i;
     while ((abs & 3) !== 0) {
-      sum += odd ? bytes[i]! : bytes[i]! << 8;
-      odd = !odd;
+      sum += odd !== 0 ? bytes[i]! : bytes[i]! << 8;
+      odd ^= 1;
       i++;
       abs++;
     }
     const words = wordsOf(bytes.buffer);
     let w = abs >>> 2;
-    const wEnd = w + ((end - i) >>> 2);
+    const n = (end - i) >>> 2;
+    const wEnd = w + n;
+    const unrolled = wEnd - (n & 3);
     // Each 32-bit little-endian word holds two byte-swapped 16-bit words; 65536 ≡ 1 (mod 65535),
     // so summing whole words and folding equals summing the halves. Byte-swapped words sum to the
-    // byte-swapped sum (RFC 1071 §2 B), fixed after folding below.
+    // byte-swapped sum (RFC 1071 §2 B); a body that starts at an odd position is swapped back.
     let body = 0;
-    while (w < wEnd) {
-      // Folding every 2^20 words keeps the running total exact (< 2^53).
-      const stop = Math.min(wEnd, w + 0x100000);
-      const unrolled = stop - ((stop - w) & 3);
-      while (w < unrolled) {
-        body += words[w]! + words[w + 1]! + words[w + 2]! + words[w + 3]!;
-        w += 4;
-      }
-      while (w < stop) body += words[w++]!;
-      body = fold(body);
+    while (w < unrolled) {
+      body += words[w]! + words[w + 1]! + words[w + 2]! + words[w + 3]!;
+      w += 4;
     }
-    i += (wEnd - (abs >>> 2)) << 2;
+    while (w < wEnd) body += words[w++]!;
+    i += n << 2;
     body = fold(body);
-    body = ((body & 0xff) << 8) | (body >>> 8); // little-endian words → big-endian sum
-    if (odd) body = ((body & 0xff) << 8) | (body >>> 8); // body started at an odd position
-    sum += body;
-    if (odd) {
-      // Realign the tail to the data start's word parity.
-      while (i < end) {
-        sum += odd ? bytes[i]! : bytes[i]! << 8;
-        odd = !odd;
-        i++;
-      }
-      return fold(sum);
+    sum += odd !== 0 ? body : swap16(body);
+    while (i < end) {
+      sum += odd !== 0 ? bytes[i]! : bytes[i]! << 8;
+      odd ^= 1;
+      i++;
     }
+    return fold(sum);
   }
   const pairsEnd = end - ((end - i) & 1);
   while (i < pairsEnd) {

@@ -14,7 +14,7 @@ import { TCP, TcpFlag, checkTcp } from '../codec/tcp.js';
 import { pseudoHeaderSum } from '../codec/transport.js';
 import { NvgreError, NvgreErrorCode } from '../errors.js';
 import { argError, checkBooleanOption, checkIntOption, optionsObject } from './report.js';
-import { bulkSum } from './sum.js';
+import { onesComplementSum } from '../checksum.js';
 import { verifyChecksums } from './verify.js';
 
 export interface CoalesceOptions {
@@ -204,6 +204,6 @@ export function coalesce(segments: readonly Uint8Array[], options?: CoalesceOpti
   const tip = layout.transportIp;
   const l4 = total - t;
   put16(out, t + TCP.CHECKSUM, 0);
-  put16(out, t + TCP.CHECKSUM, bulkSum(out, t, l4, pseudoHeaderSum(out, tip.version as 4 | 6, tip.offset, tip.dstOffset, IpProtocol.TCP, l4)) ^ 0xffff);
+  put16(out, t + TCP.CHECKSUM, onesComplementSum(out, t, l4, pseudoHeaderSum(out, tip.version as 4 | 6, tip.offset, tip.dstOffset, IpProtocol.TCP, l4)) ^ 0xffff);
   return out;
 }

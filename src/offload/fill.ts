@@ -5,13 +5,12 @@
  * extension (NDIS leaves them to the host, §12). Only checksum fields are ever written (§16 #6).
  */
 import { assertBytes, put16, u16 } from '../bytes.js';
-import { fold } from '../checksum.js';
+import { fold, onesComplementSum } from '../checksum.js';
 import { IpProtocol, fillIpv4Checksum } from '../codec/ipv4.js';
 import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../codec/layout.js';
 import { TCP } from '../codec/tcp.js';
 import { pseudoHeaderSum, transportChecksumField } from '../codec/transport.js';
 import { UDP } from '../codec/udp.js';
-import { bulkSum } from './sum.js';
 import { checkCapabilities, checkNdisOffsets, headerTooLarge, type NdisEncapsulatedOffsets } from './ndis.js';
 import {
   DEFAULT_MAX_HEADER_SIZE,
@@ -225,13 +224,13 @@ function fillTransport(bytes: Uint8Array, ip: IpLayout, o: FillChecksumsOptions)
   let sum: number;
   if (l4 && o.seed !== undefined) {
     // NIC behaviour: sum of the L4 header with the seed in the field, and the payload (+ length for the LSO seed).
-    sum = bulkSum(bytes, off, len, o.seed === 'without-length' ? len : 0);
+    sum = onesComplementSum(bytes, off, len, o.seed === 'without-length' ? len : 0);
   } else {
     // Field taken as 0 (zeroed in place: it is overwritten below anyway). Summing with the field
     // zeroed keeps the RFC 1071 encoding of an all-zero ICMPv4 message (checksum 0xFFFF).
     bytes[field] = 0;
     bytes[field + 1] = 0;
-    sum = bulkSum(bytes, off, len, pseudoHeaderSum(bytes, v, ip.offset, ip.dstOffset, protocol, len));
+    sum = onesComplementSum(bytes, off, len, pseudoHeaderSum(bytes, v, ip.offset, ip.dstOffset, protocol, len));
   }
   let c = sum ^ 0xffff;
   if (protocol === IpProtocol.UDP && c === 0) c = 0xffff; // RFC 768 / RFC 8200 §8.1

@@ -35,7 +35,6 @@ import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js'
 import { checkCapabilities, headerTooLarge, type NdisEncapsulatedOffsets } from './ndis.js';
 import { DEFAULT_MAX_HEADER_SIZE, argError, checkBooleanOption, checkEnumOption, checkIntOption, optionsObject } from './report.js';
 import type { SeedConvention } from './fill.js';
-import { bulkSum } from './sum.js';
 
 export type SegmentProfile = 'ndis' | 'linux' | 'dpdk';
 
@@ -527,7 +526,7 @@ function emitSegment(p: Plan, frame: Uint8Array, i: number, target: Uint8Array, 
   target[t + TCP.FLAGS] = f;
   if (cs !== CS_NONE) {
     const initial = p.tcpBase + p.tcpHeaderLength + pay + (seq >>> 16) + (seq & 0xffff) + ((p.dataOffsetByte << 8) | f);
-    const sum = pay > 0 ? bulkSum(frame, src, pay, initial) : fold(initial);
+    const sum = pay > 0 ? onesComplementSum(frame, src, pay, initial) : fold(initial);
     put16(target, t + TCP.CHECKSUM, sum ^ 0xffff); // TCP: a computed 0 stays 0 (RFC 9293; both encodings verify)
   }
   return segLen;

@@ -8,14 +8,13 @@
  * beyond the report, no string work unless an error is thrown.
  */
 import { assertBytes, u16 } from '../bytes.js';
-import { fold } from '../checksum.js';
+import { fold, onesComplementSum } from '../checksum.js';
 import { IpProtocol, ipv4ChecksumValid } from '../codec/ipv4.js';
 import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../codec/layout.js';
 import { TCP } from '../codec/tcp.js';
 import { pseudoHeaderSum, transportChecksumField, transportChecksumValid } from '../codec/transport.js';
 import { UDP } from '../codec/udp.js';
 import { capabilitiesCover } from './ndis.js';
-import { bulkSum } from './sum.js';
 import {
   argError,
   checkBooleanOption,
@@ -309,7 +308,7 @@ function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
     const a = ipOffset + 8;
     for (let k = 0; k < 32; k += 2) pseudo += (b[a + k]! << 8) | b[a + k + 1]!;
   }
-  const status: LayerStatus = bulkSum(b, upper, l4, pseudo) === 0xffff ? 'ok' : 'bad';
+  const status: LayerStatus = onesComplementSum(b, upper, l4, pseudo) === 0xffff ? 'ok' : 'bad';
   return makeReport(encapsulated, outerStatus, innerStatus, name, status, fastNbl(nblOuter, outerVersion, outerProtocol, version, protocol));
 }
 
