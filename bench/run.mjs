@@ -8,8 +8,11 @@ const lib = await import('../dist/index.js');
 const started = Date.now();
 process.stderr.write(`nvgre benchmarks${QUICK ? ' (quick)' : ''}: node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores\n`);
 
+// --only codec,offload runs a subset (the scripts are bench/<name>.mjs).
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const selected = onlyArg ? onlyArg.split(',') : ['codec', 'offload', 'capture', 'scapy', 'tshark'];
 const allocations = [];
-for (const name of ['codec', 'offload', 'capture', 'scapy', 'tshark']) {
+for (const name of selected) {
   let mod;
   try {
     mod = await import(`./${name}.mjs`);

@@ -5,8 +5,8 @@
 export { NvgreError, NvgreErrorCode } from './errors.js';
 export type { NvgreErrorInfo, TryResult, Layer } from './errors.js';
 
-export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate } from './nvgre.js';
-export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders } from './nvgre.js';
+export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate, createDecapsulator } from './nvgre.js';
+export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders, Decapsulator } from './nvgre.js';
 
 export { parseFrame, buildFrame } from './frame.js';
 export type {

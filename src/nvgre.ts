@@ -412,12 +412,13 @@ export interface DecapsulateOptions {
 const NO_REASONS: readonly NvgreErrorCode[] = Object.freeze([]);
 
 class DecapsulatedFrame implements Decapsulated {
-  private readonly frame: Uint8Array;
-  readonly key: number;
-  readonly innerOffset: number;
-  readonly innerLength: number;
-  private readonly ipOffset: number;
-  readonly dropReasons: readonly NvgreErrorCode[];
+  // Mutable only for Decapsulator, which refills one result per frame; the public type is readonly.
+  private frame: Uint8Array;
+  key: number;
+  innerOffset: number;
+  innerLength: number;
+  private ipOffset: number;
+  dropReasons: readonly NvgreErrorCode[];
   // Views and strings are made only when asked for: a typed-array view costs more than the decode.
   private innerView: Uint8Array | undefined;
   private outerFields: OuterHeaders | undefined;
@@ -432,6 +433,19 @@ class DecapsulatedFrame implements Decapsulated {
     this.dropReasons = dropReasons;
     this.innerView = undefined;
     this.outerFields = undefined;
+  }
+
+  /** Reuses this object for another frame (Decapsulator). */
+  refill(frame: Uint8Array, key: number, innerOffset: number, innerLength: number, ipOffset: number, dropReasons: readonly NvgreErrorCode[]): this {
+    this.frame = frame;
+    this.key = key;
+    this.innerOffset = innerOffset;
+    this.innerLength = innerLength;
+    this.ipOffset = ipOffset;
+    this.dropReasons = dropReasons;
+    this.innerView = undefined;
+    this.outerFields = undefined;
+    return this;
   }
 
   get vsid(): number {
@@ -521,10 +535,10 @@ const v6chain = newIpv6Chain();
  * inner frame of at least 14 bytes pass every row of NVGRE.md §4 at once. Anything else goes to
  * {@link decapsulateByTable}, which evaluates the table row by row (and names the failing row).
  */
-function decapsulateCore(f: Uint8Array, strict: boolean): DecapsulatedFrame | null {
+function decapsulateCore(f: Uint8Array, strict: boolean, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
   const end = f.length;
   let l3 = ETH.HEADER_LENGTH;
-  if (end < ETH.HEADER_LENGTH + IPV4.MIN_HEADER_LENGTH + GRE.NVGRE_LENGTH + ETH.HEADER_LENGTH) return decapsulateByTable(f, strict);
+  if (end < ETH.HEADER_LENGTH + IPV4.MIN_HEADER_LENGTH + GRE.NVGRE_LENGTH + ETH.HEADER_LENGTH) return decapsulateByTable(f, strict, reuse);
   let et = (f[ETH.TYPE]! << 8) | f[ETH.TYPE + 1]!;
   if (et === EtherType.VLAN || et === EtherType.QINQ) {
     et = (f[l3 + 2]! << 8) | f[l3 + 3]!;
@@ -541,30 +555,30 @@ function decapsulateCore(f: Uint8Array, strict: boolean): DecapsulatedFrame | nu
       ((f[l3 + IPV4.FLAGS_FRAGMENT]! & 0x3f) | f[l3 + IPV4.FLAGS_FRAGMENT + 1]!) !== 0 ||
       ipv4HeaderSum(f, l3, IPV4.MIN_HEADER_LENGTH) !== 0xffff
     ) {
-      return decapsulateByTable(f, strict);
+      return decapsulateByTable(f, strict, reuse);
     }
     gre = l3 + IPV4.MIN_HEADER_LENGTH;
     ipEnd = l3 + total;
   } else if (et === EtherType.IPV6) {
     const payload = (f[l3 + IPV6.PAYLOAD_LENGTH]! << 8) | f[l3 + IPV6.PAYLOAD_LENGTH + 1]!;
     if (f[l3]! >>> 4 !== 6 || f[l3 + IPV6.NEXT_HEADER] !== IpProtocol.GRE || payload > end - l3 - IPV6.HEADER_LENGTH) {
-      return decapsulateByTable(f, strict);
+      return decapsulateByTable(f, strict, reuse);
     }
     gre = l3 + IPV6.HEADER_LENGTH;
     ipEnd = gre + payload;
   } else {
-    return decapsulateByTable(f, strict);
+    return decapsulateByTable(f, strict, reuse);
   }
-  if (ipEnd - gre < GRE.NVGRE_LENGTH + ETH.HEADER_LENGTH || u32(f, gre) !== GRE.NVGRE_FIRST_WORD) return decapsulateByTable(f, strict);
+  if (ipEnd - gre < GRE.NVGRE_LENGTH + ETH.HEADER_LENGTH || u32(f, gre) !== GRE.NVGRE_FIRST_WORD) return decapsulateByTable(f, strict, reuse);
   const key = u32(f, gre + GRE.BASE_LENGTH);
   const inner = gre + GRE.NVGRE_LENGTH;
   const innerType = (f[inner + ETH.TYPE]! << 8) | f[inner + ETH.TYPE + 1]!;
-  if (isReservedVsid(key >>> 8) || innerType === EtherType.VLAN || innerType === EtherType.QINQ) return decapsulateByTable(f, strict);
-  return new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, NO_REASONS);
+  if (isReservedVsid(key >>> 8) || innerType === EtherType.VLAN || innerType === EtherType.QINQ) return decapsulateByTable(f, strict, reuse);
+  return reuse === null ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, NO_REASONS) : reuse.refill(f, key, inner, ipEnd - inner, l3, NO_REASONS);
 }
 
 /** The decapsulation verdict of NVGRE.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */
-function decapsulateByTable(f: Uint8Array, strict: boolean): DecapsulatedFrame | null {
+function decapsulateByTable(f: Uint8Array, strict: boolean, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
   const end = f.length;
   // Row 1: truncated outer headers.
   if (end < ETH.HEADER_LENGTH) return failShort('outer-ethernet', 0, ETH.HEADER_LENGTH, end, 'the outer Ethernet header');
@@ -696,7 +710,8 @@ function decapsulateByTable(f: Uint8Array, strict: boolean): DecapsulatedFrame |
     }
     reasons.push(NvgreErrorCode.INNER_VLAN);
   }
-  return new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, reasons === null || reasons.length === 0 ? NO_REASONS : reasons);
+  const dropReasons = reasons === null || reasons.length === 0 ? NO_REASONS : reasons;
+  return reuse === null ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, dropReasons) : reuse.refill(f, key, inner, ipEnd - inner, l3, dropReasons);
 }
 
 /** `options.strict` (default true); a TypeError naming the argument for anything but `{ strict?: boolean }`. */
@@ -712,7 +727,7 @@ function strictOf(options: DecapsulateOptions | undefined): boolean {
 /** Decapsulates an NVGRE frame; throws `NvgreError` when a receiver drops it (NVGRE.md §4). Zero copy. */
 export function decapsulate(frame: Uint8Array, options?: DecapsulateOptions): Decapsulated {
   if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
-  const r = decapsulateCore(frame, strictOf(options));
+  const r = decapsulateCore(frame, strictOf(options), null);
   if (r === null) {
     const e = failure;
     throw new NvgreError(e.code, e.layer, e.offset, e.message, e.needed === undefined ? undefined : { needed: e.needed, available: e.available ?? 0 });
@@ -732,9 +747,59 @@ export function tryDecapsulate(frame: Uint8Array, options?: DecapsulateOptions):
   }
   let r: DecapsulatedFrame | null;
   try {
-    r = decapsulateCore(frame, strict);
+    r = decapsulateCore(frame, strict, null);
   } catch (e) {
     return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: String(e) } };
   }
   return r === null ? { ok: false, error: failure } : { ok: true, value: r };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reusable decapsulation (gopacket's DecodingLayerParser idea: decode into preallocated objects)
+
+export interface Decapsulator {
+  /**
+   * Like {@link decapsulate}, but fills the same result object on every call: no allocation per frame.
+   * The result (and its lazily created `inner` view and `outer` fields) describes the latest frame
+   * only — read what you need, or copy it, before the next call.
+   */
+  decapsulate(frame: Uint8Array): Decapsulated;
+  /** Never throws on frame contents: returns null on a drop and leaves the reason in `lastError`. */
+  decapsulateOrNull(frame: Uint8Array): Decapsulated | null;
+  /** Why the latest `decapsulateOrNull` returned null. */
+  readonly lastError: NvgreErrorInfo | null;
+}
+
+class ReusableDecapsulator implements Decapsulator {
+  lastError: NvgreErrorInfo | null = null;
+  private readonly strict: boolean;
+  /** Created by the first successful decode, then refilled. */
+  private result: DecapsulatedFrame | null = null;
+
+  constructor(options?: DecapsulateOptions) {
+    this.strict = strictOf(options);
+  }
+
+  decapsulate(frame: Uint8Array): Decapsulated {
+    if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
+    const r = decapsulateCore(frame, this.strict, this.result);
+    if (r === null) {
+      const e = failure;
+      throw new NvgreError(e.code, e.layer, e.offset, e.message, e.needed === undefined ? undefined : { needed: e.needed, available: e.available ?? 0 });
+    }
+    return (this.result = r);
+  }
+
+  decapsulateOrNull(frame: Uint8Array): Decapsulated | null {
+    if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
+    const r = decapsulateCore(frame, this.strict, this.result);
+    this.lastError = r === null ? failure : null;
+    if (r !== null) this.result = r;
+    return r;
+  }
+}
+
+/** A decapsulator that reuses one result object: the zero-allocation receive path. */
+export function createDecapsulator(options?: DecapsulateOptions): Decapsulator {
+  return new ReusableDecapsulator(options);
 }

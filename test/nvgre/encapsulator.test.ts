@@ -400,3 +400,29 @@ describe('never mutates its inputs', () => {
     );
   });
 });
+
+describe('createDecapsulator (reused result object)', () => {
+  it('decodes like decapsulate, reusing one result; decapsulateOrNull reports drops without throwing', async () => {
+    const { buildFrame, createDecapsulator, decapsulate } = await import('../../src/index.js');
+    const make = (vsid: number, flowId: number) =>
+      buildFrame({ ethernet: {}, ipv6: { src: '2001:db8::1', dst: '2001:db8::2' }, nvgre: { vsid, flowId }, inner: { ethernet: {}, ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 } } });
+    const a = make(0x1234, 1);
+    const b = make(0x5678, 2);
+    const d = createDecapsulator();
+    const ra = d.decapsulate(a);
+    expect([ra.vsid, ra.flowId, ra.innerOffset, ra.innerLength]).toEqual([0x1234, 1, 62, a.length - 62]);
+    expect(Array.from(ra.inner)).toEqual(Array.from(decapsulate(a).inner));
+    expect(ra.outer.src).toBe('2001:db8::1');
+    const rb = d.decapsulate(b);
+    expect(rb).toBe(ra); // the same object, now describing b
+    expect([rb.vsid, rb.flowId]).toEqual([0x5678, 2]);
+    expect(Array.from(rb.inner)).toEqual(Array.from(b.subarray(62)));
+    expect(d.decapsulateOrNull(make(0x10, 3))).toBeNull();
+    expect(d.lastError?.code).toBe('RESERVED_VSID');
+    expect(() => d.decapsulate(make(0x10, 3))).toThrow(expect.objectContaining({ code: 'RESERVED_VSID' }));
+    expect(d.decapsulateOrNull(a)?.vsid).toBe(0x1234);
+    expect(d.lastError).toBeNull();
+    const lenient = createDecapsulator({ strict: false });
+    expect(lenient.decapsulate(make(0x10, 3)).dropReasons).toEqual(['RESERVED_VSID']);
+  });
+});

@@ -265,6 +265,17 @@ const TABLE: Readonly<Record<string, Row>> = {
       { what: 'an empty frame', run: () => api.decapsulate(new Uint8Array(0)), expect: 'nvgre:TRUNCATED' },
     ],
   },
+  createDecapsulator: {
+    valid: () => [{ strict: false }],
+    cases: [
+      { what: 'options "x"', run: () => api.createDecapsulator('x' as never), expect: 'TypeError', mentions: 'options' },
+      { what: 'options.strict 1', run: () => api.createDecapsulator({ strict: 1 as never }), expect: 'TypeError', mentions: 'options.strict' },
+      { what: 'decapsulate(a plain array)', run: () => api.createDecapsulator().decapsulate([1] as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'decapsulate(a detached view)', run: () => api.createDecapsulator().decapsulate(detached()), expect: 'TypeError', mentions: 'frame' },
+      { what: 'decapsulate(an empty frame)', run: () => api.createDecapsulator().decapsulate(new Uint8Array(0)), expect: 'nvgre:TRUNCATED' },
+      { what: 'decapsulateOrNull(a DataView)', run: () => api.createDecapsulator().decapsulateOrNull(new DataView(new ArrayBuffer(60)) as never), expect: 'TypeError', mentions: 'frame' },
+    ],
+  },
   tryDecapsulate: {
     valid: () => [NV4],
     neverThrows: true,
