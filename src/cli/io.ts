@@ -247,12 +247,20 @@ function guardStdout(): void {
   });
 }
 
+/** Outputs with unwritten lines, flushed before an error is reported (the frames before the damage still print). */
+const openOutputs = new Set<Output>();
+
+export async function flushOutputs(): Promise<void> {
+  for (const out of openOutputs) await out.flush();
+}
+
 /** Lines batched into large writes; `await maybeFlush()` between batches respects backpressure. */
 export class Output {
   private buf = '';
 
   constructor() {
     guardStdout();
+    openOutputs.add(this);
   }
 
   line(s: string): void {

@@ -13,6 +13,7 @@ import { encap } from './commands/encap.js';
 import { lint } from './commands/lint.js';
 import { segment } from './commands/segment.js';
 import { CliError, EXIT } from './errors.js';
+import { flushOutputs } from './io.js';
 
 const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum];
 
@@ -69,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
+    await flushOutputs();
     if (e instanceof CliError) {
       console.error(`nvgre ${command.name}: ${e.message}`);
       return e.exitCode;

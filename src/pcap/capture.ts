@@ -104,17 +104,23 @@ export class CaptureStreamParser {
     return this.decoded;
   }
 
-  /** Feeds the next chunk; returns the records completed by it, in file order. */
+  /**
+   * Feeds the next chunk; returns the records completed by it, in file order. When the chunk holds a
+   * corrupt record, the good records before it are returned first and the next `push()` or `end()`
+   * throws the error (so a reader shows every frame up to the damage, then the reason).
+   */
   push(chunk: Uint8Array): CaptureRecord[] {
     assertBytes(chunk, 'chunk');
     if (this.failure !== undefined) throw this.failure;
     if (this.ended) throw new TypeError('CaptureStreamParser.push() called after end()');
+    const records: CaptureRecord[] = [];
     try {
-      return this.consume(chunk);
+      this.consume(chunk, records);
     } catch (error) {
       this.failure = error;
-      throw error;
+      if (records.length === 0) throw error;
     }
+    return records;
   }
 
   /** Declares the end of the input. Throws `TRUNCATED` when a partial unit (or nothing at all) remains. */
@@ -150,8 +156,7 @@ export class CaptureStreamParser {
     this.unitOffset += length;
   }
 
-  private consume(chunk: Uint8Array): CaptureRecord[] {
-    const records: CaptureRecord[] = [];
+  private consume(chunk: Uint8Array, records: CaptureRecord[]): void {
     let at = 0;
     // 1. Complete the unit left over from earlier chunks, taking only the bytes it needs.
     while (this.pendingLength > 0 && at < chunk.length) {
@@ -178,7 +183,6 @@ export class CaptureStreamParser {
       this.decode(chunk, at, length, records);
       at += length;
     }
-    return records;
   }
 
   /** Appends to the pending unit, growing its buffer geometrically but never beyond `need`. */

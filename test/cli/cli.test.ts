@@ -497,3 +497,25 @@ describe("the README's command-line block", () => {
     }
   });
 });
+
+describe('a capture corrupt after some good records', () => {
+  it('decode prints the frames before the damage, then one sentence naming record and offset, exit 1', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nvgre-partial-'));
+    try {
+      const frames = [1, 2, 3].map((vsid) =>
+        buildFrame({ ethernet: {}, ipv4: { src: '192.0.2.1', dst: '192.0.2.2' }, nvgre: { vsid: 0x1000 + vsid, flowId: 1 }, inner: { ethernet: {}, ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 } } }),
+      );
+      const file = writePcap(frames);
+      const third = 24 + 2 * (16 + frames[0]!.length);
+      new DataView(file.buffer, file.byteOffset).setUint32(third + 8, 300 * 1024 * 1024, true);
+      writeFileSync(path.join(dir, 'bad.pcap'), file);
+      const r = spawnSync(process.execPath, [CLI, 'decode', '--json', 'bad.pcap'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+      expect(r.status).toBe(1);
+      expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { vsid: number }).vsid)).toEqual([0x1001, 0x1002]);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/bad\.pcap.*record 3.*offset 2/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -224,3 +224,27 @@ describe('readCaptureStream', () => {
     await expect(collect(42 as unknown as Iterable<Uint8Array>)).rejects.toThrow(TypeError);
   });
 });
+
+describe('a corrupt record in the middle of a chunk', () => {
+  it('returns the good records before it, then throws on the next call (regression: they were lost)', async () => {
+    const { writePcap } = await import('../../src/pcap/pcap.js');
+    const { CaptureStreamParser, readCaptureStream } = await import('../../src/pcap/capture.js');
+    const frames = [1, 2, 3].map((n) => new Uint8Array(60).fill(n));
+    const file = writePcap(frames);
+    // Record 3's header claims 300 MiB (over maxRecordBytes): corrupt, not merely cut short.
+    const third = 24 + 2 * (16 + 60);
+    new DataView(file.buffer, file.byteOffset).setUint32(third + 8, 300 * 1024 * 1024, true);
+    const parser = new CaptureStreamParser();
+    const got = parser.push(file);
+    expect(got.map((r) => r.data[0])).toEqual([1, 2]);
+    expect(() => parser.end()).toThrow(expect.objectContaining({ code: 'BAD_CAPTURE' }));
+    expect(parser.recordsDecoded).toBe(2);
+    const streamed: number[] = [];
+    await expect(
+      (async () => {
+        for await (const r of readCaptureStream([file])) streamed.push(r.data[0]!);
+      })(),
+    ).rejects.toMatchObject({ code: 'BAD_CAPTURE' });
+    expect(streamed).toEqual([1, 2]);
+  });
+});
