@@ -41,8 +41,11 @@ export interface EncapsulateOptions {
   readonly dontFragment?: boolean;
   /** First outer IPv4 Identification; default: a per-encapsulator counter starting at 0. */
   readonly ipId?: number;
-  /** Outer IPv6 flow label. Default 0. */
-  readonly flowLabel?: number;
+  /**
+   * Outer IPv6 flow label: a number (default 0), or `'hash'` to set it per packet from the inner flow
+   * hash (RFC 6438, as OpenBSD nvgre(4) does; NVGRE.md §6) so IPv6 underlays can balance on it.
+   */
+  readonly flowLabel?: number | 'hash';
   /** Underlay IP MTU: results whose outer IP packet is larger are refused with `MTU_EXCEEDED`. */
   readonly mtu?: number;
   /** An inner 802.1Q/802.1ad tag is removed (`'strip'`, default, RFC 7637 §3.3) or refused (`'reject'`, `INNER_VLAN`). */
@@ -126,6 +129,7 @@ class NvgreEncapsulator implements Encapsulator {
   private readonly mtu: number;
   private readonly maxIpLength: number;
   private readonly inheritsTos: boolean;
+  private readonly hashFlowLabel: boolean;
   private readonly rejectInnerVlan: boolean;
   private nextIpId: number;
 
@@ -167,7 +171,8 @@ class NvgreEncapsulator implements Encapsulator {
     if (this.dscp !== 'inherit') checkOptionInt(this.dscp, 'dscp', 0, 63);
     if (this.ecn !== 'inherit') checkOptionInt(this.ecn, 'ecn', 0, 3);
     if (o.ipId !== undefined) checkOptionInt(o.ipId, 'ipId', 0, 0xffff);
-    if (o.flowLabel !== undefined) checkOptionInt(o.flowLabel, 'flowLabel', 0, 0xfffff);
+    if (o.flowLabel !== undefined && o.flowLabel !== 'hash') checkOptionInt(o.flowLabel, 'flowLabel', 0, 0xfffff);
+    this.hashFlowLabel = o.flowLabel === 'hash';
     if (o.mtu !== undefined) checkOptionInt(o.mtu, 'mtu', 68, 0xffffffff);
     if (o.innerVlan !== undefined && o.innerVlan !== 'strip' && o.innerVlan !== 'reject') {
       throw argError(`innerVlan must be 'strip' or 'reject', got ${String(o.innerVlan)}`);
@@ -209,7 +214,7 @@ class NvgreEncapsulator implements Encapsulator {
         payloadLength: 0,
         dscp: fixedDscp,
         ecn: fixedEcn,
-        flowLabel: o.flowLabel ?? 0,
+        flowLabel: typeof o.flowLabel === 'number' ? o.flowLabel : 0,
         hopLimit: ttl,
       });
       this.ipv4PartialSum = 0;
@@ -327,6 +332,14 @@ class NvgreEncapsulator implements Encapsulator {
       if (inheritTos !== 0) {
         target[ip] = target[ip]! | (inheritTos >>> 4);
         target[ip + 1] = target[ip + 1]! | ((inheritTos & 0x0f) << 4);
+      }
+      if (this.hashFlowLabel) {
+        // RFC 6438: 20 bits of the flow hash; 0 means "unlabelled" (RFC 6437 §2), so it is avoided.
+        const h = innerFlowHash(inner, 0, inner.length);
+        const label = (h ^ (h >>> 20)) & 0xfffff || 1;
+        target[ip + 1] = (target[ip + 1]! & 0xf0) | (label >>> 16);
+        target[ip + 2] = (label >>> 8) & 0xff;
+        target[ip + 3] = label & 0xff;
       }
     }
     target[offset + this.greOffset + GRE.NVGRE_LENGTH - 1] = flowId;

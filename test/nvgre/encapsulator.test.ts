@@ -426,3 +426,21 @@ describe('createDecapsulator (reused result object)', () => {
     expect(lenient.decapsulate(make(0x10, 3)).dropReasons).toEqual(['RESERVED_VSID']);
   });
 });
+
+describe("flowLabel: 'hash' (RFC 6438)", () => {
+  it('labels each inner flow with a stable, nonzero 20-bit value and leaves the traffic class alone', async () => {
+    const { buildFrame, createEncapsulator, decapsulate } = await import('../../src/index.js');
+    const inner = (port: number) => buildFrame({ ethernet: {}, ipv4: { src: '10.0.0.1', dst: '10.0.0.2', dscp: 46, ecn: 1 }, udp: { srcPort: port, dstPort: 53 } });
+    const enc = createEncapsulator({ vsid: 0x5000, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '2001:db8::1', dstIp: '2001:db8::2', flowLabel: 'hash', dscp: 'inherit', ecn: 'inherit' });
+    const a1 = decapsulate(enc.encapsulate(inner(1000))).outer;
+    const a2 = decapsulate(enc.encapsulate(inner(1000))).outer;
+    const b = decapsulate(enc.encapsulate(inner(2000))).outer;
+    expect(a1.flowLabel).toBe(a2.flowLabel);
+    expect(a1.flowLabel).not.toBe(b.flowLabel);
+    expect(a1.flowLabel).toBeGreaterThan(0);
+    expect(a1.flowLabel).toBeLessThanOrEqual(0xfffff);
+    expect([a1.dscp, a1.ecn]).toEqual([46, 1]);
+    const fixed = createEncapsulator({ vsid: 0x5000, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '2001:db8::1', dstIp: '2001:db8::2', flowLabel: 0x12345 });
+    expect(decapsulate(fixed.encapsulate(inner(1000))).outer.flowLabel).toBe(0x12345);
+  });
+});
