@@ -426,26 +426,19 @@ const NO_REASONS: readonly NvgreErrorCode[] = Object.freeze([]);
 
 class DecapsulatedFrame implements Decapsulated {
   // Mutable only for Decapsulator, which refills one result per frame; the public type is readonly.
-  private frame: Uint8Array;
-  key: number;
-  innerOffset: number;
-  innerLength: number;
-  private ipOffset: number;
-  dropReasons: readonly NvgreErrorCode[];
+  private frame!: Uint8Array;
+  key!: number;
+  innerOffset!: number;
+  innerLength!: number;
+  private ipOffset!: number;
+  dropReasons!: readonly NvgreErrorCode[];
   // Views and strings are made only when asked for: a typed-array view costs more than the decode.
   private innerView: Uint8Array | undefined;
   private outerFields: OuterHeaders | undefined;
 
   constructor(frame: Uint8Array, key: number, innerOffset: number, innerLength: number, ipOffset: number, dropReasons: readonly NvgreErrorCode[]) {
-    // Every field assigned here, in one order, so all results share one hidden class.
-    this.frame = frame;
-    this.key = key;
-    this.innerOffset = innerOffset;
-    this.innerLength = innerLength;
-    this.ipOffset = ipOffset;
-    this.dropReasons = dropReasons;
-    this.innerView = undefined;
-    this.outerFields = undefined;
+    // One assignment order for every result (refill's), so all results share one hidden class.
+    this.refill(frame, key, innerOffset, innerLength, ipOffset, dropReasons);
   }
 
   /** Reuses this object for another frame (Decapsulator). */
