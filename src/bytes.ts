@@ -48,7 +48,7 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** TypeError naming the argument unless `value` is a usable Uint8Array (Node's Buffer included). */
+/** TypeError naming the argument unless `value` is a usable Uint8Array (a Node.js buffer is one). */
 export function assertBytes(value: unknown, name: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
     throw new TypeError(`${name} must be a Uint8Array, got ${describe(value)}`);
