@@ -22,19 +22,10 @@ import {
   type VerifyChecksumsOptions,
 } from '../../src/offload/index.js';
 import { arbFrameSpec, checksumOffsets } from './arbitraries.js';
+import { expectCode } from '../helpers/errors.js';
 
 const RUNS = { numRuns: 150 };
 
-function expectError(fn: () => unknown, code: string): NvgreError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NvgreError);
-    expect((e as NvgreError).code).toBe(code);
-    return e as NvgreError;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
 
 function layoutOf(frame: Uint8Array): FrameLayout {
   return walkFrame(frame, new FrameLayout());
@@ -253,8 +244,8 @@ describe('fillChecksums options (NDIS Transmit request bits, OFFLOAD.md §8)', (
   it('capabilities outside the frame → UNSUPPORTED before anything is written', () => {
     const f = zeroed(nvgreTcp4);
     const before = f.slice();
-    expectError(() => fillChecksums(f, { capabilities: Cap.OUTER_IPV4 }), 'UNSUPPORTED');
-    expectError(() => fillChecksums(f, { capabilities: Cap.INNER_IPV4 | Cap.OUTER_IPV6 }), 'UNSUPPORTED');
+    expectCode(() => fillChecksums(f, { capabilities: Cap.OUTER_IPV4 }), 'UNSUPPORTED');
+    expectCode(() => fillChecksums(f, { capabilities: Cap.INNER_IPV4 | Cap.OUTER_IPV6 }), 'UNSUPPORTED');
     expect(f).toEqual(before);
     expect(fillChecksums(f, { capabilities: Cap.INNER_IPV4 | Cap.OUTER_IPV4 }).transport.status).toBe('ok');
     // Rx never fails a frame: uncovered versions are validated like a plain packet.
@@ -266,7 +257,7 @@ describe('fillChecksums options (NDIS Transmit request bits, OFFLOAD.md §8)', (
     const L = layoutOf(f);
     const headerEnd = L.transportOffset + 32;
     const before = f.slice();
-    const e = expectError(() => fillChecksums(f, { maxHeaderSize: headerEnd - 1 }), 'HEADER_TOO_LARGE');
+    const e = expectCode(() => fillChecksums(f, { maxHeaderSize: headerEnd - 1 }), 'HEADER_TOO_LARGE');
     expect(e.needed).toBe(headerEnd);
     expect(f).toEqual(before);
     expect(fillChecksums(f, { maxHeaderSize: headerEnd }).transport.status).toBe('ok');
@@ -276,7 +267,7 @@ describe('fillChecksums options (NDIS Transmit request bits, OFFLOAD.md §8)', (
       nvgre: { vsid: 0x5000 },
       inner: { ipv6: { src: 'fd00::1', dst: 'fd00::2', extensionHeaders: [{ type: 'destination-options', options: new Uint8Array(150) }] }, tcp: { srcPort: 1, dstPort: 2 } },
     });
-    expectError(() => fillChecksums(big), 'HEADER_TOO_LARGE');
+    expectCode(() => fillChecksums(big), 'HEADER_TOO_LARGE');
     expect(fillChecksums(big, { maxHeaderSize: Infinity }).transport.status).toBe('ok');
     // Plain frames have no MaxHeaderSize (it is an encapsulated-offload capability).
     const plain = zeroed({ ipv6: { src: 'fd00::1', dst: 'fd00::2', extensionHeaders: [{ type: 'destination-options', options: new Uint8Array(250) }] }, tcp: { srcPort: 1, dstPort: 2 } });
@@ -299,13 +290,13 @@ describe('fillChecksums options (NDIS Transmit request bits, OFFLOAD.md §8)', (
   it('rejects bad option values with INVALID_ARGUMENT and a bad frame with TypeError', () => {
     const f = buildFrame(nvgreTcp4);
     for (const o of [{ seed: 'both' }, { tcp: 1 }, { nblFlagsFrom: 'middle' }, { maxHeaderSize: -1 }, { capabilities: 16 }] as unknown as FillChecksumsOptions[]) {
-      expectError(() => fillChecksums(f, o), 'INVALID_ARGUMENT');
+      expectCode(() => fillChecksums(f, o), 'INVALID_ARGUMENT');
     }
-    expectError(() => fillChecksums(f, null as unknown as FillChecksumsOptions), 'INVALID_ARGUMENT');
+    expectCode(() => fillChecksums(f, null as unknown as FillChecksumsOptions), 'INVALID_ARGUMENT');
     for (const o of [{ nblFlagsFrom: 'x' }, { udpZeroChecksumPorts: 'abc' }, { partialAsSeed: 1 }, { capabilities: -1 }, { lenient: 'no' }] as unknown as VerifyChecksumsOptions[]) {
-      expectError(() => verifyChecksums(f, o), 'INVALID_ARGUMENT');
+      expectCode(() => verifyChecksums(f, o), 'INVALID_ARGUMENT');
     }
-    expectError(() => verifyChecksums(f, 7 as unknown as VerifyChecksumsOptions), 'INVALID_ARGUMENT');
+    expectCode(() => verifyChecksums(f, 7 as unknown as VerifyChecksumsOptions), 'INVALID_ARGUMENT');
     expect(() => fillChecksums([1, 2, 3] as unknown as Uint8Array)).toThrow(TypeError);
     expect(() => verifyChecksums('frame' as unknown as Uint8Array)).toThrow(TypeError);
   });
@@ -343,12 +334,12 @@ describe('ndisOffsets (EncapsulatedPacketOffsets, OFFLOAD.md §7)', () => {
       const g = f.slice();
       for (const o of checksumOffsets(g)) g[o] = 0;
       const before = g.slice();
-      expectError(() => fillChecksums(g, { ndisOffsets: n }), 'INVALID_ARGUMENT');
+      expectCode(() => fillChecksums(g, { ndisOffsets: n }), 'INVALID_ARGUMENT');
       expect(g).toEqual(before);
     }
     // Offsets for a frame that is not NVGRE.
-    expectError(() => fillChecksums(buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2 } }), { ndisOffsets: good }), 'INVALID_ARGUMENT');
-    expectError(() => ndisOffsetsOf(buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2 } })), 'INVALID_ARGUMENT');
+    expectCode(() => fillChecksums(buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2 } }), { ndisOffsets: good }), 'INVALID_ARGUMENT');
+    expectCode(() => ndisOffsetsOf(buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2 } })), 'INVALID_ARGUMENT');
   });
 
   it('an inner frame offset beyond 8 bits cannot be expressed (UNSUPPORTED)', () => {
@@ -357,7 +348,7 @@ describe('ndisOffsets (EncapsulatedPacketOffsets, OFFLOAD.md §7)', () => {
       nvgre: { vsid: 0x5000 },
       inner: { ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 } },
     });
-    expectError(() => ndisOffsetsOf(f), 'UNSUPPORTED');
+    expectCode(() => ndisOffsetsOf(f), 'UNSUPPORTED');
   });
 });
 

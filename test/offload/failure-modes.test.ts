@@ -21,21 +21,12 @@ import {
 } from '../../src/offload/index.js';
 import { scapyVectors, vectorBytes } from '../helpers/vectors.js';
 import { arbFrameSpec, checksumOffsets } from './arbitraries.js';
+import { expectCode } from '../helpers/errors.js';
 
 function layoutOf(frame: Uint8Array): FrameLayout {
   return walkFrame(frame, new FrameLayout());
 }
 
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NvgreError);
-    expect((e as NvgreError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
 
 const encOptions = { vsid: 0x5001, flowId: 7, srcMac: '02:00:00:00:00:0a', dstMac: '02:00:00:00:00:0b', srcIp: '192.0.2.1', dstIp: '192.0.2.2' } as const;
 

@@ -8,7 +8,6 @@ import { fold } from '../../src/checksum.js';
 import { FrameLayout, walkFrame } from '../../src/codec/layout.js';
 import { TcpFlag } from '../../src/codec/tcp.js';
 import { pseudoHeaderSum } from '../../src/codec/transport.js';
-import { NvgreError } from '../../src/errors.js';
 import { buildFrame, type FrameSpec } from '../../src/frame.js';
 import {
   EncapsulatedOffloadCapability as Cap,
@@ -22,17 +21,8 @@ import {
   type SegmentOptions,
 } from '../../src/offload/index.js';
 import { arbFrameSpec } from './arbitraries.js';
+import { expectCode } from '../helpers/errors.js';
 
-function expectError(fn: () => unknown, code: string): NvgreError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NvgreError);
-    expect((e as NvgreError).code).toBe(code);
-    return e as NvgreError;
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
 
 interface Geometry {
   outer: { version: number; offset: number };
@@ -171,7 +161,7 @@ describe('segment: invariants over the frame matrix (LSOv2, ndis profile)', () =
         // strict mode accepts the LSOv2 zero but refuses the garbage outer length
         // (ipId 'wrap16': strict also refuses ndis template IDs ≥ 0x8000, which the arbitrary produces)
         const strict = { mss, maxHeaderSize: Infinity, strict: true, ipId: 'wrap16' } as const;
-        if (spec.nvgre) expectError(() => segment(t, strict), 'BAD_LENGTH');
+        if (spec.nvgre) expectCode(() => segment(t, strict), 'BAD_LENGTH');
         else expect(segment(t, strict).length).toBe(segs.length);
         expect(segment(good, strict).length).toBe(segs.length);
       }),
@@ -239,7 +229,7 @@ describe('segment: NDIS rules', () => {
     const frame = buildFrame(spec);
     const g = geometry(frame);
     expect(segment(frame, { mss: 1000 }).map((s) => ipId(s, g.outer))).toEqual([0xfffe, 0xffff, 0x0000, 0x0001]);
-    expectError(() => segment(frame, { mss: 1000, strict: true }), 'INVALID_ARGUMENT');
+    expectCode(() => segment(frame, { mss: 1000, strict: true }), 'INVALID_ARGUMENT');
   });
 
   it('all four outer/inner IP version combinations segment and verify', () => {
@@ -291,16 +281,16 @@ describe('segment: refusals (OFFLOAD.md §10 host contract)', () => {
   const good = buildFrame(base);
 
   it('NOT_TCP: UDP, ICMP, non-IP inner frame, non-NVGRE GRE', () => {
-    expectError(() => segment(buildFrame({ ...base, inner: { ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 }, payload: 'x' } }), { mss: 100 }), 'NOT_TCP');
-    expectError(() => segment(buildFrame({ ipv6: { src: 'fd00::1', dst: 'fd00::2' }, icmp: { type: 128 } }), { mss: 100 }), 'NOT_TCP');
-    expectError(() => segment(buildFrame({ ...base, inner: { ethernet: { etherType: 0x0806 }, payload: new Uint8Array(28) } }), { mss: 100 }), 'NOT_TCP');
-    expectError(() => segment(buildFrame({ ...base, nvgre: { vsid: 0x123456, protocol: 0x0800 } }), { mss: 100 }), 'NOT_TCP');
-    expectError(() => segment(buildFrame({ ethernet: { etherType: 0x88b5 }, payload: 'x' }), { mss: 100 }), 'NOT_TCP');
+    expectCode(() => segment(buildFrame({ ...base, inner: { ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 }, payload: 'x' } }), { mss: 100 }), 'NOT_TCP');
+    expectCode(() => segment(buildFrame({ ipv6: { src: 'fd00::1', dst: 'fd00::2' }, icmp: { type: 128 } }), { mss: 100 }), 'NOT_TCP');
+    expectCode(() => segment(buildFrame({ ...base, inner: { ethernet: { etherType: 0x0806 }, payload: new Uint8Array(28) } }), { mss: 100 }), 'NOT_TCP');
+    expectCode(() => segment(buildFrame({ ...base, nvgre: { vsid: 0x123456, protocol: 0x0800 } }), { mss: 100 }), 'NOT_TCP');
+    expectCode(() => segment(buildFrame({ ethernet: { etherType: 0x88b5 }, payload: 'x' }), { mss: 100 }), 'NOT_TCP');
   });
 
   it('UNSUPPORTED: GRE with Checksum or Sequence words', () => {
-    expectError(() => segment(buildFrame({ ...base, nvgre: { vsid: 0x123456, sequence: 1 } }), { mss: 100 }), 'UNSUPPORTED');
-    expectError(() => segment(buildFrame({ ...base, nvgre: { vsid: 0x123456, checksum: true } }), { mss: 100 }), 'UNSUPPORTED');
+    expectCode(() => segment(buildFrame({ ...base, nvgre: { vsid: 0x123456, sequence: 1 } }), { mss: 100 }), 'UNSUPPORTED');
+    expectCode(() => segment(buildFrame({ ...base, nvgre: { vsid: 0x123456, checksum: true } }), { mss: 100 }), 'UNSUPPORTED');
   });
 
   it('TCP_FLAGS: SYN, RST, URG, urgent pointer', () => {
@@ -310,69 +300,69 @@ describe('segment: refusals (OFFLOAD.md §10 host contract)', () => {
       { flags: TcpFlag.URG | TcpFlag.ACK },
       { flags: TcpFlag.ACK, urgentPointer: 5 },
     ]) {
-      expectError(() => segment(buildFrame({ ...base, inner: { ...base.inner!, tcp: { srcPort: 1, dstPort: 2, ...tcp } } }), { mss: 100 }), 'TCP_FLAGS');
+      expectCode(() => segment(buildFrame({ ...base, inner: { ...base.inner!, tcp: { srcPort: 1, dstPort: 2, ...tcp } } }), { mss: 100 }), 'TCP_FLAGS');
     }
   });
 
   it('FRAGMENTED: outer or inner IPv4 fragment, inner IPv6 Fragment header', () => {
-    expectError(() => segment(buildFrame({ ...base, ipv4: { ...base.ipv4!, moreFragments: true } }), { mss: 100 }), 'FRAGMENTED');
-    expectError(() => segment(buildFrame({ ...base, inner: { ...base.inner!, ipv4: { src: '10.0.0.1', dst: '10.0.0.2', fragmentOffset: 8 } } }), { mss: 100 }), 'FRAGMENTED');
-    expectError(
+    expectCode(() => segment(buildFrame({ ...base, ipv4: { ...base.ipv4!, moreFragments: true } }), { mss: 100 }), 'FRAGMENTED');
+    expectCode(() => segment(buildFrame({ ...base, inner: { ...base.inner!, ipv4: { src: '10.0.0.1', dst: '10.0.0.2', fragmentOffset: 8 } } }), { mss: 100 }), 'FRAGMENTED');
+    expectCode(
       () => segment(buildFrame({ ...base, inner: { ...innerBase, ipv6: { src: 'fd00::1', dst: 'fd00::2', extensionHeaders: [{ type: 'fragment' }] } } }), { mss: 100 }),
       'FRAGMENTED',
     );
   });
 
   it('INVALID_ARGUMENT: MSS 0, 2^20, fractional, missing; bad option values', () => {
-    for (const mss of [0, 2 ** 20, 1.5, -1, NaN, undefined]) expectError(() => segment(good, { mss } as SegmentOptions), 'INVALID_ARGUMENT');
+    for (const mss of [0, 2 ** 20, 1.5, -1, NaN, undefined]) expectCode(() => segment(good, { mss } as SegmentOptions), 'INVALID_ARGUMENT');
     expect(segment(good, { mss: 2 ** 20 - 1 }).length).toBe(1);
-    expectError(() => segment(good, undefined as unknown as SegmentOptions), 'INVALID_ARGUMENT');
+    expectCode(() => segment(good, undefined as unknown as SegmentOptions), 'INVALID_ARGUMENT');
     for (const bad of [{ profile: 'bsd' }, { ipId: 'random' }, { cwr: 'never' }, { checksums: 'some' }, { maxSegments: 0 }, { strict: 'yes' }]) {
-      expectError(() => segment(good, { mss: 100, ...bad } as unknown as SegmentOptions), 'INVALID_ARGUMENT');
+      expectCode(() => segment(good, { mss: 100, ...bad } as unknown as SegmentOptions), 'INVALID_ARGUMENT');
     }
   });
 
   it('TOO_LARGE: maxSegments, maxOffloadSize, minSegmentCount', () => {
-    expectError(() => segment(good, { mss: 1, maxSegments: 3999 }), 'TOO_LARGE');
+    expectCode(() => segment(good, { mss: 1, maxSegments: 3999 }), 'TOO_LARGE');
     expect(segment(good, { mss: 1, maxSegments: 4000 }).length).toBe(4000);
-    expectError(() => segment(good, { mss: 1000, maxOffloadSize: 3999 }), 'TOO_LARGE');
-    expectError(() => segment(good, { mss: 1000, minSegmentCount: 5 }), 'TOO_LARGE');
+    expectCode(() => segment(good, { mss: 1000, maxOffloadSize: 3999 }), 'TOO_LARGE');
+    expectCode(() => segment(good, { mss: 1000, minSegmentCount: 5 }), 'TOO_LARGE');
     expect(segment(good, { mss: 1000, minSegmentCount: 4, maxOffloadSize: 4000 }).length).toBe(4);
     // Default maxSegments 65535 (the template's payload comes from the buffer, so it may exceed 64 KiB).
     const head = buildFrame({ ...base, inner: { ...base.inner!, payload: new Uint8Array(0) } });
     const big = new Uint8Array(head.length + 65536);
     big.set(head);
-    expectError(() => segment(big, { mss: 1 }), 'TOO_LARGE');
+    expectCode(() => segment(big, { mss: 1 }), 'TOO_LARGE');
     expect(segmentPlan(big.subarray(0, big.length - 1), { mss: 1 }).count).toBe(65535);
   });
 
   it('HEADER_TOO_LARGE for NVGRE headers over maxHeaderSize (default 256)', () => {
     const g = geometry(good);
-    expectError(() => segment(good, { mss: 100, maxHeaderSize: g.header - 1 }), 'HEADER_TOO_LARGE');
+    expectCode(() => segment(good, { mss: 100, maxHeaderSize: g.header - 1 }), 'HEADER_TOO_LARGE');
     expect(segment(good, { mss: 1000, maxHeaderSize: g.header }).length).toBe(4);
     const deep = buildFrame({ ...base, inner: { ...innerBase, ipv6: { src: 'fd00::1', dst: 'fd00::2', extensionHeaders: [{ type: 'destination-options', options: new Uint8Array(160) }] } } });
-    expectError(() => segment(deep, { mss: 1000 }), 'HEADER_TOO_LARGE');
+    expectCode(() => segment(deep, { mss: 1000 }), 'HEADER_TOO_LARGE');
   });
 
   it('BAD_LENGTH when a segment would exceed an IP length of 65535', () => {
     const small = buildFrame({ ...base, inner: { ...base.inner!, payload: new Uint8Array(0) } });
     const t = new Uint8Array(small.length + 70000);
     t.set(small);
-    expectError(() => segment(t, { mss: 70000 }), 'BAD_LENGTH');
-    expectError(() => segment(t, { mss: 65535 }), 'BAD_LENGTH');
+    expectCode(() => segment(t, { mss: 70000 }), 'BAD_LENGTH');
+    expectCode(() => segment(t, { mss: 65535 }), 'BAD_LENGTH');
     const segs = segment(t, { mss: 65000 });
     expect(segs.length).toBe(2);
     segs.forEach(allVerify);
   });
 
   it('capabilities (LsoV2Supported) and ndisOffsets', () => {
-    expectError(() => segment(good, { mss: 100, capabilities: Cap.OUTER_IPV4 | Cap.INNER_IPV6 }), 'UNSUPPORTED');
+    expectCode(() => segment(good, { mss: 100, capabilities: Cap.OUTER_IPV4 | Cap.INNER_IPV6 }), 'UNSUPPORTED');
     expect(segment(good, { mss: 1000, capabilities: Cap.OUTER_IPV4 | Cap.INNER_IPV4 }).length).toBe(4);
     const n = ndisOffsetsOf(good);
     expect(segment(good, { mss: 1000, ndisOffsets: n }).length).toBe(4);
-    expectError(() => segment(good, { mss: 1000, ndisOffsets: { ...n, tcpHeaderRelativeOffset: n.tcpHeaderRelativeOffset - 4 } }), 'INVALID_ARGUMENT');
-    expectError(() => segment(good, { mss: 1000, ndisOffsets: { ...n, tcpOptionsPresent: false } }), 'INVALID_ARGUMENT');
-    expectError(() => segment(good, { mss: 1000, ndisOffsets: { ...n, innerFrameOffset: 300 } }), 'INVALID_ARGUMENT');
+    expectCode(() => segment(good, { mss: 1000, ndisOffsets: { ...n, tcpHeaderRelativeOffset: n.tcpHeaderRelativeOffset - 4 } }), 'INVALID_ARGUMENT');
+    expectCode(() => segment(good, { mss: 1000, ndisOffsets: { ...n, tcpOptionsPresent: false } }), 'INVALID_ARGUMENT');
+    expectCode(() => segment(good, { mss: 1000, ndisOffsets: { ...n, innerFrameOffset: 300 } }), 'INVALID_ARGUMENT');
     // Offsets match a template with zero inner length too (ndisOffsetsOf needs real lengths; segment does not).
     expect(segment(template(base), { mss: 1000, ndisOffsets: n }).length).toBe(4);
   });
@@ -395,9 +385,9 @@ describe('segment: refusals (OFFLOAD.md §10 host contract)', () => {
   it('segmentInto: NO_SPACE before anything is written; bad callback', () => {
     const plan = segmentPlan(good, { mss: 1000 });
     const target = new Uint8Array(plan.totalLength - 1).fill(0xa5);
-    expectError(() => segmentInto(good, { mss: 1000 }, target), 'NO_SPACE');
+    expectCode(() => segmentInto(good, { mss: 1000 }, target), 'NO_SPACE');
     expect(target.every((b) => b === 0xa5)).toBe(true);
-    expectError(() => segmentInto(good, { mss: 1000 }, new Uint8Array(plan.totalLength), 5 as unknown as () => void), 'INVALID_ARGUMENT');
+    expectCode(() => segmentInto(good, { mss: 1000 }, new Uint8Array(plan.totalLength), 5 as unknown as () => void), 'INVALID_ARGUMENT');
     expect(segmentInto(good, { mss: 1000 }, new Uint8Array(plan.totalLength))).toBe(4);
   });
 });
@@ -473,7 +463,7 @@ describe('segment: profiles (OFFLOAD.md §14)', () => {
     fixed.forEach(allVerify);
     // RFC 6864: a fixed ID needs an atomic datagram.
     const noDf = buildFrame({ ...base, inner: { ...base.inner!, ipv4: { src: '10.0.0.1', dst: '10.0.0.2', dontFragment: false } } });
-    expectError(() => segment(noDf, { mss: 1000, profile: 'linux', ipId: 'fixed-inner' }), 'INVALID_ARGUMENT');
+    expectCode(() => segment(noDf, { mss: 1000, profile: 'linux', ipId: 'fixed-inner' }), 'INVALID_ARGUMENT');
   });
 
   it('dpdk: gso_size counts every header, checksums untouched, CWR kept, IPv4/IPv4 only', () => {
@@ -500,14 +490,14 @@ describe('segment: profiles (OFFLOAD.md §14)', () => {
       allVerify(fixed);
     }
     expect(segment(frame, { mss: gsoSize, profile: 'dpdk', ipId: 'fixed-inner' }).map((s) => ipId(s, g.inner))).toEqual(segs.map(() => 0x7fff));
-    expectError(() => segment(frame, { mss: g.header, profile: 'dpdk' }), 'INVALID_ARGUMENT');
+    expectCode(() => segment(frame, { mss: g.header, profile: 'dpdk' }), 'INVALID_ARGUMENT');
     expect(segment(frame, { mss: g.header + 4000, profile: 'dpdk' }).length).toBe(1);
     for (const spec of [
       { ethernet: base.ethernet!, ipv6: { src: '2001:db8::1', dst: '2001:db8::2' }, nvgre: base.nvgre!, inner: base.inner! },
       { ...base, inner: { ...innerBase, ipv6: { src: 'fd00::1', dst: 'fd00::2' } } },
       { ipv6: { src: 'fd00::1', dst: 'fd00::2' }, tcp: { srcPort: 1, dstPort: 2 }, payload: new Uint8Array(100) },
     ]) {
-      expectError(() => segment(buildFrame(spec), { mss: 1200, profile: 'dpdk' }), 'UNSUPPORTED');
+      expectCode(() => segment(buildFrame(spec), { mss: 1200, profile: 'dpdk' }), 'UNSUPPORTED');
     }
     // Plain TCP/IPv4 is in DPDK's scope.
     expect(segment(buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2 }, payload: new Uint8Array(3000) }), { mss: 1054, profile: 'dpdk' }).length).toBe(3);
@@ -520,9 +510,9 @@ describe('coalesce: refusals name the first segment that does not fit', () => {
 
   it('NOT_CONTIGUOUS: reordered, duplicated or missing segments', () => {
     const s = segs();
-    const e1 = expectError(() => coalesce([s[0]!, s[2]!, s[1]!, s[3]!]), 'NOT_CONTIGUOUS');
+    const e1 = expectCode(() => coalesce([s[0]!, s[2]!, s[1]!, s[3]!]), 'NOT_CONTIGUOUS');
     expect(e1.message).toContain('segments[1]');
-    const e2 = expectError(() => coalesce([s[0]!, s[1]!, s[1]!]), 'NOT_CONTIGUOUS');
+    const e2 = expectCode(() => coalesce([s[0]!, s[1]!, s[1]!]), 'NOT_CONTIGUOUS');
     expect(e2.message).toContain('segments[2]');
   });
 
@@ -532,33 +522,33 @@ describe('coalesce: refusals name the first segment that does not fit', () => {
     for (const at of [g.tcp + 1, g.outer.offset + 24 + 6, g.inner.offset + 15, 3, g.outer.offset + 8]) {
       const bad = s[2]!.slice();
       bad[at] = bad[at]! ^ 1;
-      const e = expectError(() => coalesce([s[0]!, s[1]!, bad, s[3]!]), 'INVALID_ARGUMENT');
+      const e = expectCode(() => coalesce([s[0]!, s[1]!, bad, s[3]!]), 'INVALID_ARGUMENT');
       expect(e.message).toContain('segments[2]');
     }
     const fin = s[1]!.slice();
     fin[g.tcp + 13] = fin[g.tcp + 13]! | TcpFlag.FIN;
-    expect(expectError(() => coalesce([s[0]!, fin, s[2]!, s[3]!]), 'INVALID_ARGUMENT').message).toContain('segments[1]');
-    expectError(() => coalesce([]), 'INVALID_ARGUMENT');
-    expectError(() => coalesce('x' as unknown as Uint8Array[]), 'INVALID_ARGUMENT');
+    expect(expectCode(() => coalesce([s[0]!, fin, s[2]!, s[3]!]), 'INVALID_ARGUMENT').message).toContain('segments[1]');
+    expectCode(() => coalesce([]), 'INVALID_ARGUMENT');
+    expectCode(() => coalesce('x' as unknown as Uint8Array[]), 'INVALID_ARGUMENT');
     // Different header layout
     const plain = buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2, seq: 0xfffffff0 + 1000 } });
-    expect(expectError(() => coalesce([s[0]!, plain]), 'INVALID_ARGUMENT').message).toContain('segments[1]');
+    expect(expectCode(() => coalesce([s[0]!, plain]), 'INVALID_ARGUMENT').message).toContain('segments[1]');
   });
 
   it('NOT_TCP, TCP_FLAGS, FRAGMENTED, BAD_CHECKSUM (verifyChecksums), BAD_LENGTH, TOO_LARGE', () => {
     const s = segs();
-    expectError(() => coalesce([buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 } })]), 'NOT_TCP');
-    expectError(() => coalesce([buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2, flags: TcpFlag.SYN } })]), 'TCP_FLAGS');
-    expectError(() => coalesce([buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2', moreFragments: true }, tcp: { srcPort: 1, dstPort: 2 } })]), 'FRAGMENTED');
+    expectCode(() => coalesce([buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 } })]), 'NOT_TCP');
+    expectCode(() => coalesce([buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2, flags: TcpFlag.SYN } })]), 'TCP_FLAGS');
+    expectCode(() => coalesce([buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2', moreFragments: true }, tcp: { srcPort: 1, dstPort: 2 } })]), 'FRAGMENTED');
     const corrupt = s[1]!.slice();
     corrupt[corrupt.length - 1] = corrupt[corrupt.length - 1]! ^ 0xff;
     expect(coalesce([s[0]!, corrupt, s[2]!, s[3]!]).length).toBe(frame.length);
-    expect(expectError(() => coalesce([s[0]!, corrupt, s[2]!, s[3]!], { verifyChecksums: true }), 'BAD_CHECKSUM').message).toContain('segments[1]');
-    expectError(() => coalesce(s, { maxSegments: 3 }), 'TOO_LARGE');
+    expect(expectCode(() => coalesce([s[0]!, corrupt, s[2]!, s[3]!], { verifyChecksums: true }), 'BAD_CHECKSUM').message).toContain('segments[1]');
+    expectCode(() => coalesce(s, { maxSegments: 3 }), 'TOO_LARGE');
     const ack = { ...base.inner!.tcp!, flags: TcpFlag.ACK };
     const many = segment(buildFrame({ ...base, inner: { ...base.inner!, tcp: ack, payload: new Uint8Array(30000) } }), { mss: 1000 });
     const more = segment(buildFrame({ ...base, inner: { ...base.inner!, tcp: { ...ack, seq: (0xfffffff0 + 30000) >>> 0 }, payload: new Uint8Array(40000) } }), { mss: 1000 });
-    expectError(() => coalesce([...many, ...more]), 'BAD_LENGTH');
+    expectCode(() => coalesce([...many, ...more]), 'BAD_LENGTH');
   });
 
   it('Ethernet padding after short segments is not payload', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { NvgreError } from '../../src/errors.js';
+import { nvgreErrorOf } from '../helpers/errors.js';
 
 /** The shared corpus lives next to the repository: ../shared/corpus. */
 export const CORPUS_DIR = path.resolve(process.cwd(), '..', 'shared', 'corpus');
@@ -41,16 +42,7 @@ export const CORPUS: ReadonlyArray<{
   { file: 'zeek/gre-within-gre.pcap', frames: 628, format: 'pcap', littleEndian: true, snaplen: 65535 },
 ];
 
-/** Runs `fn` and returns the NvgreError it throws; fails on success or on any other exception. */
-export function nvgreErrorOf(fn: () => unknown): NvgreError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NvgreError) return error;
-    throw new Error(`expected an NvgreError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected an NvgreError, but nothing was thrown');
-}
+export { nvgreErrorOf };
 
 export function expectNvgreError(fn: () => unknown, codes: readonly string[]): NvgreError {
   const error = nvgreErrorOf(fn);
