@@ -20,17 +20,24 @@ export function addSum(a: number, b: number): number {
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-// Single-entry cache of a 32-bit view over the most recently summed ArrayBuffer: creating a typed
-// array view costs more than summing a small header, and hot paths sum the same buffer repeatedly.
+// Single-entry caches for the word loop. Reading `byteOffset` or `buffer` of a typed array is not
+// inlined by V8 (about 8 and 13 ns each on Node 20, more than summing a small header) and creating a
+// view costs more still, while hot paths sum the same view, or views of one buffer, again and again:
+// the last view summed maps straight to its word view and offset; a new view of the last buffer
+// reuses the word view.
+let cachedView: Uint8Array | null = null;
+let cachedViewOffset = 0;
 let cachedBuffer: ArrayBufferLike | null = null;
 let cachedWords: Uint32Array = new Uint32Array(0);
 
-function wordsOf(buffer: ArrayBufferLike): Uint32Array {
-  if (buffer !== cachedBuffer) {
+function cacheWordsOf(bytes: Uint8Array, rebuild: boolean): void {
+  const buffer = bytes.buffer;
+  if (buffer !== cachedBuffer || rebuild) {
     cachedWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
     cachedBuffer = buffer;
   }
-  return cachedWords;
+  cachedView = bytes;
+  cachedViewOffset = bytes.byteOffset;
 }
 
 /** Below this many bytes the byte-pair loop beats setting up the word loop. */
@@ -67,17 +74,20 @@ export function onesComplementSum(bytes: Uint8Array, offset: number, length: num
   if (length >= WORD_LOOP_MIN && LITTLE_ENDIAN_HOST) {
     // Head: bytes until the absolute address is 4-aligned, tracking the word parity.
     let odd = 0; // 1 when the next byte is the low-order byte of its 16-bit word
-    let abs = bytes.byteOffset + i;
+    if (bytes !== cachedView) cacheWordsOf(bytes, false);
+    let abs = cachedViewOffset + i;
     while ((abs & 3) !== 0) {
       sum += odd !== 0 ? bytes[i]! : bytes[i]! << 8;
       odd ^= 1;
       i++;
       abs++;
     }
-    const words = wordsOf(bytes.buffer);
     let w = abs >>> 2;
     const n = (end - i) >>> 2;
     const wEnd = w + n;
+    // A resizable buffer may have grown or shrunk since its word view was made.
+    if (wEnd > cachedWords.length) cacheWordsOf(bytes, true);
+    const words = cachedWords;
     const unrolled = wEnd - (n & 3);
     // Each 32-bit little-endian word holds two byte-swapped 16-bit words; 65536 ≡ 1 (mod 65535),
     // so summing whole words and folding equals summing the halves. Byte-swapped words sum to the
