@@ -8,7 +8,7 @@ import { assertBytes, assertInt, put16, u16, u32 } from './bytes.js';
 import { fold, onesComplementSum } from './checksum.js';
 import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } from './codec/ethernet.js';
 import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from './codec/gre.js';
-import { IPV4, IpProtocol, ipv4HeaderSum, writeIpv4 } from './codec/ipv4.js';
+import { IPV4, IpProtocol, ipv4BaseHeaderSum, ipv4HeaderSum, writeIpv4 } from './codec/ipv4.js';
 import { IPV6, checkIpv6, newIpv6Chain, walkIpv6, writeIpv6 } from './codec/ipv6.js';
 import { NvgreError, NvgreErrorCode, type NvgreErrorInfo, type TryResult } from './errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
@@ -710,7 +710,7 @@ function decapsulateCore(f: Uint8Array, strict: boolean, reuse: DecapsulatedFram
       f[l3 + IPV4.PROTOCOL] !== IpProtocol.GRE ||
       total > end - l3 ||
       ((f[l3 + IPV4.FLAGS_FRAGMENT]! & 0x3f) | f[l3 + IPV4.FLAGS_FRAGMENT + 1]!) !== 0 ||
-      ipv4HeaderSum(f, l3, IPV4.MIN_HEADER_LENGTH) !== 0xffff
+      ipv4BaseHeaderSum(f, l3) !== 0xffff // RFC 1122 §3.2.1.2
     ) {
       return decapsulateByTable(f, strict, reuse);
     }

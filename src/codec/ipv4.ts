@@ -113,6 +113,19 @@ export function ipv4HeaderSum(b: Uint8Array, o: number, headerLength: number): n
   return (s & 0xffff) + (s >>> 16);
 }
 
+/**
+ * Folded one's-complement sum of a 20-byte IPv4 header (no options): the high bytes and the low bytes
+ * of the ten words summed apart, then joined (RFC 1071 §2 (A), (C): any grouping gives the same sum).
+ * Fewer operations than summing word by word, and small enough to inline into a decapsulation loop.
+ */
+export function ipv4BaseHeaderSum(b: Uint8Array, o: number): number {
+  const hi = b[o]! + b[o + 2]! + b[o + 4]! + b[o + 6]! + b[o + 8]! + b[o + 10]! + b[o + 12]! + b[o + 14]! + b[o + 16]! + b[o + 18]!;
+  const lo = b[o + 1]! + b[o + 3]! + b[o + 5]! + b[o + 7]! + b[o + 9]! + b[o + 11]! + b[o + 13]! + b[o + 15]! + b[o + 17]! + b[o + 19]!;
+  let s = (hi << 8) + lo; // ≤ 10 × 0xFFFF
+  s = (s & 0xffff) + (s >>> 16);
+  return (s & 0xffff) + (s >>> 16);
+}
+
 /** The header checksum the header should carry (computed with the checksum field taken as 0; no copy). */
 export function ipv4HeaderChecksum(bytes: Uint8Array, offset: number, headerLength: number): number {
   const stored = u16(bytes, offset + IPV4.CHECKSUM);

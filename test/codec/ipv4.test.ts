@@ -1,11 +1,14 @@
 /** IPv4 header (RFC 791 §3.1) with options; header checksum (RFC 1071). */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIp } from '../../src/address.js';
 import {
   IPV4,
   checkIpv4,
   fillIpv4Checksum,
+  ipv4BaseHeaderSum,
   ipv4ChecksumValid,
+  ipv4HeaderSum,
   ipv4HeaderChecksum,
   ipv4Length,
   isIpv4Fragment,
@@ -142,5 +145,19 @@ describe('IPv4 header', () => {
       return isIpv4Fragment(b, 0);
     };
     expect([flags(0x4000), flags(0x0000), flags(0x2000), flags(0x0001), flags(0x1fff)]).toEqual([false, false, true, true, true]);
+  });
+});
+
+describe('ipv4BaseHeaderSum (the decapsulation fast path)', () => {
+  it('equals the word-by-word sum of any 20 bytes at any offset', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 20, maxLength: 40 }), fc.nat(20), (bytes, at) => {
+        const o = Math.min(at, bytes.length - 20);
+        expect(ipv4BaseHeaderSum(bytes, o)).toBe(ipv4HeaderSum(bytes, o, 20));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(ipv4BaseHeaderSum(new Uint8Array(20).fill(0xff), 0)).toBe(0xffff);
+    expect(ipv4BaseHeaderSum(new Uint8Array(20), 0)).toBe(0);
   });
 });
