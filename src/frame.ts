@@ -5,7 +5,7 @@
  * (NVGRE.md §4 row 14, CVE-2016-8666).
  */
 import { ipBytes, macBytes, parseIp, type AddressInput } from './address.js';
-import { assertBytes, put16, put32 } from './bytes.js';
+import { assertBytes, assertInt, put16, put32 } from './bytes.js';
 import { internetChecksum } from './checksum.js';
 import { EtherType, ethernetLength, readEthernet, writeEthernet, type EthernetHeader } from './codec/ethernet.js';
 import { GRE, isReservedVsid, nvgreKey, readGre, writeGre, type GreFields, type GreHeader } from './codec/gre.js';
@@ -748,4 +748,29 @@ export function buildFrame(spec: FrameSpec): Uint8Array {
   const out = new Uint8Array(plan.length);
   writePlan(out, 0, plan);
   return out;
+}
+
+/**
+ * Like {@link buildFrame}, but writes the frame into `target` at `offset` instead of allocating one,
+ * and returns its length: for packet generators that fill a transmit buffer (allocating a fresh
+ * array is most of buildFrame's cost). Every byte of the frame is written (the range is zeroed
+ * first); nothing outside it is touched. Throws `NO_SPACE` before writing anything when the frame
+ * does not fit, and what buildFrame throws for a bad spec. Byte arrays in the spec (payload,
+ * options) must not overlap the range written.
+ */
+export function buildFrameInto(spec: FrameSpec, target: Uint8Array, offset = 0): number {
+  assertBytes(target, 'target');
+  assertInt(offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
+  checkFrameSpec(spec);
+  const plan = planFrame(spec, 'spec', 0);
+  const available = Math.max(0, target.length - offset);
+  if (plan.length > available) {
+    throw new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', offset, `target has ${available} bytes after offset ${offset}; the frame needs ${plan.length}`, {
+      needed: plan.length,
+      available,
+    });
+  }
+  target.fill(0, offset, offset + plan.length);
+  writePlan(target, offset, plan);
+  return plan.length;
 }

@@ -8,7 +8,7 @@ export type { NvgreErrorInfo, TryResult, Layer } from './errors.js';
 export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate, createDecapsulator } from './nvgre.js';
 export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders, Decapsulator } from './nvgre.js';
 
-export { parseFrame, buildFrame } from './frame.js';
+export { parseFrame, buildFrame, buildFrameInto } from './frame.js';
 export type {
   ParsedFrame,
   ParsedNvgre,

@@ -70,7 +70,12 @@ export interface Encapsulator {
   readonly lastStrippedVlan: VlanTag | null;
   /** Encapsulates into a new array. */
   encapsulate(inner: Uint8Array, perPacket?: PerPacketOptions): Uint8Array;
-  /** Encapsulates into `target` at `offset` without allocating; returns bytes written. Throws `NO_SPACE` before writing anything. */
+  /**
+   * Encapsulates into `target` at `offset` without allocating; returns bytes written. Throws `NO_SPACE`
+   * before writing anything. Reuse one target where you can: from its second use the header is stored
+   * as 32-bit words (the encapsulator keeps a reference to the last target). An inner frame of 4 KiB
+   * or more that already sits at `target[offset + headerLength]` is not copied.
+   */
   encapsulateInto(target: Uint8Array, offset: number, inner: Uint8Array, perPacket?: PerPacketOptions): number;
   /** Bytes that `inner` becomes once encapsulated (inner tags stripped). */
   encapsulatedLength(inner: Uint8Array): number;

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFrame, parseFrame } from '../../src/frame.js';
+import { buildFrame, buildFrameInto, parseFrame } from '../../src/frame.js';
 import { innerFrameSpec, nvgreFrameSpec, runs } from '../helpers/arbitraries.js';
 import { expectFrameMatchesSpec } from './expect-frame.js';
 
@@ -59,6 +59,30 @@ describe('parseFrame(buildFrame(spec)) round trip', () => {
         expect(JSON.stringify(spec, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v))).toBe(before);
       }),
       { numRuns: runs(200) },
+    );
+  });
+});
+
+describe('buildFrameInto(spec, target, offset) writes exactly buildFrame(spec)', () => {
+  it('into a dirty, reused target at any offset and byteOffset; nothing outside the frame is touched', () => {
+    const backing = new Uint8Array(70000);
+    fc.assert(
+      fc.property(
+        fc.oneof(innerFrameSpec({ vlans: 2, fragments: true }), nvgreFrameSpec({ trailer: true, inner: { vlans: 2, fragments: true } })),
+        fc.nat(7),
+        fc.nat(9),
+        fc.integer({ min: 0, max: 255 }),
+        (spec, byteOffset, offset, junk) => {
+          const expected = buildFrame(spec);
+          const target = backing.subarray(byteOffset, byteOffset + offset + expected.length + 5);
+          target.fill(junk);
+          expect(buildFrameInto(spec, target, offset)).toBe(expected.length);
+          expect(target.subarray(offset, offset + expected.length)).toEqual(expected);
+          expect(target.subarray(0, offset).every((b) => b === junk)).toBe(true);
+          expect(target.subarray(offset + expected.length).every((b) => b === junk)).toBe(true);
+        },
+      ),
+      { numRuns: runs(300) },
     );
   });
 });

@@ -86,6 +86,17 @@ const NOT_INTS: ReadonlyArray<readonly [string, unknown]> = [
   ['2^53', 2 ** 53],
 ];
 
+/** buildFrameInto into a target one byte short: NO_SPACE, and the target is left as it was. */
+function buildFrameIntoSmall(): unknown {
+  const need = api.buildFrame(INNER).length;
+  const target = new Uint8Array(need + 9).fill(0x5a);
+  try {
+    return api.buildFrameInto(INNER, target, 10);
+  } finally {
+    expect(target.every((b) => b === 0x5a)).toBe(true);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table
 
@@ -303,6 +314,16 @@ const TABLE: Readonly<Record<string, Row>> = {
       { what: 'options "x"', run: () => api.parseFrame(NV4, 'x' as never), expect: 'TypeError', mentions: 'options' },
       { what: 'maxDepth 0', run: () => api.parseFrame(NV4, { maxDepth: 0 }), expect: 'RangeError', mentions: 'options.maxDepth' },
       { what: 'maxDepth NaN', run: () => api.parseFrame(NV4, { maxDepth: NaN }), expect: 'RangeError', mentions: 'options.maxDepth' },
+    ],
+  },
+  buildFrameInto: {
+    valid: () => [INNER, new Uint8Array(600), 3],
+    bytes: { 1: 'target' },
+    ints: { 2: 'offset' },
+    cases: [
+      { what: 'spec null', run: () => api.buildFrameInto(null as never, new Uint8Array(600)), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'spec' },
+      { what: 'a target too small (nothing written)', run: () => buildFrameIntoSmall(), expect: 'nvgre:NO_SPACE' },
+      { what: 'offset past the end', run: () => api.buildFrameInto(INNER, new Uint8Array(600), 601), expect: 'nvgre:NO_SPACE' },
     ],
   },
   buildFrame: {
