@@ -236,12 +236,66 @@ export function makeReport(
   let l4 = 0;
   if (protocol === 'tcp') l4 = status === 'ok' ? 1 : status === 'bad' ? 2 : 0;
   else if (protocol === 'udp') l4 = status === 'ok' ? 3 : status === 'bad' ? 4 : 0;
-  return {
+  return reportObject(encapsulated, outerIpv4, innerIpv4, transportObject(protocol, status), FLAGS[ip * 5 + l4]!, nblFlags);
+}
+
+/** The report literal, written once so that every builder gives the same shape (property order). */
+function reportObject(
+  encapsulated: boolean,
+  outerIpv4: LayerStatus,
+  innerIpv4: LayerStatus,
+  transport: TransportReport,
+  flags: ChecksumFlags,
+  nblFlags: number,
+): ChecksumReport {
+  return { encapsulated, outerIpv4, innerIpv4, transport, flags, nblFlags };
+}
+
+// Const enums: the build inlines them as literals (hot paths compare against them per packet).
+
+/** A named transport protocol for {@link makeReportFromCodes}; the order of `NAMES`. */
+export const enum TransportIndex {
+  TCP = 0,
+  UDP = 1,
+  ICMPV4 = 2,
+  ICMPV6 = 3,
+}
+
+/** IPv4 header verdicts for {@link makeReportFromCodes}; indexes of `IPV4_CODE_STATUS`. */
+export const enum Ipv4Code {
+  OK = 0,
+  BAD = 1,
+  ABSENT = 2,
+}
+
+const IPV4_CODE_STATUS: readonly LayerStatus[] = ['ok', 'bad', 'absent'];
+
+/**
+ * {@link makeReport} for a hot path that knows its verdicts as numbers (no string comparisons): IPv4
+ * headers `ok` / `bad` / `absent`, a named transport that was verified (`transportOk`) or, when
+ * `transportAbsent`, carries no checksum (UDP 0). Same report, same shared members.
+ */
+export function makeReportFromCodes(
+  encapsulated: boolean,
+  outerIpv4: Ipv4Code,
+  innerIpv4: Ipv4Code,
+  transport: TransportIndex,
+  transportOk: boolean,
+  transportAbsent: boolean,
+  nblFlags: number,
+): ChecksumReport {
+  // FLAGS index: ip · 5 + l4, ip 0 none / 1 succeeded / 2 failed (as in makeReport).
+  const ip = outerIpv4 === Ipv4Code.BAD || innerIpv4 === Ipv4Code.BAD ? 2 : outerIpv4 === Ipv4Code.OK || innerIpv4 === Ipv4Code.OK ? 1 : 0;
+  // STATUSES indexes: ok 0, bad 1, absent 3. FLAGS l4 part: TCP ok 1 / bad 2, UDP ok 3 / bad 4.
+  const status = transportAbsent ? 3 : transportOk ? 0 : 1;
+  let l4 = 0;
+  if (!transportAbsent && transport <= TransportIndex.UDP) l4 = transport * 2 + (transportOk ? 1 : 2);
+  return reportObject(
     encapsulated,
-    outerIpv4,
-    innerIpv4,
-    transport: transportObject(protocol, status),
-    flags: FLAGS[ip * 5 + l4]!,
+    IPV4_CODE_STATUS[outerIpv4]!,
+    IPV4_CODE_STATUS[innerIpv4]!,
+    TRANSPORTS[transport]![status]!,
+    FLAGS[ip * 5 + l4]!,
     nblFlags,
-  };
+  );
 }

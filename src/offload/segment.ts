@@ -4,7 +4,7 @@
  * complete frame with full encapsulation.
  *
  * Shape (Linux/DPDK GSO, STYLE.md): the template is walked once into a {@link SegmentPlan}; each
- * segment is then the header bytes copied by a byte loop, the payload slice copied with `set()`, and
+ * segment is then the header bytes and the payload slice copied with `set()` / `copyWithin`, and
  * O(1) fix-ups at precomputed offsets. IPv4 header checksums come from precomputed partial sums; the
  * TCP checksum from a precomputed pseudo-header + header partial sum and one pass over the payload.
  *
@@ -138,8 +138,6 @@ export interface SegmentPlan {
 }
 
 interface Plan extends SegmentPlan {
-  /** Copy of the template's header bytes [0, headerLength). */
-  header: Uint8Array;
   outer: IpPlan;
   inner: IpPlan;
   tcpOffset: number;
@@ -450,7 +448,6 @@ function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
     payloadLength,
     mss,
     totalLength,
-    header: frame.slice(0, headerLength),
     outer: encapsulated ? outer : newIpPlan(),
     inner: encapsulated ? inner : outer,
     tcpOffset,
@@ -498,18 +495,14 @@ function checkTemplateOffsets(
 }
 
 /**
- * Writes segment `i` at `target[base…]`; returns its length. Never re-parses: every offset comes from
- * the plan. With `payloadPlaced` the caller has already put the payload at `base + headerLength`.
+ * Fixes the per-segment fields of segment `i` (OFFLOAD.md §10 table), whose header bytes — a copy of
+ * the template's, or of an earlier segment's — are at `target[base…]`: IP lengths and IDs, IPv4 header
+ * checksums, TCP sequence number, flags and checksum. Every field that differs between segments is
+ * rewritten in full, so the header of a finished segment serves as the template of the next. The TCP
+ * checksum sums the `pay` payload bytes at `data[dataOffset…]` once. Never re-parses.
  */
-function emitSegment(p: Plan, frame: Uint8Array, i: number, target: Uint8Array, base: number, payloadPlaced: boolean): number {
-  const H = p.headerLength;
-  const src = H + i * p.mss;
-  const len = Math.min(p.mss, p.payloadLength - i * p.mss);
-  const pay = len > 0 ? len : 0;
-  const segLen = H + pay;
-  // Header template: one set() from the plan's private copy (no view per segment).
-  target.set(p.header, base);
-  if (pay > 0 && !payloadPlaced) target.set(frame.subarray(src, src + pay), base + H);
+function fixSegment(p: Plan, target: Uint8Array, base: number, i: number, pay: number, data: Uint8Array, dataOffset: number): void {
+  const segLen = p.headerLength + pay;
   const cs = p.checksums;
   fixIp(p.outer, target, base, segLen, i, cs);
   fixIp(p.inner, target, base, segLen, i, cs);
@@ -526,12 +519,12 @@ function emitSegment(p: Plan, frame: Uint8Array, i: number, target: Uint8Array, 
   target[t + TCP.FLAGS] = f;
   if (cs !== CS_NONE) {
     const initial = p.tcpBase + p.tcpHeaderLength + pay + (seq >>> 16) + (seq & 0xffff) + ((p.dataOffsetByte << 8) | f);
-    const sum = pay > 0 ? onesComplementSum(frame, src, pay, initial) : fold(initial);
+    const sum = pay > 0 ? onesComplementSum(data, dataOffset, pay, initial) : fold(initial);
     put16(target, t + TCP.CHECKSUM, sum ^ 0xffff); // TCP: a computed 0 stays 0 (RFC 9293; both encodings verify)
   }
-  return segLen;
 }
 
+/** IP lengths from the segment; IPv4 ID and header checksum from the precomputed partial sum. */
 function fixIp(ip: IpPlan, target: Uint8Array, base: number, segLen: number, i: number, cs: number): void {
   if (ip.version === 4) {
     const o = base + ip.offset;
@@ -539,10 +532,29 @@ function fixIp(ip: IpPlan, target: Uint8Array, base: number, segLen: number, i: 
     const id = (ip.id0 + ip.idStep * i) & ip.idMask;
     put16(target, o + IPV4.TOTAL_LENGTH, total);
     put16(target, o + IPV4.ID, id);
-    if (cs !== CS_NONE) put16(target, o + IPV4.CHECKSUM, fold(ip.partial + total + id) ^ 0xffff);
+    if (cs !== CS_NONE) put16(target, o + IPV4.CHECKSUM, fold16(ip.partial + total + id) ^ 0xffff);
   } else if (ip.version === 6) {
     put16(target, base + ip.offset + IPV6.PAYLOAD_LENGTH, segLen - ip.offset - IPV6.HEADER_LENGTH);
   }
+}
+
+/** {@link fold} for a sum below 2^32 (here three folded words): two end-around carries in integer arithmetic. */
+function fold16(sum: number): number {
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return (sum & 0xffff) + (sum >>> 16);
+}
+
+/** `Uint8Array[Symbol.species]`, which TypeScript's lib does not declare. */
+type SpeciesHolder = { readonly [Symbol.species]: unknown };
+
+/** True when `target.subarray()` constructs a plain Uint8Array (ECMA-262 TypedArraySpeciesCreate: constructor, then its species). */
+function speciesIsUint8Array(target: Uint8Array): boolean {
+  return target.constructor === Uint8Array && (Uint8Array as unknown as SpeciesHolder)[Symbol.species] === Uint8Array;
+}
+
+/** Payload bytes of segment `i`: `mss`, the last one the rest (0 for an empty payload). */
+function payloadOf(p: Plan, i: number): number {
+  return i === p.count - 1 ? p.payloadLength - i * p.mss : p.mss;
 }
 
 /**
@@ -568,10 +580,17 @@ export function segmentPlan(frame: Uint8Array, options: SegmentOptions): Segment
  */
 export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[] {
   const p = planSegments(frame, options);
+  const H = p.headerLength;
+  const header = frame.subarray(0, H);
   const out: Uint8Array[] = new Array<Uint8Array>(p.count);
   for (let i = 0; i < p.count; i++) {
-    const seg = new Uint8Array(p.headerLength + Math.min(p.mss, p.payloadLength - i * p.mss));
-    emitSegment(p, frame, i, seg, 0, false);
+    const pay = payloadOf(p, i);
+    const src = H + i * p.mss;
+    const seg = new Uint8Array(H + pay);
+    seg.set(header);
+    if (pay > 0) seg.set(frame.subarray(src, src + pay), H);
+    // Summed in the template: its 32-bit view is cached, a fresh segment's is not (checksum.ts).
+    fixSegment(p, seg, 0, i, pay, frame, src);
     out[i] = seg;
   }
   return out;
@@ -584,12 +603,11 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
  * number of segments. `target` needs {@link segmentPlan}`(frame, options).totalLength` bytes; a
  * smaller target throws `NO_SPACE` before anything is written. `target` must not overlap `frame`.
  *
- * Per call: one plan, one copy of the header bytes, one source view for staging the payload. Per
- * segment: no allocation except the `subarray` view handed to `onSegment` (none without a callback);
- * the header is copied with `set()`, the payload slice moved into place with `copyWithin`, and lengths,
- * IDs, sequence number, flags and checksums are fixed at precomputed offsets — the TCP checksum from a
- * precomputed pseudo-header + header partial sum and one pass over the slice, the IPv4 header
- * checksums from precomputed partial sums.
+ * Per call: one plan and one `set()` of the whole template into `target`. Per segment: no allocation
+ * except the view handed to `onSegment` (none without a callback); the payload slice and the header
+ * are moved into place with `copyWithin`, and lengths, IDs, sequence number, flags and checksums are
+ * fixed at precomputed offsets — the TCP checksum from a precomputed pseudo-header + header partial
+ * sum and one pass over the slice, the IPv4 header checksums from precomputed partial sums.
  */
 export function segmentInto(
   frame: Uint8Array,
@@ -600,7 +618,10 @@ export function segmentInto(
   const p = planSegments(frame, options);
   assertBytes(target, 'target');
   if (onSegment !== undefined && typeof onSegment !== 'function') throw argError(`onSegment must be a function, got ${typeof onSegment}`);
-  if (target.buffer === frame.buffer && target.byteOffset < frame.byteOffset + frame.length && frame.byteOffset < target.byteOffset + p.totalLength) {
+  // `buffer` and `byteOffset` are accessor calls (not inlined by V8): each is read once.
+  const buffer = target.buffer;
+  const byteOffset = target.byteOffset;
+  if (buffer === frame.buffer && byteOffset < frame.byteOffset + frame.length && frame.byteOffset < byteOffset + p.totalLength) {
     throw argError('target overlaps frame; segmentInto writes the segments into a separate buffer');
   }
   if (target.length < p.totalLength) {
@@ -609,22 +630,32 @@ export function segmentInto(
       available: target.length,
     });
   }
-  // The whole payload is staged once at the end of the output (n·H + P bytes: it ends exactly there),
-  // then each slice moves left into place with copyWithin — no source view per segment. Slice i moves
-  // to i·(H+mss)+H ≤ its staged offset n·H+i·mss, and ends before slice i+1's staged bytes, so no
-  // staged byte is overwritten before it moves; header i ends at or before staged slice i.
+  // One set() stages the whole template at the end of the output: its header at (n−1)·H, its payload
+  // at n·H, ending exactly at totalLength. Segment 0's header is copied from the staged one; each
+  // later header from the previous segment's, fixed but not yet handed out (fixSegment rewrites every
+  // field that differs). Payload slice i moves left to i·(H+mss)+H; staged slice j ≥ i+1 starts at or
+  // after (i+2)·H + (i+1)·mss, the end of header i+1, so nothing is overwritten before it moves, and
+  // no view of the template is made per segment.
   const H = p.headerLength;
   const n = p.count;
-  const staged = n * H;
-  if (p.payloadLength > 0) target.set(frame.subarray(H, H + p.payloadLength), staged);
+  const mss = p.mss;
+  const stagedHeader = (n - 1) * H;
+  target.set(frame, stagedHeader);
+  if (n > 1) target.copyWithin(0, stagedHeader, stagedHeader + H);
+  // A plain Uint8Array target gets its views from the constructor: what subarray() returns, without
+  // the species lookup. Any other class (a Node.js Buffer) keeps subarray().
+  const plain = onSegment !== undefined && speciesIsUint8Array(target);
   let base = 0;
   for (let i = 0; i < n; i++) {
-    const from = staged + i * p.mss;
+    const pay = payloadOf(p, i);
+    const src = H + i * mss; // in frame; staged at src + stagedHeader
     const to = base + H;
-    const pay = Math.min(p.mss, p.payloadLength - i * p.mss);
+    const from = src + stagedHeader;
     if (pay > 0 && to !== from) target.copyWithin(to, from, from + pay);
-    const len = emitSegment(p, frame, i, target, base, true);
-    if (onSegment !== undefined) onSegment(target.subarray(base, base + len), i);
+    fixSegment(p, target, base, i, pay, frame, src);
+    const len = H + pay;
+    if (i + 1 < n) target.copyWithin(base + len, base, base + H);
+    if (onSegment !== undefined) onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), i);
     base += len;
   }
   return n;

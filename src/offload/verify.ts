@@ -9,7 +9,7 @@
  */
 import { assertBytes, u16 } from '../bytes.js';
 import { fold, onesComplementSum } from '../checksum.js';
-import { IpProtocol, ipv4ChecksumValid } from '../codec/ipv4.js';
+import { IpProtocol, ipv4BaseHeaderSum, ipv4ChecksumValid } from '../codec/ipv4.js';
 import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../codec/layout.js';
 import { TCP } from '../codec/tcp.js';
 import { pseudoHeaderSum, transportChecksumField, transportChecksumValid } from '../codec/transport.js';
@@ -20,8 +20,10 @@ import {
   checkBooleanOption,
   checkEnumOption,
   checkIntOption,
-  NblFlag,
+  Ipv4Code,
+  TransportIndex,
   makeReport,
+  makeReportFromCodes,
   nblFlagsOf,
   optionsObject,
   transportName,
@@ -120,7 +122,8 @@ export function verifyChecksums(frame: Uint8Array, options?: VerifyChecksumsOpti
     o === undefined ||
     (o.partialAsSeed !== true && o.udpZeroChecksumPorts === undefined && o.encapsulatedPacketTaskOffload !== false && o.capabilities === undefined)
   ) {
-    const fast = fastVerify(frame, o?.nblFlagsFrom === 'outer');
+    const nblOuter = o?.nblFlagsFrom === 'outer';
+    const fast = verifyNvgreV4V4Tcp(frame, nblOuter) ?? fastVerify(frame, nblOuter);
     if (fast !== null) return fast;
   }
   walkFrame(frame, layout, 0, frame.length, o?.lenient === true ? LENIENT : undefined);
@@ -175,147 +178,216 @@ function transportStatus(bytes: Uint8Array, ip: IpLayout, o: VerifyChecksumsOpti
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fast path. The common shapes — outer Ethernet (± one 802.1Q tag), IPv4 or extension-free IPv6,
+// Fast paths. The common shapes — outer Ethernet (± one 802.1Q tag), IPv4 or extension-free IPv6,
 // conformant NVGRE (first word 0x20006558), untagged inner Ethernet, IPv4 or extension-free IPv6,
-// TCP/UDP/ICMP; or the same without the tunnel — are verified without the general walk (one pass,
-// few calls). Anything else (fragments, extension headers, tags, malformed or truncated headers,
-// non-IP, options that change the semantics) returns null and takes the general path, which owns
-// every error and corner case. Both paths give identical reports (test/offload/verify.test.ts).
+// TCP/UDP/ICMP; or the same without the tunnel — are verified without the general walk (one pass
+// over the headers, no calls but the payload sum); the commonest of them, IPv4 in IPv4 without
+// options carrying TCP, at constant offsets first. Anything else (fragments, extension headers,
+// tags, malformed or truncated headers, non-IP, options that change the semantics) returns null and
+// takes the general path, which owns every error and corner case. All paths give identical reports
+// (test/offload/checksums.test.ts, test/offload/verify-fast-path.test.ts).
 
-const TPID_VLAN = 0x8100;
-const TPID_QINQ = 0x88a8;
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_IPV6 = 0x86dd;
-const NVGRE_FIRST_WORD_HI = 0x2000;
-const NVGRE_FIRST_WORD_LO = 0x6558;
-
-// Scratch results of fastIp (module-level: no allocation).
-let fVersion = 0;
-let fEnd = 0;
-let fProtocol = 0;
-let fUpper = 0;
-
-/** Parses an IP header the fast path accepts; false → general path. */
-function fastIp(b: Uint8Array, et: number, o: number, end: number): boolean {
-  const avail = end - o;
-  if (et === ETHERTYPE_IPV4) {
-    if (avail < 20) return false;
-    const vihl = b[o]!;
-    const hl = (vihl & 0x0f) << 2;
-    if (vihl >>> 4 !== 4 || hl < 20 || avail < hl) return false;
-    const total = (b[o + 2]! << 8) | b[o + 3]!;
-    if (total < hl || total > avail) return false;
-    if ((((b[o + 6]! << 8) | b[o + 7]!) & 0x3fff) !== 0) return false; // MF or fragment offset
-    fVersion = 4;
-    fEnd = o + total;
-    fProtocol = b[o + 9]!;
-    fUpper = o + hl;
-    return true;
-  }
-  if (et === ETHERTYPE_IPV6) {
-    if (avail < 40 || b[o]! >>> 4 !== 6) return false;
-    const total = 40 + ((b[o + 4]! << 8) | b[o + 5]!);
-    if (total > avail) return false;
-    const nh = b[o + 6]!;
-    if (nh !== IpProtocol.TCP && nh !== IpProtocol.UDP && nh !== IpProtocol.ICMPV6 && nh !== IpProtocol.GRE) return false;
-    fVersion = 6;
-    fEnd = o + total;
-    fProtocol = nh;
-    fUpper = o + 40;
-    return true;
-  }
-  return false;
+/**
+ * The numbers the fast path compares against, as a const enum so that the build inlines them: V8
+ * (Node 20) does not constant-fold property loads from module-level objects such as `IpProtocol`,
+ * and they cost a measurable share of a 1500-byte verification. Copies of `EtherType`, `IpProtocol`,
+ * `NblFlag` and the codec header lengths (pinned by test/offload/verify-fast-path.test.ts).
+ */
+export const enum FastPath {
+  ETHERNET_HEADER = 14,
+  VLAN_TAG = 4,
+  TPID_VLAN = 0x8100,
+  TPID_QINQ = 0x88a8,
+  ETHERTYPE_IPV4 = 0x0800,
+  ETHERTYPE_IPV6 = 0x86dd,
+  /** NVGRE first word 0x20006558 (RFC 7637 §3.2: K set, protocol type Transparent Ethernet Bridging). */
+  NVGRE_FIRST_WORD_HI = 0x2000,
+  NVGRE_FIRST_WORD_LO = 0x6558,
+  NVGRE_HEADER = 8,
+  IPV4_MIN_HEADER = 20,
+  IPV4_TOTAL_LENGTH = 2,
+  IPV4_FLAGS_FRAGMENT = 6,
+  IPV4_PROTOCOL = 9,
+  IPV4_SRC = 12,
+  /** Flags/fragment-offset word: MF and the fragment offset. */
+  IPV4_MF_OFFSET = 0x3fff,
+  IPV6_HEADER = 40,
+  ICMP = 1,
+  TCP = 6,
+  UDP = 17,
+  GRE = 47,
+  ICMPV6 = 58,
+  TCP_MIN_HEADER = 20,
+  UDP_HEADER = 8,
+  ICMP_MIN_HEADER = 4,
+  IS_IPV4 = 0x200,
+  IS_IPV6 = 0x400,
+  IS_TCP = 0x800,
+  IS_UDP = 0x1000,
 }
 
-/** IPv4 header checksum verification inline (RFC 1071: all header words, checksum included, sum to 0xFFFF). */
-function fastIpv4(b: Uint8Array, o: number): LayerStatus {
-  const end = o + ((b[o]! & 0x0f) << 2);
-  let s = 0;
-  for (let k = o; k < end; k += 4) s += ((b[k]! << 8) | b[k + 1]!) + ((b[k + 2]! << 8) | b[k + 3]!);
-  s = (s & 0xffff) + (s >>> 16);
-  s = (s & 0xffff) + (s >>> 16);
-  return s === 0xffff ? 'ok' : 'bad';
-}
-
+/** The report for a frame of the common shapes (see above), or null: the general path decides. */
 function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
   const len = b.length;
-  if (len < 34) return null;
-  let o = 12;
+  if (len < FastPath.ETHERNET_HEADER + FastPath.IPV4_MIN_HEADER) return null;
+  let o = FastPath.ETHERNET_HEADER;
   let et = (b[12]! << 8) | b[13]!;
-  if (et === TPID_VLAN) {
+  if (et === FastPath.TPID_VLAN) {
     et = (b[16]! << 8) | b[17]!;
-    o = 16;
+    o += FastPath.VLAN_TAG;
   }
-  if (et === TPID_VLAN || et === TPID_QINQ) return null;
-  o += 2;
-  if (!fastIp(b, et, o, len)) return null;
-  const outerVersion = fVersion;
-  const outerOffset = o;
-  const outerProtocol = fProtocol;
-  let version = fVersion;
-  let ipOffset = o;
-  let protocol = fProtocol;
-  let upper = fUpper;
-  let end = fEnd;
+  if (et === FastPath.TPID_VLAN || et === FastPath.TPID_QINQ) return null;
+  let end = len;
   let encapsulated = false;
-  let innerStatus: LayerStatus = 'absent';
-  if (protocol === IpProtocol.GRE) {
-    const g = upper;
-    if (end - g < 8 + 14) return null;
-    if (((b[g]! << 8) | b[g + 1]!) !== NVGRE_FIRST_WORD_HI || ((b[g + 2]! << 8) | b[g + 3]!) !== NVGRE_FIRST_WORD_LO) return null;
-    const ie = g + 8;
-    const iet = (b[ie + 12]! << 8) | b[ie + 13]!;
-    if (!fastIp(b, iet, ie + 14, end)) return null;
-    encapsulated = true;
-    version = fVersion;
-    ipOffset = ie + 14;
-    protocol = fProtocol;
-    upper = fUpper;
-    end = fEnd;
-    if (version === 4) innerStatus = fastIpv4(b, ipOffset);
-  }
-  const outerStatus: LayerStatus = outerVersion === 4 ? fastIpv4(b, outerOffset) : 'absent';
-  let name: TransportProtocol;
-  let l4 = end - upper;
-  if (protocol === IpProtocol.TCP) {
-    if (l4 < 20) return null;
-    name = 'tcp';
-  } else if (protocol === IpProtocol.UDP) {
-    if (l4 < 8) return null;
-    l4 = (b[upper + 4]! << 8) | b[upper + 5]!;
-    if (l4 < 8 || l4 > end - upper) return null;
-    if (b[upper + 6] === 0 && b[upper + 7] === 0) {
-      if (version === 6) return null; // general path decides (zero-checksum ports)
-      return makeReport(encapsulated, outerStatus, innerStatus, 'udp', 'absent', fastNbl(nblOuter, outerVersion, outerProtocol, version, protocol));
+  let outerVersion = 0;
+  let outerProtocol = 0;
+  let outerCode = Ipv4Code.ABSENT;
+  let innerCode = Ipv4Code.ABSENT;
+  // The IP header at o (EtherType et), then once more for the inner frame when it is NVGRE.
+  for (;;) {
+    const avail = end - o;
+    let version: number;
+    let protocol: number;
+    let upper: number;
+    /** IPv4: the sum of the source and destination address words (header sum and pseudo-header). */
+    let addresses = 0;
+    if (et === FastPath.ETHERTYPE_IPV4) {
+      if (avail < FastPath.IPV4_MIN_HEADER) return null;
+      // The fixed header as 16-bit words, each read once (RFC 791 §3.1).
+      const w0 = (b[o]! << 8) | b[o + 1]!; // version, IHL, DSCP/ECN
+      const total = (b[o + 2]! << 8) | b[o + 3]!;
+      const id = (b[o + 4]! << 8) | b[o + 5]!;
+      const ff = (b[o + 6]! << 8) | b[o + 7]!; // flags, fragment offset
+      const ttlProtocol = (b[o + 8]! << 8) | b[o + 9]!;
+      const checksum = (b[o + 10]! << 8) | b[o + 11]!;
+      addresses = ((b[o + 12]! << 8) | b[o + 13]!) + ((b[o + 14]! << 8) | b[o + 15]!) + ((b[o + 16]! << 8) | b[o + 17]!) + ((b[o + 18]! << 8) | b[o + 19]!);
+      const hl = (w0 >>> 6) & 0x3c; // IHL · 4
+      if (w0 >>> 12 !== 4 || hl < FastPath.IPV4_MIN_HEADER || avail < hl) return null;
+      if (total < hl || total > avail) return null;
+      if ((ff & FastPath.IPV4_MF_OFFSET) !== 0) return null; // a fragment
+      // Header checksum (RFC 1071: all words, the checksum included, sum to 0xFFFF).
+      let sum = w0 + total + id + ff + ttlProtocol + checksum + addresses;
+      for (let k = o + FastPath.IPV4_MIN_HEADER; k < o + hl; k += 2) sum += (b[k]! << 8) | b[k + 1]!;
+      sum = (sum & 0xffff) + (sum >>> 16);
+      sum = (sum & 0xffff) + (sum >>> 16);
+      const code = sum === 0xffff ? Ipv4Code.OK : Ipv4Code.BAD;
+      if (encapsulated) innerCode = code;
+      else outerCode = code;
+      version = 4;
+      end = o + total;
+      protocol = ttlProtocol & 0xff;
+      upper = o + hl;
+    } else if (et === FastPath.ETHERTYPE_IPV6) {
+      if (avail < FastPath.IPV6_HEADER || b[o]! >>> 4 !== 6) return null;
+      const total = FastPath.IPV6_HEADER + ((b[o + 4]! << 8) | b[o + 5]!);
+      if (total > avail) return null;
+      protocol = b[o + 6]!; // no extension headers on the fast path
+      if (protocol !== FastPath.TCP && protocol !== FastPath.UDP && protocol !== FastPath.ICMPV6 && protocol !== FastPath.GRE) return null;
+      version = 6;
+      end = o + total;
+      upper = o + FastPath.IPV6_HEADER;
+    } else return null;
+    if (!encapsulated) {
+      outerVersion = version;
+      outerProtocol = protocol;
+      if (protocol === FastPath.GRE) {
+        const g = upper;
+        if (end - g < FastPath.NVGRE_HEADER + FastPath.ETHERNET_HEADER) return null;
+        if (((b[g]! << 8) | b[g + 1]!) !== FastPath.NVGRE_FIRST_WORD_HI || ((b[g + 2]! << 8) | b[g + 3]!) !== FastPath.NVGRE_FIRST_WORD_LO) return null;
+        encapsulated = true;
+        const ie = g + FastPath.NVGRE_HEADER;
+        et = (b[ie + 12]! << 8) | b[ie + 13]!;
+        o = ie + FastPath.ETHERNET_HEADER;
+        continue;
+      }
     }
-    name = 'udp';
-  } else if (protocol === IpProtocol.ICMP && version === 4) {
-    if (l4 < 4) return null;
-    name = 'icmpv4';
-  } else if (protocol === IpProtocol.ICMPV6 && version === 6) {
-    if (l4 < 4) return null;
-    name = 'icmpv6';
-  } else return null;
-  let pseudo = 0;
-  if (version === 4) {
-    if (protocol !== IpProtocol.ICMP) {
-      const a = ipOffset + 12;
-      pseudo =
-        ((b[a]! << 8) | b[a + 1]!) + ((b[a + 2]! << 8) | b[a + 3]!) + ((b[a + 4]! << 8) | b[a + 5]!) + ((b[a + 6]! << 8) | b[a + 7]!) + protocol + l4;
+    let l4 = end - upper;
+    let transport: TransportIndex;
+    if (protocol === FastPath.TCP) {
+      if (l4 < FastPath.TCP_MIN_HEADER) return null;
+      transport = TransportIndex.TCP;
+    } else if (protocol === FastPath.UDP) {
+      if (l4 < FastPath.UDP_HEADER) return null;
+      l4 = (b[upper + 4]! << 8) | b[upper + 5]!;
+      if (l4 < FastPath.UDP_HEADER || l4 > end - upper) return null;
+      transport = TransportIndex.UDP;
+    } else if (protocol === FastPath.ICMP && version === 4) {
+      if (l4 < FastPath.ICMP_MIN_HEADER) return null;
+      transport = TransportIndex.ICMPV4;
+    } else if (protocol === FastPath.ICMPV6 && version === 6) {
+      if (l4 < FastPath.ICMP_MIN_HEADER) return null;
+      transport = TransportIndex.ICMPV6;
+    } else return null;
+    const nv = nblOuter ? outerVersion : version;
+    const np = nblOuter ? outerProtocol : protocol;
+    const nbl = (nv === 4 ? FastPath.IS_IPV4 : FastPath.IS_IPV6) | (np === FastPath.TCP ? FastPath.IS_TCP : np === FastPath.UDP ? FastPath.IS_UDP : 0);
+    if (transport === TransportIndex.UDP && b[upper + 6] === 0 && b[upper + 7] === 0) {
+      if (version === 6) return null; // the general path decides (zero-checksum ports)
+      return makeReportFromCodes(encapsulated, outerCode, innerCode, transport, false, true, nbl); // RFC 768: no checksum
     }
-  } else {
-    pseudo = protocol + l4;
-    const a = ipOffset + 8;
-    for (let k = 0; k < 32; k += 2) pseudo += (b[a + k]! << 8) | b[a + k + 1]!;
+    // Pseudo-header (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1); ICMPv4 has none (RFC 792).
+    let pseudo = 0;
+    if (version === 4) {
+      if (protocol !== FastPath.ICMP) pseudo = addresses + protocol + l4;
+    } else {
+      pseudo = protocol + l4;
+      const a = o + 8;
+      for (let k = 0; k < 32; k += 2) pseudo += (b[a + k]! << 8) | b[a + k + 1]!;
+    }
+    const ok = onesComplementSum(b, upper, l4, pseudo) === 0xffff;
+    return makeReportFromCodes(encapsulated, outerCode, innerCode, transport, ok, false, nbl);
   }
-  const status: LayerStatus = onesComplementSum(b, upper, l4, pseudo) === 0xffff ? 'ok' : 'bad';
-  return makeReport(encapsulated, outerStatus, innerStatus, name, status, fastNbl(nblOuter, outerVersion, outerProtocol, version, protocol));
 }
 
-function fastNbl(outer: boolean, outerVersion: number, outerProtocol: number, version: number, protocol: number): number {
-  const v = outer ? outerVersion : version;
-  const p = outer ? outerProtocol : protocol;
-  return (
-    (v === 4 ? NblFlag.IS_IPV4 : NblFlag.IS_IPV6) | (p === IpProtocol.TCP ? NblFlag.IS_TCP : p === IpProtocol.UDP ? NblFlag.IS_UDP : 0)
-  );
+/**
+ * Byte offsets of the commonest shape — untagged Ethernet, IPv4 without options, NVGRE, untagged
+ * inner Ethernet, IPv4 without options, TCP — which {@link verifyNvgreV4V4Tcp} reads at constant
+ * offsets: V8 compiles those to fewer instructions than offsets computed from the headers.
+ */
+const enum V4V4 {
+  OUTER_ETHERTYPE = FastPath.ETHERNET_HEADER - 2,
+  OUTER_IP = FastPath.ETHERNET_HEADER,
+  GRE = OUTER_IP + FastPath.IPV4_MIN_HEADER,
+  INNER_ETHERTYPE = GRE + FastPath.NVGRE_HEADER + FastPath.ETHERNET_HEADER - 2,
+  INNER_IP = GRE + FastPath.NVGRE_HEADER + FastPath.ETHERNET_HEADER,
+  TCP = INNER_IP + FastPath.IPV4_MIN_HEADER,
+  /** Version 4, IHL 5 (RFC 791 §3.1). */
+  VERSION_IHL = 0x45,
+}
+
+/** {@link fastVerify} for the {@link V4V4} shape only, and its exact result; null for anything else. */
+function verifyNvgreV4V4Tcp(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
+  const len = b.length;
+  if (len < V4V4.TCP + FastPath.TCP_MIN_HEADER) return null;
+  const o = V4V4.OUTER_IP;
+  const i = V4V4.INNER_IP;
+  if (
+    ((b[V4V4.OUTER_ETHERTYPE]! << 8) | b[V4V4.OUTER_ETHERTYPE + 1]!) !== FastPath.ETHERTYPE_IPV4 ||
+    b[o] !== V4V4.VERSION_IHL ||
+    b[o + FastPath.IPV4_PROTOCOL] !== FastPath.GRE ||
+    ((b[V4V4.GRE]! << 8) | b[V4V4.GRE + 1]!) !== FastPath.NVGRE_FIRST_WORD_HI ||
+    ((b[V4V4.GRE + 2]! << 8) | b[V4V4.GRE + 3]!) !== FastPath.NVGRE_FIRST_WORD_LO ||
+    ((b[V4V4.INNER_ETHERTYPE]! << 8) | b[V4V4.INNER_ETHERTYPE + 1]!) !== FastPath.ETHERTYPE_IPV4 ||
+    b[i] !== V4V4.VERSION_IHL ||
+    b[i + FastPath.IPV4_PROTOCOL] !== FastPath.TCP
+  ) {
+    return null;
+  }
+  // Total lengths within the buffer and the outer datagram, room for the TCP header; no fragments.
+  const outerTotal = (b[o + FastPath.IPV4_TOTAL_LENGTH]! << 8) | b[o + FastPath.IPV4_TOTAL_LENGTH + 1]!;
+  const innerTotal = (b[i + FastPath.IPV4_TOTAL_LENGTH]! << 8) | b[i + FastPath.IPV4_TOTAL_LENGTH + 1]!;
+  const innerEnd = i + innerTotal;
+  if (outerTotal > len - o || innerEnd > o + outerTotal || innerTotal < FastPath.IPV4_MIN_HEADER + FastPath.TCP_MIN_HEADER) return null;
+  const outerFf = (b[o + FastPath.IPV4_FLAGS_FRAGMENT]! << 8) | b[o + FastPath.IPV4_FLAGS_FRAGMENT + 1]!;
+  const innerFf = (b[i + FastPath.IPV4_FLAGS_FRAGMENT]! << 8) | b[i + FastPath.IPV4_FLAGS_FRAGMENT + 1]!;
+  if (((outerFf | innerFf) & FastPath.IPV4_MF_OFFSET) !== 0) return null;
+  const outerCode = ipv4BaseHeaderSum(b, o) === 0xffff ? Ipv4Code.OK : Ipv4Code.BAD;
+  const innerCode = ipv4BaseHeaderSum(b, i) === 0xffff ? Ipv4Code.OK : Ipv4Code.BAD;
+  // TCP over the pseudo-header (RFC 9293 §3.1): source and destination address words, protocol, length.
+  const l4 = innerEnd - V4V4.TCP;
+  const a = i + FastPath.IPV4_SRC;
+  const pseudo = ((b[a]! << 8) | b[a + 1]!) + ((b[a + 2]! << 8) | b[a + 3]!) + ((b[a + 4]! << 8) | b[a + 5]!) + ((b[a + 6]! << 8) | b[a + 7]!) + FastPath.TCP + l4;
+  const ok = onesComplementSum(b, V4V4.TCP, l4, pseudo) === 0xffff;
+  // nblFlags: outer IPv4 carrying GRE, or inner IPv4 carrying TCP (OFFLOAD.md §9).
+  return makeReportFromCodes(true, outerCode, innerCode, TransportIndex.TCP, ok, false, nblOuter ? FastPath.IS_IPV4 : FastPath.IS_IPV4 | FastPath.IS_TCP);
 }
