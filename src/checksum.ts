@@ -45,6 +45,18 @@ const WORD_LOOP_MIN = 64;
 /** Up to 2^20 words of 2^32 each the running total stays exact (< 2^53) without intermediate folds. */
 const WORD_LOOP_MAX = 1 << 22;
 
+/**
+ * {@link fold} for a sum of 32-bit words below 2^53, without its loop of float divisions: split into
+ * two 32-bit halves (2^32 ≡ 1 mod 0xFFFF), add their 16-bit halves, fold twice in integers.
+ */
+function foldWords(sum: number): number {
+  const hi = Math.floor(sum / 0x100000000); // a multiplication: the divisor is a power of two
+  const lo = sum - hi * 0x100000000;
+  let s = (lo >>> 16) + (lo & 0xffff) + (hi >>> 16) + (hi & 0xffff);
+  s = (s >>> 16) + (s & 0xffff);
+  return (s >>> 16) + (s & 0xffff);
+}
+
 function swap16(x: number): number {
   return ((x & 0xff) << 8) | (x >>> 8);
 }
@@ -99,7 +111,7 @@ export function onesComplementSum(bytes: Uint8Array, offset: number, length: num
     }
     while (w < wEnd) body += words[w++]!;
     i += n << 2;
-    body = fold(body);
+    body = foldWords(body);
     sum += odd !== 0 ? body : swap16(body);
     while (i < end) {
       sum += odd !== 0 ? bytes[i]! : bytes[i]! << 8;
