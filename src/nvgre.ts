@@ -81,6 +81,11 @@ export interface Encapsulator {
   encapsulatedLength(inner: Uint8Array): number;
 }
 
+/** FlowID from the inner flow's hash (RFC 7637 §3.2 entropy); a separate function keeps the fast path small. */
+function hashedFlowId(inner: Uint8Array): number {
+  return foldFlowId(innerFlowHash(inner, 0, inner.length));
+}
+
 /** Inner frames at least this long are checked for sitting in the target's headroom (see encapsulateInto). */
 const IN_PLACE_MIN = 4096;
 // Field offsets the encapsulation fast path uses, as plain constants (cheaper than a property load).
@@ -159,6 +164,8 @@ class NvgreEncapsulator implements Encapsulator {
   private readonly template: Uint8Array;
   /** The template as host-order 32-bit words (its leading `headerLength >>> 2` × 4 bytes). */
   private readonly templateWords: Uint32Array;
+  /** The template's next-to-last byte (the VSID's low byte), which follows its last whole word. */
+  private readonly vsidLowByte: number;
   /** The last target seen, and a 32-bit view over it once it comes back (see writeTemplate). */
   private lastTarget: Uint8Array | null = null;
   private targetWords: Uint32Array | null = null;
@@ -169,8 +176,10 @@ class NvgreEncapsulator implements Encapsulator {
   /** Folded sum of the IPv4 template header with Total Length, ID, checksum (and TOS when inherited) zero. */
   private readonly ipv4PartialSum: number;
   private readonly flowPolicy: number | 'hash';
-  /** The FlowID when it is the same for every packet and no header field is per-packet but length, ID and checksum; else -1. */
+  /** The FlowID when it is the same for every packet, or -1 when it is hashed per packet. */
   private readonly fixedFlowId: number;
+  /** True when no outer field but lengths, IPv4 ID and checksum and the FlowID changes per packet (the fast path). */
+  private readonly fastPath: boolean;
   private readonly dscp: number | 'inherit';
   private readonly ecn: number | 'inherit';
   private readonly mtu: number;
@@ -220,7 +229,8 @@ class NvgreEncapsulator implements Encapsulator {
     if (o.ipId !== undefined) checkOptionInt(o.ipId, 'ipId', 0, 0xffff);
     if (o.flowLabel !== undefined && o.flowLabel !== 'hash') checkOptionInt(o.flowLabel, 'flowLabel', 0, 0xfffff);
     this.hashFlowLabel = o.flowLabel === 'hash';
-    this.fixedFlowId = this.flowPolicy !== 'hash' && !this.inheritsTos && !this.hashFlowLabel ? this.flowPolicy : -1;
+    this.fixedFlowId = this.flowPolicy === 'hash' ? -1 : this.flowPolicy;
+    this.fastPath = !this.inheritsTos && !this.hashFlowLabel;
     if (o.mtu !== undefined) checkOptionInt(o.mtu, 'mtu', 68, 0xffffffff);
     if (o.innerVlan !== undefined && o.innerVlan !== 'strip' && o.innerVlan !== 'reject') {
       throw argError(`innerVlan must be 'strip' or 'reject', got ${String(o.innerVlan)}`);
@@ -270,6 +280,7 @@ class NvgreEncapsulator implements Encapsulator {
     writeNvgreHeader(t, this.greOffset, o.vsid, 0);
     this.template = t;
     this.templateWords = new Uint32Array(t.buffer, 0, this.headerLength >>> 2);
+    this.vsidLowByte = o.vsid & 0xff;
   }
 
   /**
@@ -284,10 +295,9 @@ class NvgreEncapsulator implements Encapsulator {
       // In range: the caller checked offset + headerLength ≤ target.length, and the word view spans
       // the target's whole words (a fixed-size buffer: it cannot outgrow the view).
       storeWords(words, at >>> 2, this.templateWords);
-      // 14 + 4 × tags + (20 or 40) + 8 bytes: always two bytes past the last whole word.
-      const t = this.template;
-      target[offset + t.length - 2] = t[t.length - 2]!;
-      target[offset + t.length - 1] = t[t.length - 1]!;
+      // 14 + 4 × tags + (20 or 40) + 8 bytes: two bytes past the last whole word, the key's last
+      // two: the VSID's low byte, and the FlowID, which the caller writes.
+      target[offset + this.headerLength - 2] = this.vsidLowByte;
     } else {
       this.writeTemplateOnce(target, offset);
     }
@@ -371,7 +381,9 @@ class NvgreEncapsulator implements Encapsulator {
 
   encapsulate(inner: Uint8Array, perPacket?: PerPacketOptions): Uint8Array {
     const out = new Uint8Array(this.encapsulatedLength(inner));
-    this.encapsulateInto(out, 0, inner, perPacket);
+    // Not through encapsulateInto's fast path: a fresh array each call would teach V8 that its
+    // targets change, and the word-view bookkeeping would then be inlined into the reuse case.
+    this.encapsulateIntoGeneral(out, 0, inner, perPacket);
     return out;
   }
 
@@ -379,24 +391,26 @@ class NvgreEncapsulator implements Encapsulator {
     // Fast path: no per-packet options or fields and an untagged inner frame that fits. It is kept
     // small enough (bytecode) for V8 to inline it into the caller's loop, which is worth a third of
     // its time at 64 bytes; everything else is encapsulateIntoGeneral.
-    const total = this.headerLength + inner.length;
-    if (
-      this.fixedFlowId >= 0 &&
-      perPacket === undefined &&
-      target instanceof Uint8Array &&
-      inner instanceof Uint8Array &&
-      offset >>> 0 === offset && // a non-negative integer (a target longer than 2^32 - 1 takes the general path)
-      offset + total <= target.length &&
-      total - this.ipOffset <= this.maxIpLength &&
-      inner.length >= INNER_MIN &&
-      !isVlanTpid((inner[INNER_TYPE]! << 8) | inner[INNER_TYPE + 1]!)
-    ) {
-      this.writeTemplate(target, offset);
-      if (inner.length < IN_PLACE_MIN || !this.isInHeadroom(target, offset, inner)) target.set(inner, offset + this.headerLength);
-      this.lastStrippedVlan = null;
-      if (this.ipVersion === 4) this.writeIpv4Fields(target, offset, total - this.ipOffset);
-      else this.writeIpv6Fields(target, offset, total - this.ipOffset);
-      return total;
+    if (this.fastPath && perPacket === undefined && target instanceof Uint8Array && inner instanceof Uint8Array) {
+      const hl = this.headerLength;
+      const total = hl + inner.length;
+      const ipLength = total - this.ipOffset;
+      if (
+        offset >>> 0 === offset && // a non-negative integer (a target longer than 2^32 - 1 takes the general path)
+        offset + total <= target.length &&
+        ipLength <= this.maxIpLength &&
+        inner.length >= INNER_MIN &&
+        !isVlanTpid((inner[INNER_TYPE]! << 8) | inner[INNER_TYPE + 1]!)
+      ) {
+        this.writeTemplate(target, offset);
+        if (inner.length < IN_PLACE_MIN || !this.isInHeadroom(target, offset, inner)) target.set(inner, offset + hl);
+        this.lastStrippedVlan = null;
+        if (this.ipVersion === 4) this.writeIpv4Fields(target, offset, ipLength);
+        else this.writeIpv6Fields(target, offset, ipLength);
+        // RFC 7637 §3.2: the FlowID, fixed or (the default) a hash of the inner flow.
+        target[offset + hl - 1] = this.fixedFlowId >= 0 ? this.fixedFlowId : hashedFlowId(inner);
+        return total;
+      }
     }
     return this.encapsulateIntoGeneral(target, offset, inner, perPacket);
   }
@@ -411,7 +425,7 @@ class NvgreEncapsulator implements Encapsulator {
   }
 
   /**
-   * The fast path's per-packet fields: IPv4 Total Length, ID and header checksum, FlowID. (One
+   * The fast path's per-packet IPv4 fields: Total Length, ID and header checksum. (One
    * method per IP version: V8 inlines only the one a caller runs, which keeps it within budget.)
    */
   private writeIpv4Fields(target: Uint8Array, offset: number, ipLength: number): void {
@@ -429,15 +443,13 @@ class NvgreEncapsulator implements Encapsulator {
     target[ip + IPV4_ID + 1] = ipId;
     target[ip + IPV4_CHECKSUM] = sum >>> 8;
     target[ip + IPV4_CHECKSUM + 1] = sum;
-    target[offset + this.headerLength - 1] = this.fixedFlowId;
   }
 
-  /** The fast path's per-packet fields: IPv6 Payload Length, FlowID. */
+  /** The fast path's per-packet IPv6 field: Payload Length. */
   private writeIpv6Fields(target: Uint8Array, offset: number, ipLength: number): void {
     const payloadLength = ipLength - IPV6.HEADER_LENGTH;
     target[offset + this.ipOffset + IPV6_PAYLOAD_LENGTH] = payloadLength >>> 8;
     target[offset + this.ipOffset + IPV6_PAYLOAD_LENGTH + 1] = payloadLength;
-    target[offset + this.headerLength - 1] = this.fixedFlowId;
   }
 
   private encapsulateIntoGeneral(target: Uint8Array, offset: number, inner: Uint8Array, perPacket?: PerPacketOptions): number {
@@ -457,7 +469,7 @@ class NvgreEncapsulator implements Encapsulator {
     else if (this.flowPolicy === 'hash') flowId = foldFlowId(innerFlowHash(inner, 0, inner.length));
     else flowId = this.flowPolicy;
 
-    this.writeTemplate(target, offset);
+    target.set(this.template, offset);
     if (strip === 0) {
       // Headroom: an inner frame that already sits right after the header space is not copied
       // (build frames at `offset + headerLength` of the target to encapsulate in place). Reading
