@@ -10,13 +10,21 @@ export function consume(v) {
   sink = (sink + (typeof v === 'number' ? v : v ? 1 : 0)) | 0;
 }
 
-function timeBatch(fn, iterations) {
-  const t0 = performance.now();
-  for (let i = 0; i < iterations; i++) fn(i);
-  return performance.now() - t0;
+/**
+ * A timing loop of its own for each measured function. One shared loop would see every case's
+ * closure at its `fn(i)` call site: V8 inlines the closure into the loop while that site has seen
+ * few of them and stops once it has seen many, so a case's figure (and its baseline's) would depend
+ * on how many cases ran before it. A loop compiled from source has its own feedback, like the hot
+ * loop of an application that calls one function.
+ */
+function makeTimer() {
+  return new Function(
+    'performance',
+    'return function timeBatch(fn, iterations) { const t0 = performance.now(); for (let i = 0; i < iterations; i++) fn(i); return performance.now() - t0; };',
+  )(performance);
 }
 
-function calibrate(fn, targetMs) {
+function calibrate(timeBatch, fn, targetMs) {
   let n = 1;
   for (;;) {
     const ms = timeBatch(fn, n);
@@ -36,19 +44,21 @@ function median(xs) {
  * Returns { ops, baseOps, ratio } where ratio = ops / baseOps (higher is better for the candidate).
  */
 export function compare(candidate, baseline, { samples = QUICK ? 3 : 9, sampleMs = QUICK ? 15 : 120, warmupMs = QUICK ? 20 : 300 } = {}) {
+  const timeCandidate = makeTimer();
+  const timeBaseline = makeTimer();
   // Warm-up: let both reach their optimised tiers.
   const end = performance.now() + warmupMs;
   while (performance.now() < end) {
-    timeBatch(candidate, 1000);
-    if (baseline) timeBatch(baseline, 1000);
+    timeCandidate(candidate, 1000);
+    if (baseline) timeBaseline(baseline, 1000);
   }
-  const nc = calibrate(candidate, sampleMs);
-  const nb = baseline ? calibrate(baseline, sampleMs) : 0;
+  const nc = calibrate(timeCandidate, candidate, sampleMs);
+  const nb = baseline ? calibrate(timeBaseline, baseline, sampleMs) : 0;
   const c = [];
   const b = [];
   for (let s = 0; s < samples; s++) {
-    c.push((nc / timeBatch(candidate, nc)) * 1000);
-    if (baseline) b.push((nb / timeBatch(baseline, nb)) * 1000);
+    c.push((nc / timeCandidate(candidate, nc)) * 1000);
+    if (baseline) b.push((nb / timeBaseline(baseline, nb)) * 1000);
   }
   const ops = median(c);
   const baseOps = baseline ? median(b) : NaN;
@@ -95,6 +105,16 @@ function fmtBytes(n) {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB/s`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(0)} MB/s`;
   return `${(n / 1e3).toFixed(0)} kB/s`;
+}
+
+/** The rows recorded so far (a child process hands them to the parent as JSON). */
+export function recordedRows() {
+  return rows;
+}
+
+/** Adds rows recorded by a child process, without printing them again. */
+export function addRows(more) {
+  rows.push(...more);
 }
 
 export function table() {
