@@ -35,24 +35,10 @@ export async function run(lib) {
   if (out.status !== 0) throw new Error(`scapy benchmark failed: ${out.stderr}`);
   const [buildsPerSec, parsesPerSec, frameLen] = out.stdout.trim().split(/\s+/).map(Number);
   const scapyOps = 1 / (1 / buildsPerSec + 1 / parsesPerSec);
-  record({
-    operation: 'buildFrame + parseFrame vs Scapy build + dissect',
-    size: `${frameLen} B frame`,
-    ops: ours.ops,
-    baseline: 'Scapy (python3)',
-    baseOps: scapyOps,
-    ratio: ours.ops / scapyOps,
-    goal: 1000,
-    bytes: frameLen,
-  });
-  record({
-    operation: 'buildFrameInto (reused buffer) + parseFrame vs Scapy build + dissect',
-    size: `${frameLen} B frame`,
-    ops: oursInto.ops,
-    baseline: 'Scapy (python3)',
-    baseOps: scapyOps,
-    ratio: oursInto.ops / scapyOps,
-    goal: 1000,
-    bytes: frameLen,
-  });
+  for (const [operation, measured] of [
+    ['buildFrame + parseFrame vs Scapy build + dissect', ours],
+    ['buildFrameInto (reused buffer) + parseFrame vs Scapy build + dissect', oursInto],
+  ]) {
+    record({ operation, size: `${frameLen} B frame`, ops: measured.ops, baseline: 'Scapy (python3)', baseOps: scapyOps, ratio: measured.ops / scapyOps, goal: 1000, bytes: frameLen });
+  }
 }

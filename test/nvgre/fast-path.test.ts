@@ -9,6 +9,20 @@ import { onesComplementSum } from '../../src/checksum.js';
 import { createEncapsulator, type EncapsulateOptions } from '../../src/nvgre.js';
 import { encapsulateOptions, innerFrame, runs } from '../helpers/arbitraries.js';
 
+type Resizable = ArrayBuffer & { resize(n: number): void };
+
+/** A resizable ArrayBuffer (ES2024; Node 20 has it), or null where the runtime lacks one. */
+function resizableBuffer(size: number, maxByteLength: number): Resizable | null {
+  try {
+    const ctor = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => Resizable;
+    const b = new ctor(size, { maxByteLength });
+    return typeof b.resize === 'function' ? b : null;
+  } catch {
+    return null;
+  }
+}
+const HAS_RESIZABLE = resizableBuffer(8, 16) !== null;
+
 /** Same sequence of calls through both paths; every result must match byte for byte. */
 function expectPathsAgree(opts: EncapsulateOptions, inner: Uint8Array, calls: readonly { readonly target: number; readonly offset: number }[], targets: readonly Uint8Array[]): void {
   const fast = createEncapsulator(opts);
@@ -62,14 +76,8 @@ describe('encapsulateInto fast path equals the general path', () => {
     }
   });
 
-  it('a length-tracking target on a resizable buffer that grows between calls', () => {
-    const ctor = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
-    let rab: ArrayBuffer & { resize(n: number): void };
-    try {
-      rab = new ctor(120, { maxByteLength: 4096 });
-    } catch {
-      return; // no resizable ArrayBuffer in this runtime
-    }
+  it.runIf(HAS_RESIZABLE)('a length-tracking target on a resizable buffer that grows between calls', () => {
+    const rab = resizableBuffer(120, 4096)!;
     const target = new Uint8Array(rab);
     const enc = createEncapsulator({ vsid: 0x5000, flowId: 1, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '192.0.2.1', dstIp: '192.0.2.2' });
     const ref = createEncapsulator({ vsid: 0x5000, flowId: 1, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '192.0.2.1', dstIp: '192.0.2.2' });
@@ -137,14 +145,8 @@ describe('onesComplementSum word-view cache', () => {
     );
   });
 
-  it('a resizable buffer that grows and shrinks between sums', () => {
-    const ctor = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
-    let rab: ArrayBuffer & { resize(n: number): void };
-    try {
-      rab = new ctor(256, { maxByteLength: 8192 });
-    } catch {
-      return;
-    }
+  it.runIf(HAS_RESIZABLE)('a resizable buffer that grows and shrinks between sums', () => {
+    const rab = resizableBuffer(256, 8192)!;
     const view = new Uint8Array(rab);
     for (const size of [256, 8192, 100, 4000, 8192]) {
       rab.resize(size);
