@@ -31,7 +31,7 @@ import type { TcpFields, TcpHeader } from './codec/tcp.js';
 import * as transport from './codec/transport.js';
 import * as udp from './codec/udp.js';
 import type { UdpFields, UdpHeader } from './codec/udp.js';
-import { NvgreError, NvgreErrorCode, truncated, type Layer } from './errors.js';
+import { noSpace, truncated, type Layer } from './errors.js';
 import * as flowhash from './flowhash.js';
 import * as nvgre from './nvgre.js';
 import * as incremental from './offload/incremental.js';
@@ -117,12 +117,7 @@ function targetArg(target: unknown, offset: unknown): number {
 }
 
 function space(target: Uint8Array, offset: number, needed: number): void {
-  if (offset + needed <= target.length) return;
-  const available = target.length - offset;
-  throw new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', offset, `target has ${available} bytes after offset ${offset}; ${needed} are needed`, {
-    needed,
-    available,
-  });
+  if (offset + needed > target.length) throw noSpace(target.length, offset, needed);
 }
 
 // ---------------------------------------------------------------------------------------------

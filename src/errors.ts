@@ -118,4 +118,13 @@ export function truncated(layer: Layer, offset: number, need: number, have: numb
   );
 }
 
+/** `NO_SPACE`: a writer's target has too few bytes after `offset` for the `needed` ones (nothing was written). */
+export function noSpace(targetLength: number, offset: number, needed: number): NvgreError {
+  const available = Math.max(0, targetLength - offset);
+  return new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', offset, `target has ${available} bytes after offset ${offset}; ${needed} are needed`, {
+    needed,
+    available,
+  });
+}
+
 export type TryResult<T> = { ok: true; value: T } | { ok: false; error: NvgreErrorInfo };

@@ -15,7 +15,7 @@ import { IPV6, IPV6_EXT, RoutingType, newIpv6Chain, readIpv6Walk, writeIpv6, typ
 import { TCP, TcpFlag, readTcp, tcpLength, writeTcp, type TcpFields, type TcpHeader } from './codec/tcp.js';
 import { computeTransportChecksum, transportChecksumValid } from './codec/transport.js';
 import { UDP, readUdp, writeUdp, type UdpFields, type UdpHeader } from './codec/udp.js';
-import { NvgreError, NvgreErrorCode, type NvgreErrorInfo } from './errors.js';
+import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo } from './errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
 import { checkFrameSpec } from './spec.js';
 
@@ -763,13 +763,7 @@ export function buildFrameInto(spec: FrameSpec, target: Uint8Array, offset = 0):
   assertInt(offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
   checkFrameSpec(spec);
   const plan = planFrame(spec, 'spec', 0);
-  const available = Math.max(0, target.length - offset);
-  if (plan.length > available) {
-    throw new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', offset, `target has ${available} bytes after offset ${offset}; the frame needs ${plan.length}`, {
-      needed: plan.length,
-      available,
-    });
-  }
+  if (offset + plan.length > target.length) throw noSpace(target.length, offset, plan.length);
   target.fill(0, offset, offset + plan.length);
   writePlan(target, offset, plan);
   return plan.length;

@@ -10,7 +10,7 @@ import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } 
 import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from './codec/gre.js';
 import { IPV4, IpProtocol, ipv4BaseHeaderSum, ipv4HeaderSum, writeIpv4 } from './codec/ipv4.js';
 import { IPV6, checkIpv6, newIpv6Chain, walkIpv6, writeIpv6 } from './codec/ipv6.js';
-import { NvgreError, NvgreErrorCode, type NvgreErrorInfo, type TryResult } from './errors.js';
+import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo, type TryResult } from './errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -118,14 +118,6 @@ export function nvgreOverhead(ipVersion: 4 | 6, outerVlan = false): number {
 /** Largest inner IP packet that fits an underlay IP MTU (1500 → 1458 over IPv4, 1438 over IPv6; NVGRE.md §5). */
 export function innerMtu(underlayMtu: number, ipVersion: 4 | 6): number {
   return underlayMtu - (ipVersion === 4 ? IPV4.MIN_HEADER_LENGTH : IPV6.HEADER_LENGTH) - GRE.NVGRE_LENGTH - ETH.HEADER_LENGTH;
-}
-
-function noSpace(target: Uint8Array, offset: number, total: number): NvgreError {
-  const available = Math.max(0, target.length - offset);
-  return new NvgreError(NvgreErrorCode.NO_SPACE, 'argument', offset, `target has ${available} bytes after offset ${offset}; ${total} are needed`, {
-    needed: total,
-    available,
-  });
 }
 
 function checkPerPacket(perPacket: PerPacketOptions): void {
@@ -322,7 +314,6 @@ class NvgreEncapsulator implements Encapsulator {
     target.set(this.template, offset);
   }
 
-
   /** Number of leading inner VLAN tags (0–2); throws for a frame shorter than an Ethernet header. */
   private innerTags(inner: Uint8Array): number {
     if (inner.length < ETH.HEADER_LENGTH) {
@@ -462,20 +453,17 @@ class NvgreEncapsulator implements Encapsulator {
     const total = hl + inner.length - strip;
     const ipLength = total - this.ipOffset;
     if (ipLength > this.maxIpLength) throw this.mtuError(ipLength);
-    if (offset + total > target.length) throw noSpace(target, offset, total);
+    if (offset + total > target.length) throw noSpace(target.length, offset, total);
     let flowId: number;
     if (perPacket !== undefined) checkPerPacket(perPacket);
     if (perPacket?.flowId !== undefined) flowId = perPacket.flowId;
-    else if (this.flowPolicy === 'hash') flowId = foldFlowId(innerFlowHash(inner, 0, inner.length));
+    else if (this.flowPolicy === 'hash') flowId = hashedFlowId(inner);
     else flowId = this.flowPolicy;
 
     target.set(this.template, offset);
     if (strip === 0) {
-      // Headroom: an inner frame that already sits right after the header space is not copied
-      // (build frames at `offset + headerLength` of the target to encapsulate in place). Reading
-      // `byteOffset` and `buffer` costs about as much as copying 4 KiB (V8 does not inline them), so
-      // smaller frames are simply copied, onto themselves if in place (set() handles the overlap).
-      if (inner.length < IN_PLACE_MIN || inner.byteOffset !== target.byteOffset + offset + hl || inner.buffer !== target.buffer) target.set(inner, offset + hl);
+      // Smaller frames in the headroom are copied onto themselves (set() handles the overlap).
+      if (inner.length < IN_PLACE_MIN || !this.isInHeadroom(target, offset, inner)) target.set(inner, offset + hl);
     } else {
       this.lastStrippedVlan = readVlanTag(inner, ETH.TYPE);
       for (let i = 0; i < ETH.TYPE; i++) target[offset + hl + i] = inner[i]!;

@@ -643,7 +643,7 @@ export function segmentInto(
   target.set(frame, stagedHeader);
   if (n > 1) target.copyWithin(0, stagedHeader, stagedHeader + H);
   // A plain Uint8Array target gets its views from the constructor: what subarray() returns, without
-  // the species lookup. Any other class (a Node.js Buffer) keeps subarray().
+  // the species lookup. Any other class (a subclass, a Node.js buffer) keeps subarray().
   const plain = onSegment !== undefined && speciesIsUint8Array(target);
   let base = 0;
   for (let i = 0; i < n; i++) {
