@@ -244,6 +244,12 @@ const DEC: readonly string[] = Array.from({ length: 256 }, (_, v) => String(v));
 /** Char codes of the lowercase hex digits. */
 const HEX_CODES: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
+// Direct-mapped memo of recent MAC texts, keyed by the address's high 16 and low 32 bits.
+const MAC_MEMO_SIZE = 64;
+const macMemoHigh = new Int32Array(MAC_MEMO_SIZE);
+const macMemoLow = new Int32Array(MAC_MEMO_SIZE);
+const macMemoTexts: (string | undefined)[] = new Array<string | undefined>(MAC_MEMO_SIZE).fill(undefined);
+
 export function formatMac(b: Uint8Array, o = 0): string {
   if (!(b instanceof Uint8Array && Number.isInteger(o) && o >= 0 && o + 6 <= b.length)) return formatMacLoose(b, o);
   const b0 = b[o]!;
@@ -252,10 +258,16 @@ export function formatMac(b: Uint8Array, o = 0): string {
   const b3 = b[o + 3]!;
   const b4 = b[o + 4]!;
   const b5 = b[o + 5]!;
+  // Direct-mapped memo, as for IPv4 below: a capture repeats a few MACs.
+  const hi = (b0 << 8) | b1;
+  const lo = (b2 << 24) | (b3 << 16) | (b4 << 8) | b5;
+  const slot = (lo ^ (lo >>> 9) ^ (lo >>> 17) ^ hi ^ (hi >>> 6)) & (MAC_MEMO_SIZE - 1);
+  const hit = macMemoTexts[slot];
+  if (hit !== undefined && macMemoLow[slot] === lo && macMemoHigh[slot] === hi) return hit;
   const h = HEX_CODES;
   // One flat string from 17 char codes: several times faster than joining 11 pieces.
   // prettier-ignore
-  return String.fromCharCode(
+  const text = String.fromCharCode(
     h[b0 >>> 4]!, h[b0 & 15]!, 0x3a,
     h[b1 >>> 4]!, h[b1 & 15]!, 0x3a,
     h[b2 >>> 4]!, h[b2 & 15]!, 0x3a,
@@ -263,6 +275,10 @@ export function formatMac(b: Uint8Array, o = 0): string {
     h[b4 >>> 4]!, h[b4 & 15]!, 0x3a,
     h[b5 >>> 4]!, h[b5 & 15]!,
   );
+  macMemoHigh[slot] = hi;
+  macMemoLow[slot] = lo;
+  macMemoTexts[slot] = text;
+  return text;
 }
 
 /** formatMac outside a Uint8Array's bounds, as it always was (a missing byte throws a TypeError). */

@@ -186,4 +186,22 @@ describe('MAC addresses', () => {
       { numRuns: runs(200) },
     );
   });
+
+  // formatMac and formatIpv4 keep a direct-mapped memo of recent texts. Addresses drawn from a few
+  // byte values repeat and share memo slots, so a memo that matched on part of the key (or kept a
+  // stale text) would show here as a wrong text; the reference joins the bytes independently.
+  it('memoised texts: repeated and slot-sharing addresses always format as their own bytes', () => {
+    const byte = fc.constantFrom(0x00, 0x01, 0x40, 0x80, 0xfe, 0xff);
+    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
+    fc.assert(
+      fc.property(fc.array(fc.array(byte, { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (macs) => {
+        for (const m of [...macs, ...macs]) {
+          const b = Uint8Array.from(m);
+          expect(formatMac(b)).toBe(hex(b));
+          expect(formatIpv4(b, 2)).toBe(m.slice(2).join('.'));
+        }
+      }),
+      { numRuns: runs(300) },
+    );
+  });
 });
