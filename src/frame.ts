@@ -17,7 +17,7 @@ import { computeTransportChecksum, transportChecksumValid } from './codec/transp
 import { UDP, readUdp, writeUdp, type UdpFields, type UdpHeader } from './codec/udp.js';
 import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo } from './errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
-import { checkFrameSpec } from './spec.js';
+import { checkFrameSpec, framePath } from './spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // parseFrame
@@ -479,7 +479,7 @@ function planFrame(spec: FrameSpec, path: string, depth: number): Plan {
   const eth = spec.ethernet ?? NO_ETHERNET;
   const vlans = eth.vlans ?? NO_VLANS;
   const payload = typeof spec.payload === 'string' ? encoder.encode(spec.payload) : (spec.payload ?? NO_BYTES);
-  const inner = spec.nvgre ? planFrame(spec.inner!, `${path}.inner`, depth + 1) : undefined;
+  const inner = spec.nvgre ? planFrame(spec.inner!, framePath(depth + 1), depth + 1) : undefined;
   let l4Length = payload.length;
   let tcpOptions: Uint8Array | undefined;
   let greLength = 0;

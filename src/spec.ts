@@ -76,12 +76,56 @@ function checkExtensions(value: unknown, path: string): void {
   });
 }
 
-/** Throws `INVALID_ARGUMENT` naming the first field of `spec` (or a nested `inner`) that is out of range. */
-export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
+/** The spec path of each section at one nesting depth (`spec.inner.tcp`, …). */
+interface SectionPaths {
+  readonly frame: string;
+  readonly ethernet: string;
+  readonly ipv4: string;
+  readonly ipv6: string;
+  readonly nvgre: string;
+  readonly tcp: string;
+  readonly udp: string;
+  readonly icmp: string;
+}
+
+/** Built once per depth: joining them on every buildFrame measured about 10 ns a section. */
+const sectionPathsByDepth: SectionPaths[] = [];
+
+/** The spec path of the frame `depth` levels of `inner` down (`spec.inner.inner`). */
+export function framePath(depth: number): string {
+  return sectionPaths(depth).frame;
+}
+
+function sectionPaths(depth: number): SectionPaths {
+  let paths = sectionPathsByDepth[depth];
+  if (paths === undefined) {
+    const frame = 'spec' + '.inner'.repeat(depth);
+    paths = {
+      frame,
+      ethernet: `${frame}.ethernet`,
+      ipv4: `${frame}.ipv4`,
+      ipv6: `${frame}.ipv6`,
+      nvgre: `${frame}.nvgre`,
+      tcp: `${frame}.tcp`,
+      udp: `${frame}.udp`,
+      icmp: `${frame}.icmp`,
+    };
+    sectionPathsByDepth[depth] = paths;
+  }
+  return paths;
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` naming the first field of `spec` (or a nested `inner`, `depth` levels
+ * down) that is out of range.
+ */
+export function checkFrameSpec(spec: unknown, depth = 0): void {
+  const paths = sectionPaths(depth);
+  const path = paths.frame;
   const s = obj(spec, path);
   if (depth > MAX_DEPTH) throw invalid(path, `nested deeper than ${MAX_DEPTH}`);
   if (s.ethernet !== undefined) {
-    const p = `${path}.ethernet`;
+    const p = paths.ethernet;
     const e = obj(s.ethernet, p);
     int(e.etherType, 'etherType', p, 0xffff);
     if (e.vlans !== undefined) {
@@ -97,7 +141,7 @@ export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
     }
   }
   if (s.ipv4 !== undefined) {
-    const p = `${path}.ipv4`;
+    const p = paths.ipv4;
     const v = obj(s.ipv4, p);
     int(v.ttl, 'ttl', p, 0xff);
     int(v.dscp, 'dscp', p, 63);
@@ -112,7 +156,7 @@ export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
     int(v.checksum, 'checksum', p, 0xffff);
   }
   if (s.ipv6 !== undefined) {
-    const p = `${path}.ipv6`;
+    const p = paths.ipv6;
     const v = obj(s.ipv6, p);
     int(v.hopLimit, 'hopLimit', p, 0xff);
     int(v.dscp, 'dscp', p, 63);
@@ -123,7 +167,7 @@ export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
     checkExtensions(v.extensionHeaders, `${p}.extensionHeaders`);
   }
   if (s.nvgre !== undefined) {
-    const p = `${path}.nvgre`;
+    const p = paths.nvgre;
     const n = obj(s.nvgre, p);
     if (n.flowId !== undefined && n.flowId !== 'hash') int(n.flowId, 'flowId', p, 0xff);
     int(n.key, 'key', p, 0xffffffff);
@@ -135,7 +179,7 @@ export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
     int(n.extraFlags, 'extraFlags', p, 0xffff);
   }
   if (s.tcp !== undefined) {
-    const p = `${path}.tcp`;
+    const p = paths.tcp;
     const t = obj(s.tcp, p);
     int(t.srcPort, 'srcPort', p, 0xffff, true);
     int(t.dstPort, 'dstPort', p, 0xffff, true);
@@ -149,7 +193,7 @@ export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
     int(t.checksum, 'checksum', p, 0xffff);
   }
   if (s.udp !== undefined) {
-    const p = `${path}.udp`;
+    const p = paths.udp;
     const u = obj(s.udp, p);
     int(u.srcPort, 'srcPort', p, 0xffff, true);
     int(u.dstPort, 'dstPort', p, 0xffff, true);
@@ -157,7 +201,7 @@ export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
     int(u.checksum, 'checksum', p, 0xffff);
   }
   if (s.icmp !== undefined) {
-    const p = `${path}.icmp`;
+    const p = paths.icmp;
     const c = obj(s.icmp, p);
     int(c.type, 'type', p, 0xff, true);
     int(c.code, 'code', p, 0xff);
@@ -171,5 +215,5 @@ export function checkFrameSpec(spec: unknown, path = 'spec', depth = 0): void {
   }
   int(s.trailer, 'trailer', path, MAX_TRAILER);
   bool(s.fillChecksums, 'fillChecksums', path);
-  if (s.inner !== undefined) checkFrameSpec(s.inner, `${path}.inner`, depth + 1);
+  if (s.inner !== undefined) checkFrameSpec(s.inner, depth + 1);
 }
