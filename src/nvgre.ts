@@ -10,6 +10,7 @@ import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } 
 import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from './codec/gre.js';
 import { IPV4, IpProtocol, ipv4BaseHeaderSum, ipv4HeaderSum, writeIpv4 } from './codec/ipv4.js';
 import { IPV6, checkIpv6, newIpv6Chain, walkIpv6, writeIpv6 } from './codec/ipv6.js';
+import { Wire } from './codec/wire.js';
 import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo, type TryResult } from './errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
 
@@ -87,14 +88,9 @@ function hashedFlowId(inner: Uint8Array): number {
 }
 
 /** Inner frames at least this long are checked for sitting in the target's headroom (see encapsulateInto). */
-const IN_PLACE_MIN = 4096;
-// Field offsets the encapsulation fast path uses, as plain constants (cheaper than a property load).
-const IPV4_TOTAL_LENGTH = IPV4.TOTAL_LENGTH;
-const IPV4_ID = IPV4.ID;
-const IPV4_CHECKSUM = IPV4.CHECKSUM;
-const IPV6_PAYLOAD_LENGTH = IPV6.PAYLOAD_LENGTH;
-const INNER_TYPE = ETH.TYPE;
-const INNER_MIN = ETH.HEADER_LENGTH;
+const enum Headroom {
+  IN_PLACE_MIN = 4096,
+}
 
 function argError(message: string): NvgreError {
   return new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, message);
@@ -390,11 +386,11 @@ class NvgreEncapsulator implements Encapsulator {
         offset >>> 0 === offset && // a non-negative integer (a target longer than 2^32 - 1 takes the general path)
         offset + total <= target.length &&
         ipLength <= this.maxIpLength &&
-        inner.length >= INNER_MIN &&
-        !isVlanTpid((inner[INNER_TYPE]! << 8) | inner[INNER_TYPE + 1]!)
+        inner.length >= Wire.ETH_HEADER &&
+        !isVlanTpid((inner[Wire.ETH_TYPE]! << 8) | inner[Wire.ETH_TYPE + 1]!)
       ) {
         this.writeTemplate(target, offset);
-        if (inner.length < IN_PLACE_MIN || !this.isInHeadroom(target, offset, inner)) target.set(inner, offset + hl);
+        if (inner.length < Headroom.IN_PLACE_MIN || !this.isInHeadroom(target, offset, inner)) target.set(inner, offset + hl);
         this.lastStrippedVlan = null;
         if (this.ipVersion === 4) this.writeIpv4Fields(target, offset, ipLength);
         else this.writeIpv6Fields(target, offset, ipLength);
@@ -428,19 +424,19 @@ class NvgreEncapsulator implements Encapsulator {
     sum = (sum & 0xffff) + (sum >>> 16);
     sum = ((sum & 0xffff) + (sum >>> 16)) ^ 0xffff;
     // Byte stores rather than put16 calls: each inlined call would count against the budget.
-    target[ip + IPV4_TOTAL_LENGTH] = ipLength >>> 8;
-    target[ip + IPV4_TOTAL_LENGTH + 1] = ipLength;
-    target[ip + IPV4_ID] = ipId >>> 8;
-    target[ip + IPV4_ID + 1] = ipId;
-    target[ip + IPV4_CHECKSUM] = sum >>> 8;
-    target[ip + IPV4_CHECKSUM + 1] = sum;
+    target[ip + Wire.IPV4_TOTAL_LENGTH] = ipLength >>> 8;
+    target[ip + Wire.IPV4_TOTAL_LENGTH + 1] = ipLength;
+    target[ip + Wire.IPV4_ID] = ipId >>> 8;
+    target[ip + Wire.IPV4_ID + 1] = ipId;
+    target[ip + Wire.IPV4_CHECKSUM] = sum >>> 8;
+    target[ip + Wire.IPV4_CHECKSUM + 1] = sum;
   }
 
   /** The fast path's per-packet IPv6 field: Payload Length. */
   private writeIpv6Fields(target: Uint8Array, offset: number, ipLength: number): void {
-    const payloadLength = ipLength - IPV6.HEADER_LENGTH;
-    target[offset + this.ipOffset + IPV6_PAYLOAD_LENGTH] = payloadLength >>> 8;
-    target[offset + this.ipOffset + IPV6_PAYLOAD_LENGTH + 1] = payloadLength;
+    const payloadLength = ipLength - Wire.IPV6_HEADER;
+    target[offset + this.ipOffset + Wire.IPV6_PAYLOAD_LENGTH] = payloadLength >>> 8;
+    target[offset + this.ipOffset + Wire.IPV6_PAYLOAD_LENGTH + 1] = payloadLength;
   }
 
   private encapsulateIntoGeneral(target: Uint8Array, offset: number, inner: Uint8Array, perPacket?: PerPacketOptions): number {
@@ -463,7 +459,7 @@ class NvgreEncapsulator implements Encapsulator {
     target.set(this.template, offset);
     if (strip === 0) {
       // Smaller frames in the headroom are copied onto themselves (set() handles the overlap).
-      if (inner.length < IN_PLACE_MIN || !this.isInHeadroom(target, offset, inner)) target.set(inner, offset + hl);
+      if (inner.length < Headroom.IN_PLACE_MIN || !this.isInHeadroom(target, offset, inner)) target.set(inner, offset + hl);
     } else {
       this.lastStrippedVlan = readVlanTag(inner, ETH.TYPE);
       for (let i = 0; i < ETH.TYPE; i++) target[offset + hl + i] = inner[i]!;
@@ -698,45 +694,46 @@ const v6chain = newIpv6Chain();
  * {@link decapsulateByTable}, which evaluates the table row by row (and names the failing row).
  */
 function decapsulateCore(f: Uint8Array, strict: boolean, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
+  // Wire literals rather than field-map loads (see wire.ts), and one exit to the table for every miss.
   const end = f.length;
-  let l3 = ETH.HEADER_LENGTH;
-  if (end < ETH.HEADER_LENGTH + IPV4.MIN_HEADER_LENGTH + GRE.NVGRE_LENGTH + ETH.HEADER_LENGTH) return decapsulateByTable(f, strict, reuse);
-  let et = (f[ETH.TYPE]! << 8) | f[ETH.TYPE + 1]!;
-  if (et === EtherType.VLAN || et === EtherType.QINQ) {
-    et = (f[l3 + 2]! << 8) | f[l3 + 3]!;
-    l3 += ETH.TAG_LENGTH;
-  }
-  let gre: number;
-  let ipEnd: number;
-  if (et === EtherType.IPV4) {
-    const total = (f[l3 + IPV4.TOTAL_LENGTH]! << 8) | f[l3 + IPV4.TOTAL_LENGTH + 1]!;
-    if (
-      f[l3] !== 0x45 ||
-      f[l3 + IPV4.PROTOCOL] !== IpProtocol.GRE ||
-      total > end - l3 ||
-      ((f[l3 + IPV4.FLAGS_FRAGMENT]! & 0x3f) | f[l3 + IPV4.FLAGS_FRAGMENT + 1]!) !== 0 ||
-      ipv4BaseHeaderSum(f, l3) !== 0xffff // RFC 1122 §3.2.1.2
-    ) {
-      return decapsulateByTable(f, strict, reuse);
+  let l3 = Wire.ETH_HEADER;
+  let gre = -1;
+  let ipEnd = 0;
+  if (end >= Wire.ETH_HEADER + Wire.IPV4_MIN_HEADER + Wire.NVGRE_HEADER + Wire.ETH_HEADER) {
+    let et = (f[Wire.ETH_TYPE]! << 8) | f[Wire.ETH_TYPE + 1]!;
+    if (et === Wire.TPID_VLAN || et === Wire.TPID_QINQ) {
+      et = (f[l3 + 2]! << 8) | f[l3 + 3]!;
+      l3 += Wire.VLAN_TAG;
     }
-    gre = l3 + IPV4.MIN_HEADER_LENGTH;
-    ipEnd = l3 + total;
-  } else if (et === EtherType.IPV6) {
-    const payload = (f[l3 + IPV6.PAYLOAD_LENGTH]! << 8) | f[l3 + IPV6.PAYLOAD_LENGTH + 1]!;
-    if (f[l3]! >>> 4 !== 6 || f[l3 + IPV6.NEXT_HEADER] !== IpProtocol.GRE || payload > end - l3 - IPV6.HEADER_LENGTH) {
-      return decapsulateByTable(f, strict, reuse);
+    if (et === Wire.ETHERTYPE_IPV4) {
+      const total = (f[l3 + Wire.IPV4_TOTAL_LENGTH]! << 8) | f[l3 + Wire.IPV4_TOTAL_LENGTH + 1]!;
+      if (
+        f[l3] === 0x45 &&
+        f[l3 + Wire.IPV4_PROTOCOL] === Wire.PROTOCOL_GRE &&
+        total <= end - l3 &&
+        ((f[l3 + Wire.IPV4_FLAGS_FRAGMENT]! & 0x3f) | f[l3 + Wire.IPV4_FLAGS_FRAGMENT + 1]!) === 0 &&
+        ipv4BaseHeaderSum(f, l3) === 0xffff // RFC 1122 §3.2.1.2
+      ) {
+        gre = l3 + Wire.IPV4_MIN_HEADER;
+        ipEnd = l3 + total;
+      }
+    } else if (et === Wire.ETHERTYPE_IPV6) {
+      const payload = (f[l3 + Wire.IPV6_PAYLOAD_LENGTH]! << 8) | f[l3 + Wire.IPV6_PAYLOAD_LENGTH + 1]!;
+      if (f[l3]! >>> 4 === 6 && f[l3 + Wire.IPV6_NEXT_HEADER] === Wire.PROTOCOL_GRE && payload <= end - l3 - Wire.IPV6_HEADER) {
+        gre = l3 + Wire.IPV6_HEADER;
+        ipEnd = gre + payload;
+      }
     }
-    gre = l3 + IPV6.HEADER_LENGTH;
-    ipEnd = gre + payload;
-  } else {
-    return decapsulateByTable(f, strict, reuse);
   }
-  if (ipEnd - gre < GRE.NVGRE_LENGTH + ETH.HEADER_LENGTH || u32(f, gre) !== GRE.NVGRE_FIRST_WORD) return decapsulateByTable(f, strict, reuse);
-  const key = u32(f, gre + GRE.BASE_LENGTH);
-  const inner = gre + GRE.NVGRE_LENGTH;
-  const innerType = (f[inner + ETH.TYPE]! << 8) | f[inner + ETH.TYPE + 1]!;
-  if (isReservedVsid(key >>> 8) || innerType === EtherType.VLAN || innerType === EtherType.QINQ) return decapsulateByTable(f, strict, reuse);
-  return reuse === null ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, NO_REASONS) : reuse.refill(f, key, inner, ipEnd - inner, l3, NO_REASONS);
+  if (gre >= 0 && ipEnd - gre >= Wire.NVGRE_HEADER + Wire.ETH_HEADER && u32(f, gre) === Wire.NVGRE_FIRST_WORD) {
+    const key = u32(f, gre + Wire.GRE_BASE);
+    const inner = gre + Wire.NVGRE_HEADER;
+    const innerType = (f[inner + Wire.ETH_TYPE]! << 8) | f[inner + Wire.ETH_TYPE + 1]!;
+    if (!isReservedVsid(key >>> 8) && innerType !== Wire.TPID_VLAN && innerType !== Wire.TPID_QINQ) {
+      return reuse === null ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, NO_REASONS) : reuse.refill(f, key, inner, ipEnd - inner, l3, NO_REASONS);
+    }
+  }
+  return decapsulateByTable(f, strict, reuse);
 }
 
 /** The decapsulation verdict of NVGRE.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */

@@ -5,6 +5,7 @@
 import { formatMac, putAddress } from '../address.js';
 import { u16, put16 } from '../bytes.js';
 import { truncated, type Layer } from '../errors.js';
+import { Wire } from './wire.js';
 
 /** Field map (byte offsets from the start of the header). */
 export const ETH = {
@@ -27,7 +28,8 @@ export const EtherType = {
 } as const;
 
 export function isVlanTpid(etherType: number): boolean {
-  return etherType === EtherType.VLAN || etherType === EtherType.QINQ;
+  // Wire copies of EtherType's numbers: this runs per packet (see wire.ts).
+  return etherType === Wire.TPID_VLAN || etherType === Wire.TPID_QINQ;
 }
 
 export interface VlanTag {
@@ -103,7 +105,10 @@ export function writeEthernet(target: Uint8Array, offset: number, fields: Ethern
   putAddress(target, offset + ETH.DST, fields.dst, 6);
   putAddress(target, offset + ETH.SRC, fields.src, 6);
   let o = offset + ETH.TYPE;
-  for (const tag of fields.vlans ?? []) {
+  const vlans = fields.vlans;
+  // An index loop: no `?? []` array and no iterator per header written.
+  for (let i = 0; vlans !== undefined && i < vlans.length; i++) {
+    const tag = vlans[i]!;
     put16(target, o, tag.tpid ?? EtherType.VLAN);
     put16(target, o + 2, ((tag.pcp ?? 0) << 13) | (tag.dei ? 0x1000 : 0) | (tag.id & 0x0fff));
     o += ETH.TAG_LENGTH;

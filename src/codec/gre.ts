@@ -4,6 +4,7 @@
  */
 import { put16, put32, u16, u32 } from '../bytes.js';
 import { truncated, type Layer } from '../errors.js';
+import { Wire } from './wire.js';
 
 /** Field map and flag masks (16-bit flags/version word in network order; NVGRE.md §3). */
 export const GRE = {
@@ -35,7 +36,8 @@ export const VSID = {
 } as const;
 
 export function isReservedVsid(vsid: number): boolean {
-  return vsid <= VSID.RESERVED_LOW_MAX || vsid === VSID.VENDOR_SPECIFIC;
+  // Wire copies of VSID's numbers: this runs per packet (see wire.ts).
+  return vsid <= Wire.VSID_RESERVED_LOW_MAX || vsid === Wire.VSID_VENDOR_SPECIFIC;
 }
 
 /** Key = VSID << 8 | FlowID as an unsigned 32-bit number (`<<` alone goes negative for VSID ≥ 0x800000). */

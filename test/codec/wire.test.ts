@@ -1,0 +1,47 @@
+// The hot paths' const-enum copies of the wire numbers (src/codec/wire.ts) must equal the public
+// field maps they copy: a typo in one of them would change what decapsulate or encapsulateInto
+// accept or write only on the fast path, which the fast-vs-general tests would catch only for the
+// shapes they happen to build.
+import { describe, expect, it } from 'vitest';
+import { ETH, EtherType } from '../../src/codec/ethernet.js';
+import { GRE, VSID } from '../../src/codec/gre.js';
+import { IPV4, IpProtocol } from '../../src/codec/ipv4.js';
+import { IPV6 } from '../../src/codec/ipv6.js';
+import { Wire } from '../../src/codec/wire.js';
+
+const pairs: [string, number, number][] = [
+  ['ETH_TYPE', Wire.ETH_TYPE, ETH.TYPE],
+  ['ETH_HEADER', Wire.ETH_HEADER, ETH.HEADER_LENGTH],
+  ['VLAN_TAG', Wire.VLAN_TAG, ETH.TAG_LENGTH],
+  ['TPID_VLAN', Wire.TPID_VLAN, EtherType.VLAN],
+  ['TPID_QINQ', Wire.TPID_QINQ, EtherType.QINQ],
+  ['ETHERTYPE_IPV4', Wire.ETHERTYPE_IPV4, EtherType.IPV4],
+  ['ETHERTYPE_IPV6', Wire.ETHERTYPE_IPV6, EtherType.IPV6],
+  ['IPV4_TOTAL_LENGTH', Wire.IPV4_TOTAL_LENGTH, IPV4.TOTAL_LENGTH],
+  ['IPV4_ID', Wire.IPV4_ID, IPV4.ID],
+  ['IPV4_FLAGS_FRAGMENT', Wire.IPV4_FLAGS_FRAGMENT, IPV4.FLAGS_FRAGMENT],
+  ['IPV4_PROTOCOL', Wire.IPV4_PROTOCOL, IPV4.PROTOCOL],
+  ['IPV4_CHECKSUM', Wire.IPV4_CHECKSUM, IPV4.CHECKSUM],
+  ['IPV4_MIN_HEADER', Wire.IPV4_MIN_HEADER, IPV4.MIN_HEADER_LENGTH],
+  ['IPV6_PAYLOAD_LENGTH', Wire.IPV6_PAYLOAD_LENGTH, IPV6.PAYLOAD_LENGTH],
+  ['IPV6_NEXT_HEADER', Wire.IPV6_NEXT_HEADER, IPV6.NEXT_HEADER],
+  ['IPV6_HEADER', Wire.IPV6_HEADER, IPV6.HEADER_LENGTH],
+  ['GRE_BASE', Wire.GRE_BASE, GRE.BASE_LENGTH],
+  ['NVGRE_HEADER', Wire.NVGRE_HEADER, GRE.NVGRE_LENGTH],
+  ['NVGRE_FIRST_WORD', Wire.NVGRE_FIRST_WORD, GRE.NVGRE_FIRST_WORD],
+  ['PROTOCOL_GRE', Wire.PROTOCOL_GRE, IpProtocol.GRE],
+  ['VSID_RESERVED_LOW_MAX', Wire.VSID_RESERVED_LOW_MAX, VSID.RESERVED_LOW_MAX],
+  ['VSID_VENDOR_SPECIFIC', Wire.VSID_VENDOR_SPECIFIC, VSID.VENDOR_SPECIFIC],
+];
+
+describe('Wire (hot-path copies of the field maps)', () => {
+  it('every copy equals the field map it stands for', () => {
+    for (const [name, copy, original] of pairs) expect({ name, value: copy }).toEqual({ name, value: original });
+  });
+
+  it('the table above covers every member', () => {
+    // A member added to Wire without a row above fails here (vitest compiles the enum to an object).
+    const members = Object.keys(Wire as unknown as Record<string, number>).filter((k) => Number.isNaN(Number(k)));
+    expect(members.sort()).toEqual(pairs.map(([name]) => name).sort());
+  });
+});
