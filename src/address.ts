@@ -374,6 +374,17 @@ export function putAddress(target: Uint8Array, at: number, src: Uint8Array, n: n
     target.set(src.subarray(0, n), at);
     return;
   }
+  if (n === 6) {
+    // A MAC, the common case: all loads before any store, which is what makes an overlap safe.
+    const b0 = src[0]!, b1 = src[1]!, b2 = src[2]!, b3 = src[3]!, b4 = src[4]!, b5 = src[5]!;
+    target[at] = b0;
+    target[at + 1] = b1;
+    target[at + 2] = b2;
+    target[at + 3] = b3;
+    target[at + 4] = b4;
+    target[at + 5] = b5;
+    return;
+  }
   for (let i = 0; i < n; i++) copyScratch[i] = src[i]!;
   for (let i = 0; i < n; i++) target[at + i] = copyScratch[i]!;
 }

@@ -1,7 +1,7 @@
 /** MAC / IPv4 / IPv6 text <-> bytes: RFC 5952 canonical IPv6 text, RFC 4291 §2.2 input forms, typed errors. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIp, formatIpv4, formatIpv6, formatMac, parseIp, parseMac } from '../../src/address.js';
+import { formatIp, formatIpv4, formatIpv6, formatMac, parseIp, parseMac, putAddress } from '../../src/address.js';
 import { NvgreError } from '../../src/errors.js';
 import { ipv6Bytes, runs } from '../helpers/arbitraries.js';
 
@@ -202,6 +202,31 @@ describe('MAC addresses', () => {
         }
       }),
       { numRuns: runs(300) },
+    );
+  });
+});
+
+describe('putAddress (the builders’ address copy)', () => {
+  // It copies without set() for speed, and must still behave exactly like
+  // `target.set(src.subarray(0, n), at)`, including when src is a view of the same bytes it writes.
+  it('equals set() for 4-, 6- and 16-byte addresses, overlapping or not', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 40, maxLength: 40 }),
+        fc.constantFrom(4, 6, 16),
+        fc.nat(23),
+        fc.nat(23),
+        fc.boolean(),
+        (bytes, n, at, from, sameBuffer) => {
+          const expected = bytes.slice();
+          const actual = bytes.slice();
+          const srcOf = (t: Uint8Array) => (sameBuffer ? t.subarray(from, from + n) : bytes.slice(from, from + n));
+          expected.set(srcOf(expected).slice(), at);
+          putAddress(actual, at, srcOf(actual), n);
+          expect(Array.from(actual)).toEqual(Array.from(expected));
+        },
+      ),
+      { numRuns: runs(500) },
     );
   });
 });
