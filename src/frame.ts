@@ -65,6 +65,12 @@ export interface ParseFrameOptions {
   readonly maxDepth?: number;
   /** Return the layers that decoded plus `error` instead of throwing (etherparse's "lax" mode). */
   readonly partial?: boolean;
+  /**
+   * Verify the TCP/UDP/ICMP checksums (default true). They cover the whole payload, so they are most of
+   * a parse's time for a full-size frame; with `false` every transport `checksumValid` is null (not
+   * checked), as tshark and Scapy dissect by default. IPv4 header checksums are always verified.
+   */
+  readonly transportChecksums?: boolean;
 }
 
 const HARD_MAX_DEPTH = 64;
@@ -79,7 +85,15 @@ const INNER_LAYERS = { eth: 'inner-ethernet', ipv4: 'inner-ipv4', ipv6: 'inner-i
 // it recurses (the collected `headers` array is fresh per walk and handed to the caller).
 const ipv6Chain = newIpv6Chain();
 
-function parseLevel(bytes: Uint8Array, offset: number, end: number, depth: number, maxDepth: number, partial: boolean): ParsedFrame {
+function parseLevel(
+  bytes: Uint8Array,
+  offset: number,
+  end: number,
+  depth: number,
+  maxDepth: number,
+  partial: boolean,
+  verifyTransport: boolean,
+): ParsedFrame {
   const out: Mutable = { offset, length: end - offset, depth };
   const n = depth === 0 ? OUTER_LAYERS : INNER_LAYERS;
   let payloadOffset = offset;
@@ -134,13 +148,14 @@ function parseLevel(bytes: Uint8Array, offset: number, end: number, depth: numbe
               `Ethernet-in-GRE nested more than ${maxDepth} deep; refusing to decode further (NVGRE.md §4 row 14, CVE-2016-8666)`,
             );
           }
-          const inner = parseLevel(bytes, payloadOffset, payloadEnd, depth + 1, maxDepth, partial);
+          const inner = parseLevel(bytes, payloadOffset, payloadEnd, depth + 1, maxDepth, partial, verifyTransport);
           out.inner = inner;
           payloadOffset = payloadEnd;
           if (inner.error) out.error = inner.error;
         }
       } else if (protocol === IpProtocol.TCP || protocol === IpProtocol.UDP || protocol === IpProtocol.ICMP || protocol === IpProtocol.ICMPV6) {
-        const t = parseTransport(bytes, protocol, upper, payloadEnd, ipVersion, ipOffset, dstOffset, !fragment);
+        // A fragment's checksum covers bytes it does not hold: null, as when verification is off.
+        const t = parseTransport(bytes, protocol, upper, payloadEnd, ipVersion, ipOffset, dstOffset, verifyTransport && !fragment);
         out.transport = t;
         payloadOffset = upper + (t.protocol === 'tcp' ? t.headerLength : UDP.HEADER_LENGTH);
       }
@@ -172,6 +187,7 @@ function nvgreView(gre: GreHeader): ParsedNvgre {
  * The transport layer as `{ protocol, ...header, payloadLength, checksumValid }`, written out as
  * literals: an object spread copies through a slow generic path, and the key order (which JSON
  * output shows) is the same — the header's keys in the order its reader creates them.
+ * `checksumValid` is null unless `verify` (a complete datagram, and verification not turned off).
  */
 function parseTransport(
   bytes: Uint8Array,
@@ -181,7 +197,7 @@ function parseTransport(
   ipVersion: 4 | 6,
   ipOffset: number,
   dstOffset: number,
-  complete: boolean,
+  verify: boolean,
 ): ParsedTransport {
   if (protocol === IpProtocol.TCP) {
     const h = readTcp(bytes, o, end, 'tcp');
@@ -199,7 +215,7 @@ function parseTransport(
       urgentPointer: h.urgentPointer,
       options: h.options,
       payloadLength: end - o - h.headerLength,
-      checksumValid: complete ? transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, end - o) : null,
+      checksumValid: verify ? transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, end - o) : null,
     };
   }
   if (protocol === IpProtocol.UDP) {
@@ -213,7 +229,7 @@ function parseTransport(
       checksum: h.checksum,
       payloadLength: h.length - UDP.HEADER_LENGTH,
       checksumValid:
-        !complete || absent ? null : h.checksum === 0 ? false : transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, h.length),
+        !verify || absent ? null : h.checksum === 0 ? false : transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, h.length),
     };
   }
   const h = readIcmp(bytes, o, end, protocol === IpProtocol.ICMP ? 'icmpv4' : 'icmpv6');
@@ -224,7 +240,7 @@ function parseTransport(
     checksum: h.checksum,
     rest: h.rest,
     payloadLength: end - o - ICMP.HEADER_LENGTH,
-    checksumValid: complete ? transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, end - o) : null,
+    checksumValid: verify ? transportChecksumValid(bytes, ipVersion, ipOffset, dstOffset, protocol, o, end - o) : null,
   };
 }
 
@@ -241,7 +257,11 @@ export function parseFrame(frame: Uint8Array, options?: ParseFrameOptions): Pars
   if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > HARD_MAX_DEPTH) {
     throw new RangeError(`options.maxDepth must be an integer from 1 to ${HARD_MAX_DEPTH}, got ${String(maxDepth)}`);
   }
-  return parseLevel(frame, 0, frame.length, 0, maxDepth, options?.partial === true);
+  const transportChecksums = options?.transportChecksums;
+  if (transportChecksums !== undefined && typeof transportChecksums !== 'boolean') {
+    throw new TypeError(`options.transportChecksums must be a boolean, got ${typeof transportChecksums}`);
+  }
+  return parseLevel(frame, 0, frame.length, 0, maxDepth, options?.partial === true, transportChecksums !== false);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -86,3 +86,36 @@ describe('buildFrameInto(spec, target, offset) writes exactly buildFrame(spec)',
     );
   });
 });
+
+describe('parseFrame(frame, { transportChecksums: false })', () => {
+  /** The parse with every transport checksumValid (at any nesting level) set to null. */
+  function withoutTransportVerdicts(parsed: unknown): unknown {
+    return JSON.parse(JSON.stringify(parsed), (key, value) => (key === 'transport' && value !== null && typeof value === 'object' ? { ...value, checksumValid: null } : value));
+  }
+
+  it('is the full parse with every transport checksumValid null, and nothing else changed', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(innerFrameSpec({ vlans: 1, fragments: true }), nvgreFrameSpec({ trailer: true, inner: { vlans: 1, fragments: true } })),
+        fc.boolean(),
+        (spec, corrupt) => {
+          const frame = buildFrame(spec);
+          // A wrong transport checksum must not change the unverified parse either.
+          if (corrupt && frame.length > 0) frame[frame.length - 1]! ^= 0x5a;
+          const full = parseFrame(frame, { partial: true });
+          const fast = parseFrame(frame, { partial: true, transportChecksums: false });
+          expect(JSON.parse(JSON.stringify(fast))).toEqual(withoutTransportVerdicts(full));
+        },
+      ),
+      { numRuns: runs(200) },
+    );
+  });
+
+  it('still verifies IPv4 header checksums', () => {
+    const frame = buildFrame({ ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 }, payload: 'x' });
+    frame[14 + 10]! ^= 0xff;
+    const p = parseFrame(frame, { transportChecksums: false });
+    expect(p.ip?.version === 4 && p.ip.checksumValid).toBe(false);
+    expect(p.transport?.checksumValid).toBeNull();
+  });
+});

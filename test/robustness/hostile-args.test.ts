@@ -317,6 +317,12 @@ const TABLE: Readonly<Record<string, Row>> = {
       { what: 'options "x"', run: () => api.parseFrame(NV4, 'x' as never), expect: 'TypeError', mentions: 'options' },
       { what: 'maxDepth 0', run: () => api.parseFrame(NV4, { maxDepth: 0 }), expect: 'RangeError', mentions: 'options.maxDepth' },
       { what: 'maxDepth NaN', run: () => api.parseFrame(NV4, { maxDepth: NaN }), expect: 'RangeError', mentions: 'options.maxDepth' },
+      {
+        what: 'transportChecksums "no"',
+        run: () => api.parseFrame(NV4, { transportChecksums: 'no' as never }),
+        expect: 'TypeError',
+        mentions: 'options.transportChecksums',
+      },
     ],
   },
   buildFrameInto: {
