@@ -100,15 +100,19 @@ export function onesComplementSum(bytes: Uint8Array, offset: number, length: num
     // A resizable buffer may have grown or shrunk since its word view was made.
     if (wEnd > cachedWords.length) cacheWordsOf(bytes, true);
     const words = cachedWords;
-    const unrolled = wEnd - (n & 3);
+    const unrolled = wEnd - (n & 7);
     // Each 32-bit little-endian word holds two byte-swapped 16-bit words; 65536 ≡ 1 (mod 65535),
     // so summing whole words and folding equals summing the halves. Byte-swapped words sum to the
     // byte-swapped sum (RFC 1071 §2 B); a body that starts at an odd position is swapped back.
+    // Two sums, so that each iteration's additions do not all wait on one chain (~15% at 1500 B).
     let body = 0;
+    let body2 = 0;
     while (w < unrolled) {
       body += words[w]! + words[w + 1]! + words[w + 2]! + words[w + 3]!;
-      w += 4;
+      body2 += words[w + 4]! + words[w + 5]! + words[w + 6]! + words[w + 7]!;
+      w += 8;
     }
+    body += body2;
     while (w < wEnd) body += words[w++]!;
     i += n << 2;
     body = foldWords(body);
