@@ -558,11 +558,16 @@ export interface Decapsulated {
   readonly flowId: number;
   /** The raw 32-bit GRE key (VSID << 8 | FlowID). */
   readonly key: number;
-  /** The inner Ethernet frame: a subarray of the input (zero copy), created on first access. */
+  /**
+   * The inner Ethernet frame: a subarray of the input (zero copy), created on first access — or, when
+   * `acceptPriorityTag` removed a priority tag, a new array without it.
+   */
   readonly inner: Uint8Array;
-  /** Offset of the inner frame in the input. */
+  /** Where the inner frame lies in the input (with its priority tag, if one was removed from `inner`). */
   readonly innerOffset: number;
   readonly innerLength: number;
+  /** The inner 802.1Q priority tag (VID 0) that `acceptPriorityTag` removed, or null. */
+  readonly priorityTag: VlanTag | null;
   /** Outer header fields, decoded on first access. */
   readonly outer: OuterHeaders;
   /** Lenient mode: why a strict receiver would have dropped the frame (empty when conformant). */
@@ -572,6 +577,26 @@ export interface Decapsulated {
 export interface DecapsulateOptions {
   /** Default true: drop what RFC 7637 / RFC 2784 say a receiver must or may drop (NVGRE.md §4). */
   readonly strict?: boolean;
+  /**
+   * Default false. Accept an inner frame whose only tag is an 802.1Q priority tag (TPID 0x8100, VID 0),
+   * as draft-era senders emitted to carry the frame's priority (NVGRE.md §7): the tag is removed from
+   * `inner` (a new array; the input is never changed) and reported in `priorityTag`. RFC 7637 §3.3
+   * requires dropping such frames, so this is for interoperating with old peers only. Any other inner
+   * tag is still dropped (or, with `strict: false`, reported as INNER_VLAN).
+   */
+  readonly acceptPriorityTag?: boolean;
+}
+
+/** Decapsulation mode bits (from DecapsulateOptions). */
+const enum Mode {
+  STRICT = 1,
+  ACCEPT_PRIORITY_TAG = 2,
+}
+
+/** An inner frame with its priority tag removed, and the tag. */
+interface StrippedPriorityTag {
+  readonly inner: Uint8Array;
+  readonly tag: VlanTag;
 }
 
 const NO_REASONS: readonly NvgreErrorCode[] = Object.freeze([]);
@@ -582,26 +607,47 @@ class DecapsulatedFrame implements Decapsulated {
   key!: number;
   innerOffset!: number;
   innerLength!: number;
-  private ipOffset!: number;
   dropReasons!: readonly NvgreErrorCode[];
+  priorityTag!: VlanTag | null;
   // Views and strings are made only when asked for: a typed-array view costs more than the decode.
   private innerView: Uint8Array | undefined;
   private outerFields: OuterHeaders | undefined;
 
-  constructor(frame: Uint8Array, key: number, innerOffset: number, innerLength: number, ipOffset: number, dropReasons: readonly NvgreErrorCode[]) {
+  constructor(
+    frame: Uint8Array,
+    key: number,
+    innerOffset: number,
+    innerLength: number,
+    dropReasons: readonly NvgreErrorCode[],
+    stripped: StrippedPriorityTag | null,
+  ) {
     // One assignment order for every result (refill's), so all results share one hidden class.
-    this.refill(frame, key, innerOffset, innerLength, ipOffset, dropReasons);
+    this.refill(frame, key, innerOffset, innerLength, dropReasons, stripped);
   }
 
   /** Reuses this object for another frame (Decapsulator). */
-  refill(frame: Uint8Array, key: number, innerOffset: number, innerLength: number, ipOffset: number, dropReasons: readonly NvgreErrorCode[]): this {
+  refill(
+    frame: Uint8Array,
+    key: number,
+    innerOffset: number,
+    innerLength: number,
+    dropReasons: readonly NvgreErrorCode[],
+    stripped: StrippedPriorityTag | null,
+  ): this {
     this.frame = frame;
     this.key = key;
     this.innerOffset = innerOffset;
     this.innerLength = innerLength;
-    this.ipOffset = ipOffset;
     this.dropReasons = dropReasons;
-    this.innerView = undefined;
+    // As many fields as before priority tags existed (the outer IP offset is derived instead): a
+    // stripped frame's copy goes where the lazily made view would, and its tag in priorityTag.
+    if (stripped === null) {
+      this.priorityTag = null;
+      this.innerView = undefined;
+    } else {
+      this.priorityTag = stripped.tag;
+      this.innerView = stripped.inner;
+    }
     this.outerFields = undefined;
     return this;
   }
@@ -616,7 +662,7 @@ class DecapsulatedFrame implements Decapsulated {
     return (this.innerView ??= this.frame.subarray(this.innerOffset, this.innerOffset + this.innerLength));
   }
   get outer(): OuterHeaders {
-    return (this.outerFields ??= decodeOuter(this.frame, this.ipOffset));
+    return (this.outerFields ??= decodeOuter(this.frame, outerIpOffset(this.frame)));
   }
   toJSON(): object {
     return {
@@ -627,8 +673,16 @@ class DecapsulatedFrame implements Decapsulated {
       innerLength: this.innerLength,
       outer: this.outer,
       dropReasons: this.dropReasons,
+      priorityTag: this.priorityTag,
     };
   }
+}
+
+/** Where the outer IP header starts: after the outer Ethernet header and the tags decapsulation walks. */
+function outerIpOffset(f: Uint8Array): number {
+  let l3 = ETH.HEADER_LENGTH;
+  for (let tags = 0; tags < ETH.MAX_TAGS && isVlanTpid(u16(f, l3 - 2)); tags++) l3 += ETH.TAG_LENGTH;
+  return l3;
 }
 
 function decodeOuter(f: Uint8Array, ip: number): OuterHeaders {
@@ -693,7 +747,7 @@ const v6chain = newIpv6Chain();
  * inner frame of at least 14 bytes pass every row of NVGRE.md §4 at once. Anything else goes to
  * {@link decapsulateByTable}, which evaluates the table row by row (and names the failing row).
  */
-function decapsulateCore(f: Uint8Array, strict: boolean, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
+function decapsulateCore(f: Uint8Array, mode: number, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
   // Wire literals rather than field-map loads (see wire.ts), and one exit to the table for every miss.
   const end = f.length;
   let l3 = Wire.ETH_HEADER;
@@ -730,14 +784,16 @@ function decapsulateCore(f: Uint8Array, strict: boolean, reuse: DecapsulatedFram
     const inner = gre + Wire.NVGRE_HEADER;
     const innerType = (f[inner + Wire.ETH_TYPE]! << 8) | f[inner + Wire.ETH_TYPE + 1]!;
     if (!isReservedVsid(key >>> 8) && innerType !== Wire.TPID_VLAN && innerType !== Wire.TPID_QINQ) {
-      return reuse === null ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, NO_REASONS) : reuse.refill(f, key, inner, ipEnd - inner, l3, NO_REASONS);
+      return reuse === null
+        ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, NO_REASONS, null)
+        : reuse.refill(f, key, inner, ipEnd - inner, NO_REASONS, null);
     }
   }
-  return decapsulateByTable(f, strict, reuse);
+  return decapsulateByTable(f, mode, reuse);
 }
 
 /** The decapsulation verdict of NVGRE.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */
-function decapsulateByTable(f: Uint8Array, strict: boolean, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
+function decapsulateByTable(f: Uint8Array, mode: number, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
   const end = f.length;
   // Row 1: truncated outer headers.
   if (end < ETH.HEADER_LENGTH) return failShort('outer-ethernet', 0, ETH.HEADER_LENGTH, end, 'the outer Ethernet header');
@@ -810,7 +866,7 @@ function decapsulateByTable(f: Uint8Array, strict: boolean, reuse: DecapsulatedF
       return failShort('inner-ethernet', gre + greLength, ETH.HEADER_LENGTH, ipEnd - gre - greLength, 'the inner Ethernet header');
     }
   }
-  const reasons: NvgreErrorCode[] | null = strict ? null : [];
+  const reasons: NvgreErrorCode[] | null = (mode & Mode.STRICT) !== 0 ? null : [];
   // Row 2: outer IPv4 header checksum (RFC 1122 §3.2.1.2).
   if (checksumBad) {
     const msg = 'the outer IPv4 header checksum is wrong (RFC 1122 §3.2.1.2: discard)';
@@ -861,32 +917,57 @@ function decapsulateByTable(f: Uint8Array, strict: boolean, reuse: DecapsulatedF
     }
     reasons.push(NvgreErrorCode.RESERVED_VSID);
   }
-  // Row 13: inner 802.1Q (and, by library rule, 802.1ad) tag (RFC 7637 §3.3).
+  // Row 13: inner 802.1Q (and, by library rule, 802.1ad) tag (RFC 7637 §3.3), unless it is a lone
+  // priority tag and the caller accepts those (NVGRE.md §7).
   const inner = gre + greLength;
-  if (isVlanTpid(u16(f, inner + ETH.TYPE))) {
+  let stripped: StrippedPriorityTag | null = null;
+  if ((mode & Mode.ACCEPT_PRIORITY_TAG) !== 0 && isLonePriorityTag(f, inner, ipEnd)) {
+    stripped = stripPriorityTag(f, inner, ipEnd);
+  } else if (isVlanTpid(u16(f, inner + ETH.TYPE))) {
     if (reasons === null) {
       return fail(NvgreErrorCode.INNER_VLAN, 'inner-ethernet', inner + ETH.TYPE, 'the inner Ethernet header carries an 802.1Q/802.1ad tag; RFC 7637 §3.3 requires dropping it');
     }
     reasons.push(NvgreErrorCode.INNER_VLAN);
   }
   const dropReasons = reasons === null || reasons.length === 0 ? NO_REASONS : reasons;
-  return reuse === null ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, l3, dropReasons) : reuse.refill(f, key, inner, ipEnd - inner, l3, dropReasons);
+  return reuse === null
+    ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, dropReasons, stripped)
+    : reuse.refill(f, key, inner, ipEnd - inner, dropReasons, stripped);
 }
 
-/** `options.strict` (default true); a TypeError naming the argument for anything but `{ strict?: boolean }`. */
-function strictOf(options: DecapsulateOptions | undefined): boolean {
-  if (options === undefined) return true;
+/** One 802.1Q tag with VID 0 (any PCP/DEI) and an untagged EtherType after it, all within the datagram. */
+function isLonePriorityTag(f: Uint8Array, inner: number, ipEnd: number): boolean {
+  return (
+    ipEnd - inner >= ETH.HEADER_LENGTH + ETH.TAG_LENGTH &&
+    u16(f, inner + ETH.TYPE) === EtherType.VLAN &&
+    (u16(f, inner + ETH.TYPE + 2) & 0x0fff) === 0 &&
+    !isVlanTpid(u16(f, inner + ETH.TYPE + ETH.TAG_LENGTH))
+  );
+}
+
+/** A copy of the inner frame without its priority tag (MACs, then everything after the tag), and the tag. */
+function stripPriorityTag(f: Uint8Array, inner: number, ipEnd: number): StrippedPriorityTag {
+  const out = new Uint8Array(ipEnd - inner - ETH.TAG_LENGTH);
+  out.set(f.subarray(inner, inner + ETH.TYPE), 0);
+  out.set(f.subarray(inner + ETH.TYPE + ETH.TAG_LENGTH, ipEnd), ETH.TYPE);
+  return { inner: out, tag: readVlanTag(f, inner + ETH.TYPE) };
+}
+
+/** Mode bits of `options` (strict by default); a TypeError naming the field for a malformed one. */
+function modeOf(options: DecapsulateOptions | undefined): number {
+  if (options === undefined) return Mode.STRICT;
   if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   const strict = options.strict;
-  if (strict === undefined) return true;
-  if (typeof strict !== 'boolean') throw new TypeError(`options.strict must be a boolean, got ${typeof strict}`);
-  return strict;
+  if (strict !== undefined && typeof strict !== 'boolean') throw new TypeError(`options.strict must be a boolean, got ${typeof strict}`);
+  const accept = options.acceptPriorityTag;
+  if (accept !== undefined && typeof accept !== 'boolean') throw new TypeError(`options.acceptPriorityTag must be a boolean, got ${typeof accept}`);
+  return (strict === false ? 0 : Mode.STRICT) | (accept === true ? Mode.ACCEPT_PRIORITY_TAG : 0);
 }
 
 /** Decapsulates an NVGRE frame; throws `NvgreError` when a receiver drops it (NVGRE.md §4). Zero copy. */
 export function decapsulate(frame: Uint8Array, options?: DecapsulateOptions): Decapsulated {
   if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
-  const r = decapsulateCore(frame, strictOf(options), null);
+  const r = decapsulateCore(frame, modeOf(options), null);
   if (r === null) {
     const e = failure;
     throw new NvgreError(e.code, e.layer, e.offset, e.message, e.needed === undefined ? undefined : { needed: e.needed, available: e.available ?? 0 });
@@ -896,17 +977,17 @@ export function decapsulate(frame: Uint8Array, options?: DecapsulateOptions): De
 
 /** Like {@link decapsulate}, but never throws: a drop or a bad argument is returned as `{ ok: false, error }`. */
 export function tryDecapsulate(frame: Uint8Array, options?: DecapsulateOptions): TryResult<Decapsulated> {
-  let strict: boolean;
+  let mode: number;
   try {
     // A non-Uint8Array, a detached buffer or malformed options: INVALID_ARGUMENT, never a throw.
     if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
-    strict = strictOf(options);
+    mode = modeOf(options);
   } catch (e) {
     return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: (e as Error).message } };
   }
   let r: DecapsulatedFrame | null;
   try {
-    r = decapsulateCore(frame, strict, null);
+    r = decapsulateCore(frame, mode, null);
   } catch (e) {
     return { ok: false, error: { code: NvgreErrorCode.INVALID_ARGUMENT, layer: 'argument', offset: 0, message: String(e) } };
   }
@@ -931,17 +1012,17 @@ export interface Decapsulator {
 
 class ReusableDecapsulator implements Decapsulator {
   lastError: NvgreErrorInfo | null = null;
-  private readonly strict: boolean;
+  private readonly mode: number;
   /** Created by the first successful decode, then refilled. */
   private result: DecapsulatedFrame | null = null;
 
   constructor(options?: DecapsulateOptions) {
-    this.strict = strictOf(options);
+    this.mode = modeOf(options);
   }
 
   decapsulate(frame: Uint8Array): Decapsulated {
     if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
-    const r = decapsulateCore(frame, this.strict, this.result);
+    const r = decapsulateCore(frame, this.mode, this.result);
     if (r === null) {
       const e = failure;
       throw new NvgreError(e.code, e.layer, e.offset, e.message, e.needed === undefined ? undefined : { needed: e.needed, available: e.available ?? 0 });
@@ -951,7 +1032,7 @@ class ReusableDecapsulator implements Decapsulator {
 
   decapsulateOrNull(frame: Uint8Array): Decapsulated | null {
     if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
-    const r = decapsulateCore(frame, this.strict, this.result);
+    const r = decapsulateCore(frame, this.mode, this.result);
     this.lastError = r === null ? failure : null;
     if (r !== null) this.result = r;
     return r;

@@ -276,6 +276,12 @@ const TABLE: Readonly<Record<string, Row>> = {
     cases: [
       { what: 'options "x"', run: () => api.decapsulate(NV4, 'x' as never), expect: 'TypeError', mentions: 'options' },
       { what: 'options.strict "no"', run: () => api.decapsulate(NV4, { strict: 'no' as never }), expect: 'TypeError', mentions: 'options.strict' },
+      {
+        what: 'options.acceptPriorityTag 1',
+        run: () => api.decapsulate(NV4, { acceptPriorityTag: 1 as never }),
+        expect: 'TypeError',
+        mentions: 'options.acceptPriorityTag',
+      },
       { what: 'an empty frame', run: () => api.decapsulate(new Uint8Array(0)), expect: 'nvgre:TRUNCATED' },
     ],
   },
@@ -284,6 +290,12 @@ const TABLE: Readonly<Record<string, Row>> = {
     cases: [
       { what: 'options "x"', run: () => api.createDecapsulator('x' as never), expect: 'TypeError', mentions: 'options' },
       { what: 'options.strict 1', run: () => api.createDecapsulator({ strict: 1 as never }), expect: 'TypeError', mentions: 'options.strict' },
+      {
+        what: 'options.acceptPriorityTag "yes"',
+        run: () => api.createDecapsulator({ acceptPriorityTag: 'yes' as never }),
+        expect: 'TypeError',
+        mentions: 'options.acceptPriorityTag',
+      },
       { what: 'decapsulate(a plain array)', run: () => api.createDecapsulator().decapsulate([1] as never), expect: 'TypeError', mentions: 'frame' },
       { what: 'decapsulate(a detached view)', run: () => api.createDecapsulator().decapsulate(detached()), expect: 'TypeError', mentions: 'frame' },
       { what: 'decapsulate(an empty frame)', run: () => api.createDecapsulator().decapsulate(new Uint8Array(0)), expect: 'nvgre:TRUNCATED' },
@@ -297,6 +309,11 @@ const TABLE: Readonly<Record<string, Row>> = {
     cases: [
       { what: 'options "x"', run: () => expectTryError(api.tryDecapsulate(NV4, 'x' as never), 'options'), expect: 'ok' },
       { what: 'options.strict 1', run: () => expectTryError(api.tryDecapsulate(NV4, { strict: 1 as never }), 'options.strict'), expect: 'ok' },
+      {
+        what: 'options.acceptPriorityTag null',
+        run: () => expectTryError(api.tryDecapsulate(NV4, { acceptPriorityTag: null as never }), 'options.acceptPriorityTag'),
+        expect: 'ok',
+      },
     ],
   },
   nvgreOverhead: {
