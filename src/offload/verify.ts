@@ -14,6 +14,7 @@ import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../code
 import { TCP } from '../codec/tcp.js';
 import { pseudoHeaderSum, transportChecksumField, transportChecksumValid } from '../codec/transport.js';
 import { UDP } from '../codec/udp.js';
+import { Wire } from '../codec/wire.js';
 import { capabilitiesCover } from './ndis.js';
 import {
   argError,
@@ -188,37 +189,12 @@ function transportStatus(bytes: Uint8Array, ip: IpLayout, o: VerifyChecksumsOpti
 // (test/offload/checksums.test.ts, test/offload/verify-fast-path.test.ts).
 
 /**
- * The numbers the fast path compares against, as a const enum so that the build inlines them: V8
- * (Node 20) does not constant-fold property loads from module-level objects such as `IpProtocol`,
- * and they cost a measurable share of a 1500-byte verification. Copies of `EtherType`, `IpProtocol`,
- * `NblFlag` and the codec header lengths (pinned by test/offload/verify-fast-path.test.ts).
+ * What the fast path needs beyond the wire numbers (codec/wire.ts): copies of `NblFlag` bits and the
+ * bytes an ICMP header needs for its checksum, as a const enum the build inlines (pinned by
+ * test/offload/verify-fast-path.test.ts).
  */
 export const enum FastPath {
-  ETHERNET_HEADER = 14,
-  VLAN_TAG = 4,
-  TPID_VLAN = 0x8100,
-  TPID_QINQ = 0x88a8,
-  ETHERTYPE_IPV4 = 0x0800,
-  ETHERTYPE_IPV6 = 0x86dd,
-  /** NVGRE first word 0x20006558 (RFC 7637 §3.2: K set, protocol type Transparent Ethernet Bridging). */
-  NVGRE_FIRST_WORD_HI = 0x2000,
-  NVGRE_FIRST_WORD_LO = 0x6558,
-  NVGRE_HEADER = 8,
-  IPV4_MIN_HEADER = 20,
-  IPV4_TOTAL_LENGTH = 2,
-  IPV4_FLAGS_FRAGMENT = 6,
-  IPV4_PROTOCOL = 9,
-  IPV4_SRC = 12,
-  /** Flags/fragment-offset word: MF and the fragment offset. */
-  IPV4_MF_OFFSET = 0x3fff,
-  IPV6_HEADER = 40,
-  ICMP = 1,
-  TCP = 6,
-  UDP = 17,
-  GRE = 47,
-  ICMPV6 = 58,
-  TCP_MIN_HEADER = 20,
-  UDP_HEADER = 8,
+  /** Type, code and checksum. */
   ICMP_MIN_HEADER = 4,
   IS_IPV4 = 0x200,
   IS_IPV6 = 0x400,
@@ -229,14 +205,14 @@ export const enum FastPath {
 /** The report for a frame of the common shapes (see above), or null: the general path decides. */
 function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
   const len = b.length;
-  if (len < FastPath.ETHERNET_HEADER + FastPath.IPV4_MIN_HEADER) return null;
-  let o = FastPath.ETHERNET_HEADER;
+  if (len < Wire.ETH_HEADER + Wire.IPV4_MIN_HEADER) return null;
+  let o = Wire.ETH_HEADER;
   let et = (b[12]! << 8) | b[13]!;
-  if (et === FastPath.TPID_VLAN) {
+  if (et === Wire.TPID_VLAN) {
     et = (b[16]! << 8) | b[17]!;
-    o += FastPath.VLAN_TAG;
+    o += Wire.VLAN_TAG;
   }
-  if (et === FastPath.TPID_VLAN || et === FastPath.TPID_QINQ) return null;
+  if (et === Wire.TPID_VLAN || et === Wire.TPID_QINQ) return null;
   let end = len;
   let encapsulated = false;
   let outerVersion = 0;
@@ -251,8 +227,8 @@ function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
     let upper: number;
     /** IPv4: the sum of the source and destination address words (header sum and pseudo-header). */
     let addresses = 0;
-    if (et === FastPath.ETHERTYPE_IPV4) {
-      if (avail < FastPath.IPV4_MIN_HEADER) return null;
+    if (et === Wire.ETHERTYPE_IPV4) {
+      if (avail < Wire.IPV4_MIN_HEADER) return null;
       // The fixed header as 16-bit words, each read once (RFC 791 §3.1).
       const w0 = (b[o]! << 8) | b[o + 1]!; // version, IHL, DSCP/ECN
       const total = (b[o + 2]! << 8) | b[o + 3]!;
@@ -262,12 +238,12 @@ function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
       const checksum = (b[o + 10]! << 8) | b[o + 11]!;
       addresses = ((b[o + 12]! << 8) | b[o + 13]!) + ((b[o + 14]! << 8) | b[o + 15]!) + ((b[o + 16]! << 8) | b[o + 17]!) + ((b[o + 18]! << 8) | b[o + 19]!);
       const hl = (w0 >>> 6) & 0x3c; // IHL · 4
-      if (w0 >>> 12 !== 4 || hl < FastPath.IPV4_MIN_HEADER || avail < hl) return null;
+      if (w0 >>> 12 !== 4 || hl < Wire.IPV4_MIN_HEADER || avail < hl) return null;
       if (total < hl || total > avail) return null;
-      if ((ff & FastPath.IPV4_MF_OFFSET) !== 0) return null; // a fragment
+      if ((ff & Wire.IPV4_MF_OFFSET) !== 0) return null; // a fragment
       // Header checksum (RFC 1071: all words, the checksum included, sum to 0xFFFF).
       let sum = w0 + total + id + ff + ttlProtocol + checksum + addresses;
-      for (let k = o + FastPath.IPV4_MIN_HEADER; k < o + hl; k += 2) sum += (b[k]! << 8) | b[k + 1]!;
+      for (let k = o + Wire.IPV4_MIN_HEADER; k < o + hl; k += 2) sum += (b[k]! << 8) | b[k + 1]!;
       sum = (sum & 0xffff) + (sum >>> 16);
       sum = (sum & 0xffff) + (sum >>> 16);
       const code = sum === 0xffff ? Ipv4Code.OK : Ipv4Code.BAD;
@@ -277,50 +253,50 @@ function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
       end = o + total;
       protocol = ttlProtocol & 0xff;
       upper = o + hl;
-    } else if (et === FastPath.ETHERTYPE_IPV6) {
-      if (avail < FastPath.IPV6_HEADER || b[o]! >>> 4 !== 6) return null;
-      const total = FastPath.IPV6_HEADER + ((b[o + 4]! << 8) | b[o + 5]!);
+    } else if (et === Wire.ETHERTYPE_IPV6) {
+      if (avail < Wire.IPV6_HEADER || b[o]! >>> 4 !== 6) return null;
+      const total = Wire.IPV6_HEADER + ((b[o + 4]! << 8) | b[o + 5]!);
       if (total > avail) return null;
       protocol = b[o + 6]!; // no extension headers on the fast path
-      if (protocol !== FastPath.TCP && protocol !== FastPath.UDP && protocol !== FastPath.ICMPV6 && protocol !== FastPath.GRE) return null;
+      if (protocol !== Wire.PROTOCOL_TCP && protocol !== Wire.PROTOCOL_UDP && protocol !== Wire.PROTOCOL_ICMPV6 && protocol !== Wire.PROTOCOL_GRE) return null;
       version = 6;
       end = o + total;
-      upper = o + FastPath.IPV6_HEADER;
+      upper = o + Wire.IPV6_HEADER;
     } else return null;
     if (!encapsulated) {
       outerVersion = version;
       outerProtocol = protocol;
-      if (protocol === FastPath.GRE) {
+      if (protocol === Wire.PROTOCOL_GRE) {
         const g = upper;
-        if (end - g < FastPath.NVGRE_HEADER + FastPath.ETHERNET_HEADER) return null;
-        if (((b[g]! << 8) | b[g + 1]!) !== FastPath.NVGRE_FIRST_WORD_HI || ((b[g + 2]! << 8) | b[g + 3]!) !== FastPath.NVGRE_FIRST_WORD_LO) return null;
+        if (end - g < Wire.NVGRE_HEADER + Wire.ETH_HEADER) return null;
+        if (((b[g]! << 8) | b[g + 1]!) !== Wire.NVGRE_FIRST_WORD_HI || ((b[g + 2]! << 8) | b[g + 3]!) !== Wire.NVGRE_FIRST_WORD_LO) return null;
         encapsulated = true;
-        const ie = g + FastPath.NVGRE_HEADER;
+        const ie = g + Wire.NVGRE_HEADER;
         et = (b[ie + 12]! << 8) | b[ie + 13]!;
-        o = ie + FastPath.ETHERNET_HEADER;
+        o = ie + Wire.ETH_HEADER;
         continue;
       }
     }
     let l4 = end - upper;
     let transport: TransportIndex;
-    if (protocol === FastPath.TCP) {
-      if (l4 < FastPath.TCP_MIN_HEADER) return null;
+    if (protocol === Wire.PROTOCOL_TCP) {
+      if (l4 < Wire.TCP_MIN_HEADER) return null;
       transport = TransportIndex.TCP;
-    } else if (protocol === FastPath.UDP) {
-      if (l4 < FastPath.UDP_HEADER) return null;
+    } else if (protocol === Wire.PROTOCOL_UDP) {
+      if (l4 < Wire.UDP_HEADER) return null;
       l4 = (b[upper + 4]! << 8) | b[upper + 5]!;
-      if (l4 < FastPath.UDP_HEADER || l4 > end - upper) return null;
+      if (l4 < Wire.UDP_HEADER || l4 > end - upper) return null;
       transport = TransportIndex.UDP;
-    } else if (protocol === FastPath.ICMP && version === 4) {
+    } else if (protocol === Wire.PROTOCOL_ICMP && version === 4) {
       if (l4 < FastPath.ICMP_MIN_HEADER) return null;
       transport = TransportIndex.ICMPV4;
-    } else if (protocol === FastPath.ICMPV6 && version === 6) {
+    } else if (protocol === Wire.PROTOCOL_ICMPV6 && version === 6) {
       if (l4 < FastPath.ICMP_MIN_HEADER) return null;
       transport = TransportIndex.ICMPV6;
     } else return null;
     const nv = nblOuter ? outerVersion : version;
     const np = nblOuter ? outerProtocol : protocol;
-    const nbl = (nv === 4 ? FastPath.IS_IPV4 : FastPath.IS_IPV6) | (np === FastPath.TCP ? FastPath.IS_TCP : np === FastPath.UDP ? FastPath.IS_UDP : 0);
+    const nbl = (nv === 4 ? FastPath.IS_IPV4 : FastPath.IS_IPV6) | (np === Wire.PROTOCOL_TCP ? FastPath.IS_TCP : np === Wire.PROTOCOL_UDP ? FastPath.IS_UDP : 0);
     if (transport === TransportIndex.UDP && b[upper + 6] === 0 && b[upper + 7] === 0) {
       if (version === 6) return null; // the general path decides (zero-checksum ports)
       return makeReportFromCodes(encapsulated, outerCode, innerCode, transport, false, true, nbl); // RFC 768: no checksum
@@ -328,7 +304,7 @@ function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
     // Pseudo-header (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1); ICMPv4 has none (RFC 792).
     let pseudo = 0;
     if (version === 4) {
-      if (protocol !== FastPath.ICMP) pseudo = addresses + protocol + l4;
+      if (protocol !== Wire.PROTOCOL_ICMP) pseudo = addresses + protocol + l4;
     } else {
       pseudo = protocol + l4;
       const a = o + 8;
@@ -345,12 +321,12 @@ function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
  * offsets: V8 compiles those to fewer instructions than offsets computed from the headers.
  */
 const enum V4V4 {
-  OUTER_ETHERTYPE = FastPath.ETHERNET_HEADER - 2,
-  OUTER_IP = FastPath.ETHERNET_HEADER,
-  GRE = OUTER_IP + FastPath.IPV4_MIN_HEADER,
-  INNER_ETHERTYPE = GRE + FastPath.NVGRE_HEADER + FastPath.ETHERNET_HEADER - 2,
-  INNER_IP = GRE + FastPath.NVGRE_HEADER + FastPath.ETHERNET_HEADER,
-  TCP = INNER_IP + FastPath.IPV4_MIN_HEADER,
+  OUTER_ETHERTYPE = Wire.ETH_HEADER - 2,
+  OUTER_IP = Wire.ETH_HEADER,
+  GRE = OUTER_IP + Wire.IPV4_MIN_HEADER,
+  INNER_ETHERTYPE = GRE + Wire.NVGRE_HEADER + Wire.ETH_HEADER - 2,
+  INNER_IP = GRE + Wire.NVGRE_HEADER + Wire.ETH_HEADER,
+  TCP = INNER_IP + Wire.IPV4_MIN_HEADER,
   /** Version 4, IHL 5 (RFC 791 §3.1). */
   VERSION_IHL = 0x45,
 }
@@ -358,35 +334,35 @@ const enum V4V4 {
 /** {@link fastVerify} for the {@link V4V4} shape only, and its exact result; null for anything else. */
 function verifyNvgreV4V4Tcp(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
   const len = b.length;
-  if (len < V4V4.TCP + FastPath.TCP_MIN_HEADER) return null;
+  if (len < V4V4.TCP + Wire.TCP_MIN_HEADER) return null;
   const o = V4V4.OUTER_IP;
   const i = V4V4.INNER_IP;
   if (
-    ((b[V4V4.OUTER_ETHERTYPE]! << 8) | b[V4V4.OUTER_ETHERTYPE + 1]!) !== FastPath.ETHERTYPE_IPV4 ||
+    ((b[V4V4.OUTER_ETHERTYPE]! << 8) | b[V4V4.OUTER_ETHERTYPE + 1]!) !== Wire.ETHERTYPE_IPV4 ||
     b[o] !== V4V4.VERSION_IHL ||
-    b[o + FastPath.IPV4_PROTOCOL] !== FastPath.GRE ||
-    ((b[V4V4.GRE]! << 8) | b[V4V4.GRE + 1]!) !== FastPath.NVGRE_FIRST_WORD_HI ||
-    ((b[V4V4.GRE + 2]! << 8) | b[V4V4.GRE + 3]!) !== FastPath.NVGRE_FIRST_WORD_LO ||
-    ((b[V4V4.INNER_ETHERTYPE]! << 8) | b[V4V4.INNER_ETHERTYPE + 1]!) !== FastPath.ETHERTYPE_IPV4 ||
+    b[o + Wire.IPV4_PROTOCOL] !== Wire.PROTOCOL_GRE ||
+    ((b[V4V4.GRE]! << 8) | b[V4V4.GRE + 1]!) !== Wire.NVGRE_FIRST_WORD_HI ||
+    ((b[V4V4.GRE + 2]! << 8) | b[V4V4.GRE + 3]!) !== Wire.NVGRE_FIRST_WORD_LO ||
+    ((b[V4V4.INNER_ETHERTYPE]! << 8) | b[V4V4.INNER_ETHERTYPE + 1]!) !== Wire.ETHERTYPE_IPV4 ||
     b[i] !== V4V4.VERSION_IHL ||
-    b[i + FastPath.IPV4_PROTOCOL] !== FastPath.TCP
+    b[i + Wire.IPV4_PROTOCOL] !== Wire.PROTOCOL_TCP
   ) {
     return null;
   }
   // Total lengths within the buffer and the outer datagram, room for the TCP header; no fragments.
-  const outerTotal = (b[o + FastPath.IPV4_TOTAL_LENGTH]! << 8) | b[o + FastPath.IPV4_TOTAL_LENGTH + 1]!;
-  const innerTotal = (b[i + FastPath.IPV4_TOTAL_LENGTH]! << 8) | b[i + FastPath.IPV4_TOTAL_LENGTH + 1]!;
+  const outerTotal = (b[o + Wire.IPV4_TOTAL_LENGTH]! << 8) | b[o + Wire.IPV4_TOTAL_LENGTH + 1]!;
+  const innerTotal = (b[i + Wire.IPV4_TOTAL_LENGTH]! << 8) | b[i + Wire.IPV4_TOTAL_LENGTH + 1]!;
   const innerEnd = i + innerTotal;
-  if (outerTotal > len - o || innerEnd > o + outerTotal || innerTotal < FastPath.IPV4_MIN_HEADER + FastPath.TCP_MIN_HEADER) return null;
-  const outerFf = (b[o + FastPath.IPV4_FLAGS_FRAGMENT]! << 8) | b[o + FastPath.IPV4_FLAGS_FRAGMENT + 1]!;
-  const innerFf = (b[i + FastPath.IPV4_FLAGS_FRAGMENT]! << 8) | b[i + FastPath.IPV4_FLAGS_FRAGMENT + 1]!;
-  if (((outerFf | innerFf) & FastPath.IPV4_MF_OFFSET) !== 0) return null;
+  if (outerTotal > len - o || innerEnd > o + outerTotal || innerTotal < Wire.IPV4_MIN_HEADER + Wire.TCP_MIN_HEADER) return null;
+  const outerFf = (b[o + Wire.IPV4_FLAGS_FRAGMENT]! << 8) | b[o + Wire.IPV4_FLAGS_FRAGMENT + 1]!;
+  const innerFf = (b[i + Wire.IPV4_FLAGS_FRAGMENT]! << 8) | b[i + Wire.IPV4_FLAGS_FRAGMENT + 1]!;
+  if (((outerFf | innerFf) & Wire.IPV4_MF_OFFSET) !== 0) return null;
   const outerCode = ipv4BaseHeaderSum(b, o) === 0xffff ? Ipv4Code.OK : Ipv4Code.BAD;
   const innerCode = ipv4BaseHeaderSum(b, i) === 0xffff ? Ipv4Code.OK : Ipv4Code.BAD;
   // TCP over the pseudo-header (RFC 9293 §3.1): source and destination address words, protocol, length.
   const l4 = innerEnd - V4V4.TCP;
-  const a = i + FastPath.IPV4_SRC;
-  const pseudo = ((b[a]! << 8) | b[a + 1]!) + ((b[a + 2]! << 8) | b[a + 3]!) + ((b[a + 4]! << 8) | b[a + 5]!) + ((b[a + 6]! << 8) | b[a + 7]!) + FastPath.TCP + l4;
+  const a = i + Wire.IPV4_SRC;
+  const pseudo = ((b[a]! << 8) | b[a + 1]!) + ((b[a + 2]! << 8) | b[a + 3]!) + ((b[a + 4]! << 8) | b[a + 5]!) + ((b[a + 6]! << 8) | b[a + 7]!) + Wire.PROTOCOL_TCP + l4;
   const ok = onesComplementSum(b, V4V4.TCP, l4, pseudo) === 0xffff;
   // nblFlags: outer IPv4 carrying GRE, or inner IPv4 carrying TCP (OFFLOAD.md §9).
   return makeReportFromCodes(true, outerCode, innerCode, TransportIndex.TCP, ok, false, nblOuter ? FastPath.IS_IPV4 : FastPath.IS_IPV4 | FastPath.IS_TCP);

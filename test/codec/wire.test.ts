@@ -8,6 +8,8 @@ import { ETH, EtherType } from '../../src/codec/ethernet.js';
 import { GRE, VSID } from '../../src/codec/gre.js';
 import { IPV4, IpProtocol } from '../../src/codec/ipv4.js';
 import { IPV6 } from '../../src/codec/ipv6.js';
+import { TCP } from '../../src/codec/tcp.js';
+import { UDP } from '../../src/codec/udp.js';
 import { Wire } from '../../src/codec/wire.js';
 
 const pairs: [string, number, number][] = [
@@ -23,6 +25,8 @@ const pairs: [string, number, number][] = [
   ['IPV4_FLAGS_FRAGMENT', Wire.IPV4_FLAGS_FRAGMENT, IPV4.FLAGS_FRAGMENT],
   ['IPV4_PROTOCOL', Wire.IPV4_PROTOCOL, IPV4.PROTOCOL],
   ['IPV4_CHECKSUM', Wire.IPV4_CHECKSUM, IPV4.CHECKSUM],
+  ['IPV4_SRC', Wire.IPV4_SRC, IPV4.SRC],
+  ['IPV4_MF_OFFSET', Wire.IPV4_MF_OFFSET, IPV4.FLAG_MF | IPV4.FRAGMENT_OFFSET_MASK],
   ['IPV4_MIN_HEADER', Wire.IPV4_MIN_HEADER, IPV4.MIN_HEADER_LENGTH],
   ['IPV6_PAYLOAD_LENGTH', Wire.IPV6_PAYLOAD_LENGTH, IPV6.PAYLOAD_LENGTH],
   ['IPV6_NEXT_HEADER', Wire.IPV6_NEXT_HEADER, IPV6.NEXT_HEADER],
@@ -30,7 +34,15 @@ const pairs: [string, number, number][] = [
   ['GRE_BASE', Wire.GRE_BASE, GRE.BASE_LENGTH],
   ['NVGRE_HEADER', Wire.NVGRE_HEADER, GRE.NVGRE_LENGTH],
   ['NVGRE_FIRST_WORD', Wire.NVGRE_FIRST_WORD, GRE.NVGRE_FIRST_WORD],
+  ['NVGRE_FIRST_WORD_HI', Wire.NVGRE_FIRST_WORD_HI, GRE.NVGRE_FIRST_WORD >>> 16],
+  ['NVGRE_FIRST_WORD_LO', Wire.NVGRE_FIRST_WORD_LO, GRE.NVGRE_FIRST_WORD & 0xffff],
+  ['PROTOCOL_ICMP', Wire.PROTOCOL_ICMP, IpProtocol.ICMP],
+  ['PROTOCOL_TCP', Wire.PROTOCOL_TCP, IpProtocol.TCP],
+  ['PROTOCOL_UDP', Wire.PROTOCOL_UDP, IpProtocol.UDP],
   ['PROTOCOL_GRE', Wire.PROTOCOL_GRE, IpProtocol.GRE],
+  ['PROTOCOL_ICMPV6', Wire.PROTOCOL_ICMPV6, IpProtocol.ICMPV6],
+  ['TCP_MIN_HEADER', Wire.TCP_MIN_HEADER, TCP.MIN_HEADER_LENGTH],
+  ['UDP_HEADER', Wire.UDP_HEADER, UDP.HEADER_LENGTH],
   ['VSID_RESERVED_LOW_MAX', Wire.VSID_RESERVED_LOW_MAX, VSID.RESERVED_LOW_MAX],
   ['VSID_VENDOR_SPECIFIC', Wire.VSID_VENDOR_SPECIFIC, VSID.VENDOR_SPECIFIC],
 ];

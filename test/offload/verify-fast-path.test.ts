@@ -4,12 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EtherType } from '../../src/codec/ethernet.js';
-import { GRE } from '../../src/codec/gre.js';
-import { IPV4, IpProtocol } from '../../src/codec/ipv4.js';
-import { IPV6 } from '../../src/codec/ipv6.js';
-import { TCP } from '../../src/codec/tcp.js';
-import { UDP } from '../../src/codec/udp.js';
+import { ICMP } from '../../src/codec/icmp.js';
 import { buildFrame } from '../../src/frame.js';
 import { NblFlag } from '../../src/offload/report.js';
 import { FastPath, verifyChecksums } from '../../src/offload/verify.js';
@@ -24,15 +19,10 @@ function outcome(run: () => unknown): unknown {
 }
 
 describe('verifyChecksums fast path', () => {
-  it('its constants are the codec values', () => {
-    expect([FastPath.TPID_VLAN, FastPath.TPID_QINQ, FastPath.ETHERTYPE_IPV4, FastPath.ETHERTYPE_IPV6]).toEqual([EtherType.VLAN, EtherType.QINQ, EtherType.IPV4, EtherType.IPV6]);
-    expect([FastPath.ICMP, FastPath.TCP, FastPath.UDP, FastPath.GRE, FastPath.ICMPV6]).toEqual([IpProtocol.ICMP, IpProtocol.TCP, IpProtocol.UDP, IpProtocol.GRE, IpProtocol.ICMPV6]);
+  it('its constants are the NDIS and codec values (the wire numbers are pinned in test/codec/wire.test.ts)', () => {
     expect([FastPath.IS_IPV4, FastPath.IS_IPV6, FastPath.IS_TCP, FastPath.IS_UDP]).toEqual([NblFlag.IS_IPV4, NblFlag.IS_IPV6, NblFlag.IS_TCP, NblFlag.IS_UDP]);
-    expect([FastPath.NVGRE_HEADER, FastPath.NVGRE_FIRST_WORD_HI * 0x10000 + FastPath.NVGRE_FIRST_WORD_LO]).toEqual([GRE.NVGRE_LENGTH, GRE.NVGRE_FIRST_WORD]);
-    expect([FastPath.ETHERNET_HEADER, FastPath.VLAN_TAG, FastPath.ICMP_MIN_HEADER]).toEqual([14, 4, 4]);
-    expect(FastPath.IPV4_MF_OFFSET).toBe(IPV4.FLAG_MF | IPV4.FRAGMENT_OFFSET_MASK);
-    expect([FastPath.IPV4_TOTAL_LENGTH, FastPath.IPV4_FLAGS_FRAGMENT, FastPath.IPV4_PROTOCOL, FastPath.IPV4_SRC]).toEqual([IPV4.TOTAL_LENGTH, IPV4.FLAGS_FRAGMENT, IPV4.PROTOCOL, IPV4.SRC]);
-    expect([FastPath.IPV4_MIN_HEADER, FastPath.IPV6_HEADER, FastPath.TCP_MIN_HEADER, FastPath.UDP_HEADER]).toEqual([IPV4.MIN_HEADER_LENGTH, IPV6.HEADER_LENGTH, TCP.MIN_HEADER_LENGTH, UDP.HEADER_LENGTH]);
+    // Type, code and the checksum field, which ends the part the fast path reads.
+    expect(FastPath.ICMP_MIN_HEADER).toBe(ICMP.CHECKSUM + 2);
   });
 
   it('IPv4/NVGRE/IPv4/TCP at constant offsets: every header byte changed, every length cut, as the general path', () => {
