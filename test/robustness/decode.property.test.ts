@@ -59,11 +59,29 @@ import { check, embed, hostileFrame, never, outcome, placement, reportCounts, ru
 reportCounts('decode');
 
 function summary(d: Decapsulated, view: Uint8Array) {
-  // Zero copy, and never outside the given range.
-  expect(d.inner.buffer).toBe(view.buffer);
-  expect(d.inner.byteOffset).toBe(view.byteOffset + d.innerOffset);
+  // Never outside the given range; zero copy, unless acceptPriorityTag removed a tag (then a copy of
+  // exactly the tagged bytes without the 4 tag bytes).
   expect(d.innerOffset + d.innerLength).toBeLessThanOrEqual(view.length);
-  return { vsid: d.vsid, flowId: d.flowId, key: d.key, innerOffset: d.innerOffset, innerLength: d.innerLength, inner: d.inner, outer: d.outer, dropReasons: [...d.dropReasons] };
+  const tagged = view.subarray(d.innerOffset, d.innerOffset + d.innerLength);
+  if (d.priorityTag === null) {
+    expect(d.inner.buffer).toBe(view.buffer);
+    expect(d.inner.byteOffset).toBe(view.byteOffset + d.innerOffset);
+  } else {
+    expect(d.inner.buffer).not.toBe(view.buffer);
+    expect(d.priorityTag.id).toBe(0);
+    expect(Array.from(d.inner)).toEqual([...tagged.subarray(0, 12), ...tagged.subarray(16)]);
+  }
+  return {
+    vsid: d.vsid,
+    flowId: d.flowId,
+    key: d.key,
+    innerOffset: d.innerOffset,
+    innerLength: d.innerLength,
+    inner: d.inner,
+    outer: d.outer,
+    dropReasons: [...d.dropReasons],
+    priorityTag: d.priorityTag,
+  };
 }
 
 /** Every frame, payload and extension-header range of a parse lies inside the frame. */
@@ -85,10 +103,11 @@ describe('decapsulate / tryDecapsulate', () => {
   it('same result or error at any byteOffset, among any guard bytes; nothing written; try* agrees and never throws', () => {
     check(
       'decapsulate',
-      input({ strict: fc.boolean() }),
-      ({ frame, p, strict }) => {
-        const o = sameEverywhere(frame, p as Placement, (v) => summary(decapsulate(v, { strict: strict as boolean }), v));
-        const t = never('tryDecapsulate', () => tryDecapsulate(frame, { strict: strict as boolean }));
+      input({ strict: fc.boolean(), acceptPriorityTag: fc.boolean() }),
+      ({ frame, p, strict, acceptPriorityTag }) => {
+        const options = { strict: strict as boolean, acceptPriorityTag: acceptPriorityTag as boolean };
+        const o = sameEverywhere(frame, p as Placement, (v) => summary(decapsulate(v, options), v));
+        const t = never('tryDecapsulate', () => tryDecapsulate(frame, options));
         if (o.ok) expect(t.ok).toBe(true);
         else {
           expect(t.ok).toBe(false);
