@@ -142,6 +142,15 @@ function storeWords(to: Uint32Array, w: number, from: Uint32Array): void {
 
 /** The words past the tenth (outer tags, IPv6): a separate function keeps storeWords small to inline. */
 function storeMoreWords(to: Uint32Array, w: number, from: Uint32Array): void {
+  if (from.length === 15) {
+    // Untagged outer IPv6 (62 bytes), the common case: straight-line like the first ten.
+    to[w + 10] = from[10]!;
+    to[w + 11] = from[11]!;
+    to[w + 12] = from[12]!;
+    to[w + 13] = from[13]!;
+    to[w + 14] = from[14]!;
+    return;
+  }
   for (let k = 10; k < from.length; k++) to[w + k] = from[k]!;
 }
 
