@@ -46,6 +46,14 @@ function median(xs) {
 export function compare(candidate, baseline, { samples = QUICK ? 3 : 9, sampleMs = QUICK ? 15 : 120, warmupMs = QUICK ? 20 : 300 } = {}) {
   const timeCandidate = makeTimer();
   const timeBaseline = makeTimer();
+  // First a few direct calls, so that both closures have their feedback vectors before a timing loop
+  // is optimised. A closure made at a site that has made many (a case per loop iteration) gets its
+  // vector lazily, after some calls; a loop optimised before that cannot inline it ("no feedback
+  // vector"), and then candidate and baseline were measured with or without a call's overhead by chance.
+  for (let i = 0; i < 64; i++) {
+    candidate(i);
+    if (baseline) baseline(i);
+  }
   // Warm-up: let both reach their optimised tiers.
   const end = performance.now() + warmupMs;
   while (performance.now() < end) {
