@@ -10,6 +10,7 @@ import { NvgreError } from '../../src/errors.js';
 import { parseFrame } from '../../src/frame.js';
 import { decapsulate, tryDecapsulate, type Decapsulated } from '../../src/nvgre.js';
 import { nvgreFrame, runs } from '../helpers/arbitraries.js';
+import { decapsulatedFields } from '../helpers/decapsulated.js';
 
 function codeOf(f: () => unknown): string {
   try {
@@ -22,16 +23,7 @@ function codeOf(f: () => unknown): string {
 }
 
 function summary(d: Decapsulated) {
-  return {
-    vsid: d.vsid,
-    flowId: d.flowId,
-    key: d.key,
-    innerOffset: d.innerOffset,
-    innerLength: d.innerLength,
-    inner: Array.from(d.inner),
-    outer: d.outer,
-    dropReasons: [...d.dropReasons],
-  };
+  return { ...decapsulatedFields(d), inner: Array.from(d.inner) };
 }
 
 /** `frame` copied into a larger buffer at `at`, surrounded by guard bytes. */

@@ -54,6 +54,7 @@ import {
   type Decapsulated,
   type ParsedFrame,
 } from '../../src/index.js';
+import { decapsulatedFields } from '../helpers/decapsulated.js';
 import { check, embed, hostileFrame, never, outcome, placement, reportCounts, runsOf, sameEverywhere, type Placement } from './harness.js';
 
 reportCounts('decode');
@@ -71,17 +72,7 @@ function summary(d: Decapsulated, view: Uint8Array) {
     expect(d.priorityTag.id).toBe(0);
     expect(Array.from(d.inner)).toEqual([...tagged.subarray(0, 12), ...tagged.subarray(16)]);
   }
-  return {
-    vsid: d.vsid,
-    flowId: d.flowId,
-    key: d.key,
-    innerOffset: d.innerOffset,
-    innerLength: d.innerLength,
-    inner: d.inner,
-    outer: d.outer,
-    dropReasons: [...d.dropReasons],
-    priorityTag: d.priorityTag,
-  };
+  return decapsulatedFields(d);
 }
 
 /** Every frame, payload and extension-header range of a parse lies inside the frame. */
