@@ -613,7 +613,8 @@ const NO_REASONS: readonly NvgreErrorCode[] = Object.freeze([]);
 class DecapsulatedFrame implements Decapsulated {
   // Mutable only for Decapsulator, which refills one result per frame; the public type is readonly.
   private frame!: Uint8Array;
-  key!: number;
+  vsid!: number;
+  flowId!: number;
   innerOffset!: number;
   innerLength!: number;
   dropReasons!: readonly NvgreErrorCode[];
@@ -624,27 +625,30 @@ class DecapsulatedFrame implements Decapsulated {
 
   constructor(
     frame: Uint8Array,
-    key: number,
+    vsid: number,
+    flowId: number,
     innerOffset: number,
     innerLength: number,
     dropReasons: readonly NvgreErrorCode[],
     stripped: StrippedPriorityTag | null,
   ) {
     // One assignment order for every result (refill's), so all results share one hidden class.
-    this.refill(frame, key, innerOffset, innerLength, dropReasons, stripped);
+    this.refill(frame, vsid, flowId, innerOffset, innerLength, dropReasons, stripped);
   }
 
   /** Reuses this object for another frame (Decapsulator). */
   refill(
     frame: Uint8Array,
-    key: number,
+    vsid: number,
+    flowId: number,
     innerOffset: number,
     innerLength: number,
     dropReasons: readonly NvgreErrorCode[],
     stripped: StrippedPriorityTag | null,
   ): this {
     this.frame = frame;
-    this.key = key;
+    this.vsid = vsid;
+    this.flowId = flowId;
     this.innerOffset = innerOffset;
     this.innerLength = innerLength;
     this.dropReasons = dropReasons;
@@ -661,11 +665,8 @@ class DecapsulatedFrame implements Decapsulated {
     return this;
   }
 
-  get vsid(): number {
-    return this.key >>> 8;
-  }
-  get flowId(): number {
-    return this.key & 0xff;
+  get key(): number {
+    return ((this.vsid << 8) | this.flowId) >>> 0;
   }
   get inner(): Uint8Array {
     return (this.innerView ??= this.frame.subarray(this.innerOffset, this.innerOffset + this.innerLength));
@@ -749,15 +750,24 @@ function failShort(layer: string, offset: number, needed: number, available: num
 
 const v6chain = newIpv6Chain();
 
+/** How {@link decapsulateFast} packs its verdict into one small integer (a Smi: no allocation). */
+const enum FastVerdict {
+  MISS = -1,
+  /** Bits for the inner frame's offset: at most 14 + 4 (one tag) + 40 (IPv6) + 8 (NVGRE) = 66. */
+  OFFSET_BITS = 7,
+  OFFSET_MASK = 0x7f,
+}
+
 /**
  * The common case in a few comparisons: optionally tagged outer Ethernet, IPv4 without options or IPv6
  * without extension headers, a valid unfragmented outer header, a conformant NVGRE first word
  * (0x20006558: K only, version 0, Transparent Ethernet Bridging), an unreserved VSID and an untagged
- * inner frame of at least 14 bytes pass every row of NVGRE.md §4 at once. Anything else goes to
- * {@link decapsulateByTable}, which evaluates the table row by row (and names the failing row).
+ * inner frame of at least 14 bytes pass every row of NVGRE.md §4 at once. Returns the inner frame's
+ * length and offset packed as `length << OFFSET_BITS | offset` (at most 2^23), or MISS: anything else
+ * goes to {@link decapsulateByTable}, which evaluates the table row by row (and names the failing row).
  */
-function decapsulateCore(f: Uint8Array, mode: number, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
-  // Wire literals rather than field-map loads (see wire.ts), and one exit to the table for every miss.
+function decapsulateFast(f: Uint8Array): number {
+  // Wire literals rather than field-map loads (see wire.ts), and one exit for every miss.
   const end = f.length;
   let l3 = Wire.ETH_HEADER;
   let gre = -1;
@@ -789,16 +799,34 @@ function decapsulateCore(f: Uint8Array, mode: number, reuse: DecapsulatedFrame |
     }
   }
   if (gre >= 0 && ipEnd - gre >= Wire.NVGRE_HEADER + Wire.ETH_HEADER && u32(f, gre) === Wire.NVGRE_FIRST_WORD) {
-    const key = u32(f, gre + Wire.GRE_BASE);
+    const vsid = (f[gre + Wire.GRE_BASE]! << 16) | (f[gre + Wire.GRE_BASE + 1]! << 8) | f[gre + Wire.GRE_BASE + 2]!;
     const inner = gre + Wire.NVGRE_HEADER;
     const innerType = (f[inner + Wire.ETH_TYPE]! << 8) | f[inner + Wire.ETH_TYPE + 1]!;
-    if (!isReservedVsid(key >>> 8) && innerType !== Wire.TPID_VLAN && innerType !== Wire.TPID_QINQ) {
-      return reuse === null
-        ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, NO_REASONS, null)
-        : reuse.refill(f, key, inner, ipEnd - inner, NO_REASONS, null);
+    if (!isReservedVsid(vsid) && innerType !== Wire.TPID_VLAN && innerType !== Wire.TPID_QINQ) {
+      return ((ipEnd - inner) << FastVerdict.OFFSET_BITS) | inner;
     }
   }
-  return decapsulateByTable(f, mode, reuse);
+  return FastVerdict.MISS;
+}
+
+/**
+ * The decapsulation verdict and its result. Small enough for V8 to inline into the caller, so the
+ * result object is allocated in the caller's own code, where V8 removes it altogether when the caller
+ * only reads its fields (escape analysis); the checks themselves stay in one shared function.
+ */
+function decapsulateCore(f: Uint8Array, mode: number, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
+  const fast = decapsulateFast(f);
+  if (fast === FastVerdict.MISS) return decapsulateByTable(f, mode, reuse);
+  const inner = fast & FastVerdict.OFFSET_MASK;
+  const length = fast >>> FastVerdict.OFFSET_BITS;
+  // The key (RFC 7637 §3.2) is the word before the inner frame: read again rather than handed over,
+  // so the verdict stays one small integer. VSID and FlowID are kept apart: both fit V8's small
+  // integers, where a 32-bit key of VSID 0x400000 or more would be a boxed number.
+  const vsid = (f[inner - 4]! << 16) | (f[inner - 3]! << 8) | f[inner - 2]!;
+  const flowId = f[inner - 1]!;
+  return reuse === null
+    ? new DecapsulatedFrame(f, vsid, flowId, inner, length, NO_REASONS, null)
+    : reuse.refill(f, vsid, flowId, inner, length, NO_REASONS, null);
 }
 
 /** The decapsulation verdict of NVGRE.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */
@@ -940,8 +968,8 @@ function decapsulateByTable(f: Uint8Array, mode: number, reuse: DecapsulatedFram
   }
   const dropReasons = reasons === null || reasons.length === 0 ? NO_REASONS : reasons;
   return reuse === null
-    ? new DecapsulatedFrame(f, key, inner, ipEnd - inner, dropReasons, stripped)
-    : reuse.refill(f, key, inner, ipEnd - inner, dropReasons, stripped);
+    ? new DecapsulatedFrame(f, key >>> 8, key & 0xff, inner, ipEnd - inner, dropReasons, stripped)
+    : reuse.refill(f, key >>> 8, key & 0xff, inner, ipEnd - inner, dropReasons, stripped);
 }
 
 /** One 802.1Q tag with VID 0 (any PCP/DEI) and an untagged EtherType after it, all within the datagram. */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onesComplementSum } from '../../src/checksum.js';
-import { createEncapsulator, type EncapsulateOptions } from '../../src/nvgre.js';
+import { createDecapsulator, createEncapsulator, decapsulate, type EncapsulateOptions } from '../../src/nvgre.js';
 import { encapsulateOptions, innerFrame, runs } from '../helpers/arbitraries.js';
 
 type Resizable = ArrayBuffer & { resize(n: number): void };
@@ -154,5 +154,57 @@ describe('onesComplementSum word-view cache', () => {
       expect(onesComplementSum(view, 0, view.length)).toBe(reference(view, 0, view.length));
       expect(onesComplementSum(view, 3, view.length - 3)).toBe(reference(view, 3, view.length - 3));
     }
+  });
+});
+
+describe('decapsulate fast path: the verdict packed into one integer, the key read back', () => {
+  // The fast path hands back the inner frame's offset and length packed into one small integer, and
+  // the caller reads VSID and FlowID again from the bytes before the inner frame. Every VSID around
+  // V8's small-integer bound (2^30 as a key: VSID 0x400000) and the 24-bit ends, over IPv4 and IPv6,
+  // tagged or not, from a subarray at an odd byteOffset, and the inner length up to the largest datagram.
+  const cases = fc.record({
+    vsid: fc.oneof(fc.constantFrom(0x1000, 0x3fffff, 0x400000, 0x7fffff, 0x800000, 0xfffffe), fc.integer({ min: 0x1000, max: 0xfffffe })),
+    flowId: fc.integer({ min: 0, max: 255 }),
+    v6: fc.boolean(),
+    tagged: fc.boolean(),
+    innerLength: fc.oneof(fc.constantFrom(14, 1500, 65_535 - 20 - 8), fc.integer({ min: 14, max: 9000 })),
+    lead: fc.integer({ min: 0, max: 3 }),
+  });
+  /** Byte equality without the matcher's per-element diffing (inner frames reach 64 KiB). */
+  function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  it('decapsulate and a reusable decapsulator report the encapsulated key, offset and length', () => {
+    fc.assert(
+      fc.property(cases, ({ vsid, flowId, v6, tagged, innerLength, lead }) => {
+        const inner = new Uint8Array(innerLength).map((_, i) => (i * 13) & 0xff);
+        inner[12] = 0x08;
+        inner[13] = 0x00;
+        const enc = createEncapsulator({
+          vsid,
+          flowId,
+          srcMac: '02:00:00:00:00:01',
+          dstMac: '02:00:00:00:00:02',
+          srcIp: v6 ? '2001:db8::1' : '192.0.2.1',
+          dstIp: v6 ? '2001:db8::2' : '192.0.2.2',
+          ...(tagged ? { vlan: { id: 10 } } : {}),
+        });
+        if (enc.headerLength - 14 - (tagged ? 4 : 0) + innerLength > 65_535 + (v6 ? 40 : 0)) return;
+        const backing = new Uint8Array(lead + enc.encapsulatedLength(inner));
+        const frame = backing.subarray(lead);
+        enc.encapsulateInto(frame, 0, inner);
+        const reusable = createDecapsulator();
+        for (const d of [decapsulate(frame), reusable.decapsulate(frame), reusable.decapsulate(frame)]) {
+          expect([d.vsid, d.flowId, d.key]).toEqual([vsid, flowId, (vsid * 256 + flowId) >>> 0]);
+          expect(d.key).toBeGreaterThanOrEqual(0);
+          expect([d.innerOffset, d.innerLength]).toEqual([enc.headerLength, innerLength]);
+          expect(sameBytes(d.inner, inner)).toBe(true);
+          expect(d.dropReasons).toEqual([]);
+        }
+      }),
+      { numRuns: runs(150) },
+    );
   });
 });
