@@ -1,6 +1,6 @@
 // readPcap + strict decapsulation of every frame of a large capture, versus copying the same bytes.
 import { performance } from 'node:perf_hooks';
-import { QUICK, consume, record } from './harness.mjs';
+import { QUICK, benchCase, consume, record } from './harness.mjs';
 import { encapOptions, innerFrame } from './frames.mjs';
 
 /** A capture of `count` NVGRE frames (mixed sizes and VSIDs), built in memory. */
@@ -33,6 +33,10 @@ function median(xs) {
 }
 
 export async function run(lib) {
+  await benchCase('capture', () => measure(lib));
+}
+
+async function measure(lib) {
   const count = QUICK ? 20_000 : 1_000_000;
   const file = bigCapture(lib, count);
   const copy = new Uint8Array(file.length);

@@ -4,6 +4,40 @@ import { performance } from 'node:perf_hooks';
 
 export const QUICK = process.argv.includes('--quick');
 
+// Each benchmark case runs in a process of its own (bench/run.mjs): V8's code for a shared function
+// (its inlining, its call-site feedback) depends on what else ran in the process, and figures moved by
+// ±20% with the order of cases. `--list` only names a group's cases; `--case=K` runs case K alone.
+const LIST = process.argv.includes('--list');
+const caseArg = process.argv.find((a) => a.startsWith('--case='));
+const ONLY_CASE = caseArg === undefined ? undefined : Number(caseArg.slice('--case='.length));
+const caseNames = [];
+const allocations = [];
+
+/**
+ * Declares one benchmark case. Setup belongs inside `fn`, so that a process running another case
+ * neither builds this one's frames nor runs its code.
+ */
+export async function benchCase(name, fn) {
+  const k = caseNames.length;
+  caseNames.push(name);
+  if (LIST || (ONLY_CASE !== undefined && k !== ONLY_CASE)) return;
+  await fn();
+}
+
+/** The cases declared so far (with --list: the group's whole list). */
+export function declaredCases() {
+  return caseNames;
+}
+
+/** Records heap bytes allocated per call of a hot path (see bytesPerCall). */
+export function recordAllocation(name, bytes) {
+  allocations.push({ name, bytes });
+}
+
+export function recordedAllocations() {
+  return allocations;
+}
+
 /** Sink that keeps results alive so the JIT cannot drop the work. */
 export let sink = 0;
 export function consume(v) {

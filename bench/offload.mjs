@@ -1,6 +1,6 @@
 // Offload cases: fillChecksums / verifyChecksums on a 1500 B NVGRE TCP frame, segment and
 // segmentInto of a 64 KiB TCP payload at MSS 1448 (IPv4/IPv4 and IPv6/IPv6).
-import { bytesPerCall, compare, consume, record } from './harness.mjs';
+import { benchCase, bytesPerCall, compare, consume, record, recordAllocation } from './harness.mjs';
 import { nvgreFrame } from './frames.mjs';
 
 function lsoTemplate(lib, v6) {
@@ -21,37 +21,53 @@ function lsoTemplate(lib, v6) {
 }
 
 export async function run(lib) {
-  const allocs = [];
-  {
+  const checksumCase = (setup) => () => {
     const frame = nvgreFrame(lib, 1500);
-    const sumBase = () => consume(lib.onesComplementSum(frame, 0, frame.length));
-    let r = compare(() => consume(lib.verifyChecksums(frame).flags.tcpChecksumSucceeded), sumBase);
-    record({ operation: 'verifyChecksums, NVGRE IPv4/IPv4 TCP', size: `${frame.length} B frame`, ...r, baseline: 'onesComplementSum over the frame', goal: 0.8, bytes: frame.length });
-    const work = frame.slice();
-    r = compare(() => consume(lib.fillChecksums(work).transport.status === 'ok'), sumBase);
-    record({ operation: 'fillChecksums, NVGRE IPv4/IPv4 TCP', size: `${frame.length} B frame`, ...r, baseline: 'onesComplementSum over the frame', bytes: frame.length });
-  }
+    setup(frame, () => consume(lib.onesComplementSum(frame, 0, frame.length)));
+  };
+  await benchCase(
+    'verifyChecksums',
+    checksumCase((frame, sumBase) => {
+      const r = compare(() => consume(lib.verifyChecksums(frame).flags.tcpChecksumSucceeded), sumBase);
+      record({ operation: 'verifyChecksums, NVGRE IPv4/IPv4 TCP', size: `${frame.length} B frame`, ...r, baseline: 'onesComplementSum over the frame', goal: 0.8, bytes: frame.length });
+    }),
+  );
+  await benchCase(
+    'fillChecksums',
+    checksumCase((frame, sumBase) => {
+      const work = frame.slice();
+      const r = compare(() => consume(lib.fillChecksums(work).transport.status === 'ok'), sumBase);
+      record({ operation: 'fillChecksums, NVGRE IPv4/IPv4 TCP', size: `${frame.length} B frame`, ...r, baseline: 'onesComplementSum over the frame', bytes: frame.length });
+    }),
+  );
   for (const v6 of [false, true]) {
-    const template = lsoTemplate(lib, v6);
-    const mss = 1448;
-    const plan = lib.segmentPlan(template, { mss });
-    const target = new Uint8Array(plan.totalLength);
-    const payloadCopy = new Uint8Array(65536);
-    const src = template.subarray(template.length - 65536);
-    // Baseline: the unavoidable work, one copy and one checksum pass over the payload.
-    const base = () => {
-      payloadCopy.set(src);
-      consume(lib.onesComplementSum(payloadCopy, 0, payloadCopy.length));
-    };
     const label = v6 ? 'IPv6/IPv6' : 'IPv4/IPv4';
-    const onSeg = (seg) => consume(seg.length);
-    const into = () => consume(lib.segmentInto(template, { mss }, target, onSeg));
-    let r = compare(into, base);
-    record({ operation: `segmentInto, ${label}, all checksums`, size: `64 KiB at MSS ${mss} (${plan.count} segments)`, ...r, baseline: '64 KiB set() + checksum pass', goal: v6 ? undefined : 0.5, bytes: 65536 });
-    r = compare(() => consume(lib.segment(template, { mss }).length), base);
-    record({ operation: `segment, ${label}`, size: `64 KiB at MSS ${mss}`, ...r, baseline: '64 KiB set() + checksum pass', bytes: 65536 });
-    const perCall = bytesPerCall(into, 500);
-    allocs.push({ name: `segmentInto, ${label} (${plan.count} segments, per call)`, bytes: perCall });
+    const mss = 1448;
+    const setup = () => {
+      const template = lsoTemplate(lib, v6);
+      const plan = lib.segmentPlan(template, { mss });
+      const payloadCopy = new Uint8Array(65536);
+      const src = template.subarray(template.length - 65536);
+      // Baseline: the unavoidable work, one copy and one checksum pass over the payload.
+      const base = () => {
+        payloadCopy.set(src);
+        consume(lib.onesComplementSum(payloadCopy, 0, payloadCopy.length));
+      };
+      return { template, plan, base };
+    };
+    await benchCase(`segmentInto ${label}`, () => {
+      const { template, plan, base } = setup();
+      const target = new Uint8Array(plan.totalLength);
+      const onSeg = (seg) => consume(seg.length);
+      const into = () => consume(lib.segmentInto(template, { mss }, target, onSeg));
+      const r = compare(into, base);
+      record({ operation: `segmentInto, ${label}, all checksums`, size: `64 KiB at MSS ${mss} (${plan.count} segments)`, ...r, baseline: '64 KiB set() + checksum pass', goal: v6 ? undefined : 0.5, bytes: 65536 });
+      recordAllocation(`segmentInto, ${label} (${plan.count} segments, per call)`, bytesPerCall(into, 500));
+    });
+    await benchCase(`segment ${label}`, () => {
+      const { template, base } = setup();
+      const r = compare(() => consume(lib.segment(template, { mss }).length), base);
+      record({ operation: `segment, ${label}`, size: `64 KiB at MSS ${mss}`, ...r, baseline: '64 KiB set() + checksum pass', bytes: 65536 });
+    });
   }
-  return allocs;
 }

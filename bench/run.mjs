@@ -1,45 +1,56 @@
 // Runs every benchmark script and prints one Markdown table.
 //   npm run bench              full run (several minutes)
 //   npm run bench -- --quick   brief run of every case (CI: checks the benchmarks work, asserts no timing)
-//   npm run bench -- --only=codec,offload   a subset
-// Each group (bench/<name>.mjs) runs in its own process.
+//   npm run bench -- --only=codec,offload   a subset of the groups (bench/<group>.mjs)
+//   npm run bench -- --match=encapsulateInto   only the cases whose name contains this text
+// Every case (a benchCase in bench/<group>.mjs) runs in a process of its own, so no case's figures
+// depend on what V8 learned from another's (see harness.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { QUICK, addRows, recordedRows, table, unmetGoals } from './harness.mjs';
+import { QUICK, addRows, declaredCases, recordedAllocations, recordedRows, table, unmetGoals } from './harness.mjs';
 
 // --only codec,offload runs a subset (the scripts are bench/<name>.mjs).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const selected = onlyArg ? onlyArg.split(',') : ['codec', 'offload', 'capture', 'scapy', 'tshark'];
 const CHILD = process.argv.includes('--child');
+const match = process.argv.find((a) => a.startsWith('--match='))?.slice('--match='.length);
 for (const name of selected) {
   if (!existsSync(new URL(`./${name}.mjs`, import.meta.url))) throw new Error(`no benchmark group "${name}" (bench/${name}.mjs)`);
 }
 
 if (CHILD) {
-  // One group in a fresh process: what V8 learned from another group's frames (call-site
-  // feedback, inlining decisions) must not change this group's figures.
+  // --list: the group's case names; --case=K: case K, in this fresh process.
   const lib = await import('../dist/index.js');
   const [name] = selected;
-  process.stderr.write(`${name}:\n`);
   const mod = await import(`./${name}.mjs`);
-  const allocs = (await mod.run(lib)) ?? [];
-  process.stdout.write(JSON.stringify({ rows: recordedRows(), allocs }));
+  await mod.run(lib);
+  process.stdout.write(JSON.stringify({ cases: declaredCases(), rows: recordedRows(), allocs: recordedAllocations() }));
   process.exit(0);
+}
+
+const self = fileURLToPath(import.meta.url);
+function child(name, extra) {
+  const args = [...process.execArgv, self, `--only=${name}`, '--child', ...extra, ...(QUICK ? ['--quick'] : [])];
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`benchmark ${name} ${extra.join(' ')} failed (exit ${r.status ?? r.signal})`);
+  return JSON.parse(r.stdout);
 }
 
 const started = Date.now();
 process.stderr.write(`nvgre benchmarks${QUICK ? ' (quick)' : ''}: node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores\n`);
 const allocations = [];
-const self = fileURLToPath(import.meta.url);
 for (const name of selected) {
-  const args = [...process.execArgv, self, `--only=${name}`, '--child', ...(QUICK ? ['--quick'] : [])];
-  const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (child.status !== 0) throw new Error(`benchmark group ${name} failed (exit ${child.status ?? child.signal})`);
-  const { rows, allocs } = JSON.parse(child.stdout);
-  addRows(rows);
-  allocations.push(...allocs);
+  const { cases } = child(name, ['--list']);
+  const chosen = cases.map((caseName, k) => ({ caseName, k })).filter(({ caseName }) => match === undefined || caseName.includes(match));
+  process.stderr.write(`${name} (${chosen.length} of ${cases.length} cases, one process each):\n`);
+  for (const { caseName, k } of chosen) {
+    const { rows, allocs } = child(name, [`--case=${k}`]);
+    if (rows.length === 0) throw new Error(`benchmark ${name} case "${caseName}" recorded no figure`);
+    addRows(rows);
+    allocations.push(...allocs);
+  }
 }
 
 console.log(`\nnode ${process.version} · ${os.cpus()[0]?.model ?? 'unknown CPU'} · ${QUICK ? 'quick mode (figures are rough)' : 'full run'} · ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

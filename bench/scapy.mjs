@@ -2,16 +2,22 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { QUICK, compare, consume, record } from './harness.mjs';
+import { QUICK, benchCase, compare, consume, record } from './harness.mjs';
 
 const PY = '/usr/bin/python3';
 
-export async function run(lib) {
+/** Scapy building and dissecting the same frame: [frames per second, frame length], or null without Scapy. */
+function scapyBuildDissect() {
   const probe = existsSync(PY) ? spawnSync(PY, ['-c', 'import scapy'], { encoding: 'utf8' }) : null;
-  if (!probe || probe.status !== 0) {
-    record({ operation: 'build + parse vs Scapy', size: '1500 B', ops: NaN, baseline: 'Scapy (not installed: skipped)', baseOps: NaN, ratio: NaN });
-    return;
-  }
+  if (!probe || probe.status !== 0) return null;
+  const script = fileURLToPath(new URL('./scapy_bench.py', import.meta.url));
+  const out = spawnSync(PY, [script, String(QUICK ? 300 : 3000)], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`scapy benchmark failed: ${out.stderr}`);
+  const [buildsPerSec, parsesPerSec, frameLen] = out.stdout.trim().split(/\s+/).map(Number);
+  return [1 / (1 / buildsPerSec + 1 / parsesPerSec), frameLen];
+}
+
+export async function run(lib) {
   const payload = new Uint8Array(1446).map((_, i) => (i * 31 + 7) & 0xff);
   const spec = {
     ethernet: { src: '00:1d:d8:b7:1c:01', dst: '00:1d:d8:b7:1c:02' },
@@ -24,27 +30,31 @@ export async function run(lib) {
       payload,
     },
   };
-  const buildParse = () => consume(lib.parseFrame(lib.buildFrame(spec)).inner.transport.srcPort);
-  const ours = compare(buildParse, null);
-  // The same work into a reused buffer: what a packet generator does (no allocation per frame).
   const target = new Uint8Array(2048);
-  const buildIntoParse = () => consume(lib.parseFrame(target.subarray(0, lib.buildFrameInto(spec, target, 0))).inner.transport.srcPort);
-  const oursInto = compare(buildIntoParse, null);
   // Like for like: Scapy's bytes() fills the checksums, and its dissection verifies none.
   const headersOnly = { transportChecksums: false };
-  const buildIntoDissect = () =>
-    consume(lib.parseFrame(target.subarray(0, lib.buildFrameInto(spec, target, 0)), headersOnly).inner.transport.srcPort);
-  const oursDissect = compare(buildIntoDissect, null);
-  const script = fileURLToPath(new URL('./scapy_bench.py', import.meta.url));
-  const out = spawnSync(PY, [script, String(QUICK ? 300 : 3000)], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`scapy benchmark failed: ${out.stderr}`);
-  const [buildsPerSec, parsesPerSec, frameLen] = out.stdout.trim().split(/\s+/).map(Number);
-  const scapyOps = 1 / (1 / buildsPerSec + 1 / parsesPerSec);
-  for (const [operation, measured] of [
-    ['buildFrame + parseFrame vs Scapy build + dissect', ours],
-    ['buildFrameInto (reused buffer) + parseFrame vs Scapy build + dissect', oursInto],
-    ['buildFrameInto + parseFrame without transport checksum verification (as Scapy dissects) vs Scapy build + dissect', oursDissect],
-  ]) {
-    record({ operation, size: `${frameLen} B frame`, ops: measured.ops, baseline: 'Scapy (python3)', baseOps: scapyOps, ratio: measured.ops / scapyOps, goal: 1000, bytes: frameLen });
+  const cases = [
+    ['buildFrame + parseFrame vs Scapy build + dissect', () => consume(lib.parseFrame(lib.buildFrame(spec)).inner.transport.srcPort)],
+    // The same work into a reused buffer: what a packet generator does (no allocation per frame).
+    [
+      'buildFrameInto (reused buffer) + parseFrame vs Scapy build + dissect',
+      () => consume(lib.parseFrame(target.subarray(0, lib.buildFrameInto(spec, target, 0))).inner.transport.srcPort),
+    ],
+    [
+      'buildFrameInto + parseFrame without transport checksum verification (as Scapy dissects) vs Scapy build + dissect',
+      () => consume(lib.parseFrame(target.subarray(0, lib.buildFrameInto(spec, target, 0)), headersOnly).inner.transport.srcPort),
+    ],
+  ];
+  for (const [operation, buildParse] of cases) {
+    await benchCase(operation, () => {
+      const scapy = scapyBuildDissect();
+      if (scapy === null) {
+        record({ operation, size: '1500 B', ops: NaN, baseline: 'Scapy (not installed: skipped)', baseOps: NaN, ratio: NaN });
+        return;
+      }
+      const [scapyOps, frameLen] = scapy;
+      const measured = compare(buildParse, null);
+      record({ operation, size: `${frameLen} B frame`, ops: measured.ops, baseline: 'Scapy (python3)', baseOps: scapyOps, ratio: measured.ops / scapyOps, goal: 1000, bytes: frameLen });
+    });
   }
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { QUICK, record } from './harness.mjs';
+import { QUICK, benchCase, record } from './harness.mjs';
 import { bigCapture } from './capture.mjs';
 
 function timeCommand(cmd, args) {
@@ -18,6 +18,10 @@ function timeCommand(cmd, args) {
 }
 
 export async function run(lib) {
+  await benchCase('tshark', () => measure(lib));
+}
+
+async function measure(lib) {
   const has = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!has) {
     record({ operation: 'nvgre decode --json vs tshark', size: '', ops: NaN, baseline: 'tshark (not installed: skipped)', baseOps: NaN, ratio: NaN });
