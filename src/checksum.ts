@@ -20,24 +20,53 @@ export function addSum(a: number, b: number): number {
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-// Single-entry caches for the word loop. Reading `byteOffset` or `buffer` of a typed array is not
+// Two-entry cache for the word loop. Reading `byteOffset` or `buffer` of a typed array is not
 // inlined by V8 (about 8 and 13 ns each on Node 20, more than summing a small header) and creating a
 // view costs more still, while hot paths sum the same view, or views of one buffer, again and again:
 // the last view summed maps straight to its word view and offset; a new view of the last buffer
-// reuses the word view.
+// reuses the word view. Two entries, because loops commonly alternate between two views: a frame
+// built into a transmit buffer and then parsed through a view of its bytes, or a segment written
+// into a target and verified through the view handed to a callback (one entry measured about 40 ns
+// of these two reads per build + parse).
 let cachedView: Uint8Array | null = null;
 let cachedViewOffset = 0;
 let cachedBuffer: ArrayBufferLike | null = null;
 let cachedWords: Uint32Array = new Uint32Array(0);
+let previousView: Uint8Array | null = null;
+let previousViewOffset = 0;
+let previousBuffer: ArrayBufferLike | null = null;
+let previousWords: Uint32Array = cachedWords;
 
-function cacheWordsOf(bytes: Uint8Array, rebuild: boolean): void {
-  const buffer = bytes.buffer;
-  if (buffer !== cachedBuffer || rebuild) {
-    cachedWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
-    cachedBuffer = buffer;
+/** Makes `bytes` the current entry: swaps in the previous one, or replaces it with a new entry. */
+function selectView(bytes: Uint8Array): void {
+  const view = cachedView;
+  const offset = cachedViewOffset;
+  const buffer = cachedBuffer;
+  const words = cachedWords;
+  if (bytes === previousView) {
+    cachedView = bytes;
+    cachedViewOffset = previousViewOffset;
+    cachedBuffer = previousBuffer;
+    cachedWords = previousWords;
+  } else {
+    const b = bytes.buffer;
+    if (b === buffer) cachedWords = words;
+    else if (b === previousBuffer) cachedWords = previousWords;
+    else cachedWords = new Uint32Array(b, 0, b.byteLength >>> 2);
+    cachedBuffer = b;
+    cachedView = bytes;
+    cachedViewOffset = bytes.byteOffset;
   }
-  cachedView = bytes;
-  cachedViewOffset = bytes.byteOffset;
+  previousView = view;
+  previousViewOffset = offset;
+  previousBuffer = buffer;
+  previousWords = words;
+}
+
+/** A resizable buffer has grown since its word view was made: a new word view of it. */
+function rebuildWords(): void {
+  const b = cachedBuffer!;
+  cachedWords = new Uint32Array(b, 0, b.byteLength >>> 2);
 }
 
 /** Below this many bytes the byte-pair loop beats setting up the word loop. */
@@ -86,7 +115,7 @@ export function onesComplementSum(bytes: Uint8Array, offset: number, length: num
   if (length >= WORD_LOOP_MIN && LITTLE_ENDIAN_HOST) {
     // Head: bytes until the absolute address is 4-aligned, tracking the word parity.
     let odd = 0; // 1 when the next byte is the low-order byte of its 16-bit word
-    if (bytes !== cachedView) cacheWordsOf(bytes, false);
+    if (bytes !== cachedView) selectView(bytes);
     let abs = cachedViewOffset + i;
     while ((abs & 3) !== 0) {
       sum += odd !== 0 ? bytes[i]! : bytes[i]! << 8;
@@ -98,7 +127,7 @@ export function onesComplementSum(bytes: Uint8Array, offset: number, length: num
     const n = (end - i) >>> 2;
     const wEnd = w + n;
     // A resizable buffer may have grown or shrunk since its word view was made.
-    if (wEnd > cachedWords.length) cacheWordsOf(bytes, true);
+    if (wEnd > cachedWords.length) rebuildWords();
     const words = cachedWords;
     const unrolled = wEnd - (n & 7);
     // Each 32-bit little-endian word holds two byte-swapped 16-bit words; 65536 ≡ 1 (mod 65535),

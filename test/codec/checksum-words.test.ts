@@ -33,7 +33,7 @@ describe('onesComplementSum word loop', () => {
     );
   });
 
-  it('interleaves buffers (single-entry view cache) and handles all-0xFF data without losing carries', () => {
+  it('interleaves buffers (view cache) and handles all-0xFF data without losing carries', () => {
     const ff = new Uint8Array(70000).fill(0xff);
     const other = new Uint8Array(999).map((_, i) => i);
     for (let k = 0; k < 50; k++) {
@@ -44,5 +44,27 @@ describe('onesComplementSum word loop', () => {
     // Beyond 4 MiB it sums in chunks; the result must not change.
     const big = new Uint8Array((1 << 22) + 10).map((_, i) => (i * 7) & 0xff);
     expect(onesComplementSum(big, 1, big.length - 1, 0)).toBe(referenceSum(big, 1, big.length - 1, 0));
+  });
+
+  it('matches the reference in any order of sums over views of two buffers (two-entry view cache)', () => {
+    // Views of the same buffer at different offsets, of another buffer, and the buffer itself: the
+    // cache keeps two views with their offsets and word views, and swaps or replaces them on a miss.
+    const a = new Uint8Array(4096).map((_, i) => (i * 37 + 11) & 0xff);
+    const b = new Uint8Array(3000).map((_, i) => (i * 53 + 5) & 0xff);
+    const views = [a, a.subarray(1), a.subarray(2, 3000), a.subarray(7), b, b.subarray(3), b.subarray(4, 2900)];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ v: fc.nat(views.length - 1), at: fc.nat(), len: fc.nat() }), { minLength: 1, maxLength: 40 }),
+        (steps) => {
+          for (const { v, at, len } of steps) {
+            const view = views[v]!;
+            const offset = at % (view.length - 64);
+            const length = 64 + (len % (view.length - offset - 63));
+            expect(onesComplementSum(view, offset, length, 0)).toBe(referenceSum(view, offset, length, 0));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
