@@ -5,7 +5,7 @@
  * (NVGRE.md §4 row 14, CVE-2016-8666).
  */
 import { ipBytes, macBytes, parseIp, type AddressInput } from './address.js';
-import { assertBytes, assertInt, put16, put32 } from './bytes.js';
+import { assertBytes, assertInt, put16, put32, typedArraySet } from './bytes.js';
 import { internetChecksum } from './checksum.js';
 import { EtherType, ethernetLength, readEthernet, writeEthernet, type EthernetHeader } from './codec/ethernet.js';
 import { GRE, isReservedVsid, nvgreKey, readGre, writeGre, type GreFields, type GreHeader } from './codec/gre.js';
@@ -740,7 +740,7 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
       const x = s.icmp;
       h = writeIcmp(t, l4, { type: x.type, code: x.code ?? 0, rest: x.rest ?? (((x.identifier ?? 0) << 16) | (x.sequence ?? 0)) >>> 0 });
     }
-    t.set(p.payload, l4 + h);
+    typedArraySet.call(t, p.payload, l4 + h);
     if (h > 0 && p.ipVersion !== 0) {
       const given = s.tcp?.checksum ?? s.udp?.checksum ?? s.icmp?.checksum;
       const field = l4 + (s.tcp ? TCP.CHECKSUM : s.udp ? UDP.CHECKSUM : ICMP.CHECKSUM);

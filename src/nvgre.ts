@@ -4,7 +4,7 @@
  * patches lengths, ID, checksum and FlowID (STYLE.md: Linux/DPDK header templates).
  */
 import { formatIp, formatMac, parseIp, parseMac, type AddressInput } from './address.js';
-import { assertBytes, assertInt, put16, u16, u32 } from './bytes.js';
+import { assertBytes, assertInt, put16, typedArraySet, u16, u32 } from './bytes.js';
 import { fold, onesComplementSum } from './checksum.js';
 import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } from './codec/ethernet.js';
 import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from './codec/gre.js';
@@ -86,13 +86,6 @@ export interface Encapsulator {
 function hashedFlowId(inner: Uint8Array): number {
   return foldFlowId(innerFlowHash(inner, 0, inner.length));
 }
-
-/**
- * `Uint8Array.prototype.set`, called through this reference on the fast path: in V8's optimised code
- * (Node 20) `target.set(…)` looks `set` up through a generic property-load stub on every call, which
- * a saved reference skips (encapsulateInto: 0.6× to 0.75× a 64-byte copy, 0.7× to 0.8× at 1500 B).
- */
-const typedArraySet = Uint8Array.prototype.set;
 
 /** Inner frames at least this long are checked for sitting in the target's headroom (see encapsulateInto). */
 const enum Headroom {

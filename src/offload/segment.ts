@@ -22,7 +22,7 @@
  * Limit, DSCP/ECN, flow label, MACs, GRE key, IPv4 options, IPv6 extension headers and TCP options
  * (the Timestamp is not incremented) are copied; a payload that fits one MSS gives one segment.
  */
-import { assertBytes, put16, put32, u16, u32 } from '../bytes.js';
+import { assertBytes, put16, put32, typedArrayCopyWithin, typedArraySet, u16, u32 } from '../bytes.js';
 import { addSum, fold, onesComplementSum } from '../checksum.js';
 import { EtherType, ethernetHeaderLength } from '../codec/ethernet.js';
 import { GRE } from '../codec/gre.js';
@@ -640,8 +640,9 @@ export function segmentInto(
   const n = p.count;
   const mss = p.mss;
   const stagedHeader = (n - 1) * H;
-  target.set(frame, stagedHeader);
-  if (n > 1) target.copyWithin(0, stagedHeader, stagedHeader + H);
+  // Built-ins through saved references (bytes.ts): no method lookup per call.
+  typedArraySet.call(target, frame, stagedHeader);
+  if (n > 1) typedArrayCopyWithin.call(target, 0, stagedHeader, stagedHeader + H);
   // A plain Uint8Array target gets its views from the constructor: what subarray() returns, without
   // the species lookup. Any other class (a subclass, a Node.js buffer) keeps subarray().
   const plain = onSegment !== undefined && speciesIsUint8Array(target);
@@ -651,10 +652,10 @@ export function segmentInto(
     const src = H + i * mss; // in frame; staged at src + stagedHeader
     const to = base + H;
     const from = src + stagedHeader;
-    if (pay > 0 && to !== from) target.copyWithin(to, from, from + pay);
+    if (pay > 0 && to !== from) typedArrayCopyWithin.call(target, to, from, from + pay);
     fixSegment(p, target, base, i, pay, frame, src);
     const len = H + pay;
-    if (i + 1 < n) target.copyWithin(base + len, base, base + H);
+    if (i + 1 < n) typedArrayCopyWithin.call(target, base + len, base, base + H);
     if (onSegment !== undefined) onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), i);
     base += len;
   }
