@@ -510,6 +510,9 @@ function planFrame(spec: FrameSpec, path: string, depth: number): Plan {
   } else if (spec.udp) l4Length += UDP.HEADER_LENGTH;
   else if (spec.icmp) l4Length += ICMP.HEADER_LENGTH;
   else if (spec.nvgre) {
+    // Checked here, before buildFrameInto zeroes its range: a refused spec leaves the target as it was.
+    const vsid = spec.nvgre.vsid;
+    if (!Number.isInteger(vsid) || vsid < 0 || vsid > 0xffffff) throw specError(`${path}.nvgre.vsid`, `must be 0–0xFFFFFF, got ${vsid}`);
     greLength = greSpecLength(spec.nvgre);
     l4Length += greLength + inner!.length;
   }
@@ -527,6 +530,8 @@ function planFrame(spec: FrameSpec, path: string, depth: number): Plan {
   let ipPayloadLength = 0;
   let length: number;
   if (spec.ipv4) {
+    const fo = spec.ipv4.fragmentOffset;
+    if (fo !== undefined && (fo % 8 !== 0 || fo > 0xfff8)) throw specError(`${path}.ipv4.fragmentOffset`, 'must be a multiple of 8 below 65536');
     ipSrc = ipBytes(spec.ipv4.src, path, '.ipv4.src');
     ipDst = ipBytes(spec.ipv4.dst, path, '.ipv4.dst');
     if (ipSrc.length !== 4 || ipDst.length !== 4) throw specError(`${path}.ipv4`, 'src and dst must be IPv4 addresses');
@@ -649,9 +654,6 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
   let dstOffset = 0;
   if (p.ipVersion === 4) {
     const v = s.ipv4!;
-    if (v.fragmentOffset !== undefined && (v.fragmentOffset % 8 !== 0 || v.fragmentOffset > 0xfff8)) {
-      throw specError(`${p.path}.ipv4.fragmentOffset`, 'must be a multiple of 8 below 65536');
-    }
     const f: Writable<Ipv4Fields> = {
       src: p.ipSrc!,
       dst: p.ipDst!,
@@ -704,7 +706,6 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
   if (s.nvgre) {
     const n = s.nvgre;
     const innerPlan = p.inner!;
-    if (!Number.isInteger(n.vsid) || n.vsid < 0 || n.vsid > 0xffffff) throw specError(`${p.path}.nvgre.vsid`, `must be 0–0xFFFFFF, got ${n.vsid}`);
     const gLen = p.greLength;
     // Inner first, so flow hashing and the GRE checksum see the finished inner frame (gopacket: inside out).
     writePlan(t, l4 + gLen, innerPlan);

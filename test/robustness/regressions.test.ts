@@ -14,6 +14,7 @@ import {
   addSum,
   applyEcnOnDecapsulation,
   buildFrame,
+  buildFrameInto,
   checkIpv4,
   createEncapsulator,
   decapsulate,
@@ -190,5 +191,22 @@ describe('regressions', () => {
     expect(error(() => nvgreOverhead(5 as never))).toBeInstanceOf(RangeError); // returned 62
     expect(error(() => innerMtu(10, 4))).toBeInstanceOf(RangeError); // returned -32
     expect(error(() => defaultTimestamp(NaN))).toBeInstanceOf(TypeError); // returned { seconds: NaN }
+  });
+
+  it('buildframeinto-late-spec-check: a VSID above 24 bits or an unaligned fragmentOffset threw after the target range was zeroed and partly written', () => {
+    const inner = { ethernet: {}, ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 } };
+    const outer = { ethernet: {}, ipv4: { src: '192.0.2.1', dst: '192.0.2.2' }, nvgre: { vsid: 0x5001 }, inner };
+    const bad = [
+      { ...outer, nvgre: { vsid: 0x1000000 } },
+      { ...outer, nvgre: { vsid: 1.5 } },
+      { ...outer, ipv4: { ...outer.ipv4, fragmentOffset: 5 } },
+      { ...outer, inner: { ...inner, ipv4: { ...inner.ipv4, fragmentOffset: 12 } } },
+      { ...outer, inner: { ...outer, nvgre: { vsid: -1 } } },
+    ];
+    for (const spec of bad) {
+      const target = new Uint8Array(200).fill(0xa5);
+      expect(code(() => buildFrameInto(spec as never, target, 3))).toBe('INVALID_ARGUMENT');
+      expect(target.every((b) => b === 0xa5)).toBe(true);
+    }
   });
 });
