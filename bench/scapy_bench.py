@@ -1,10 +1,14 @@
-# Scapy baseline for bench/scapy.mjs: builds and parses the same NVGRE frame N times and prints
-# "<builds per second> <parses per second>". Run with Debian's python3-scapy (/usr/bin/python3).
-import sys, time
+# Scapy baseline for bench/scapy.mjs: builds and parses the same NVGRE frame N times, in ROUNDS
+# samples of N / ROUNDS each (as the JavaScript side takes the median of several samples), and prints
+# "<median builds per second> <median parses per second> <frame length>".
+# Run with Debian's python3-scapy (/usr/bin/python3).
+import statistics, sys, time
 from scapy.all import Ether, IP, GRE, TCP, Raw, conf
 
 conf.verb = 0
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+per_round = max(1, n // rounds)
 payload = bytes((i * 31 + 7) & 0xff for i in range(1446))
 
 def build():
@@ -19,13 +23,20 @@ def build():
     )
 
 raw = build()
-t0 = time.perf_counter()
-for _ in range(n):
-    build()
-t1 = time.perf_counter()
-for _ in range(n):
+
+def parse():
     p = Ether(raw)
     p[GRE].key
     p[TCP].sport
-t2 = time.perf_counter()
-print(n / (t1 - t0), n / (t2 - t1), len(raw))
+
+def rate(f):
+    t0 = time.perf_counter()
+    for _ in range(per_round):
+        f()
+    return per_round / (time.perf_counter() - t0)
+
+build_rates, parse_rates = [], []
+for _ in range(rounds):
+    build_rates.append(rate(build))
+    parse_rates.append(rate(parse))
+print(statistics.median(build_rates), statistics.median(parse_rates), len(raw))
