@@ -4,7 +4,8 @@
  * flag a boolean. Otherwise `INVALID_ARGUMENT` naming the spec path (`spec.inner.ipv4.ttl: ...`), as the
  * README promises — never a silently masked value (a TTL of 300 written as 44), a wrapped length field
  * (options past what Hdr Ext Len can express) or an allocation sized by an absurd `trailer`.
- * Addresses, the VSID and fragment offsets keep their checks in frame.ts (planFrame, before a byte is written); this covers the rest.
+ * Addresses, the VSID and fragment offsets keep their checks in frame.ts (in planFrame, before a byte is
+ * written); this covers the rest.
  */
 import { NvgreError, NvgreErrorCode } from './errors.js';
 
