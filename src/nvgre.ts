@@ -5,7 +5,7 @@
  */
 import { formatIp, formatMac, parseIp, parseMac, type AddressInput } from './address.js';
 import { assertBytes, assertInt, put16, typedArraySet, u16, u32 } from './bytes.js';
-import { fold, onesComplementSum } from './checksum.js';
+import { onesComplementSum } from './checksum.js';
 import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } from './codec/ethernet.js';
 import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from './codec/gre.js';
 import { IPV4, IpProtocol, ipv4BaseHeaderSum, ipv4HeaderSum, writeIpv4 } from './codec/ipv4.js';
