@@ -10,10 +10,12 @@ import { onesComplementSum } from '../../src/checksum.js';
 import { NvgreError } from '../../src/errors.js';
 import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame.js';
 import { decapsulate, tryDecapsulate } from '../../src/nvgre.js';
+import { CORPUS_DIR, CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
 import { splitCapture, type SplitRecord } from './split.js';
 
-const CORPUS = path.resolve(process.cwd(), '..', 'shared', 'corpus');
-const RAW = path.join(CORPUS, 'raw');
+requireCorpus();
+const CORPUS = CORPUS_DIR;
+const RAW = CORPUS_RAW;
 
 function records(rel: string): SplitRecord[] {
   return splitCapture(readFileSync(path.join(RAW, rel))).records;

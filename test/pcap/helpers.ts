@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { NvgreError } from '../../src/errors.js';
+import { CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
 import { nvgreErrorOf } from '../helpers/errors.js';
 
-/** The shared corpus lives next to the repository: ../shared/corpus. */
-export const CORPUS_DIR = path.resolve(process.cwd(), '..', 'shared', 'corpus');
+export { CORPUS_DIR } from '../helpers/corpus.js';
 
 export function corpusFile(relative: string): Uint8Array {
-  const b = readFileSync(path.join(CORPUS_DIR, 'raw', relative));
+  requireCorpus();
+  const b = readFileSync(path.join(CORPUS_RAW, relative));
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 

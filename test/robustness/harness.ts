@@ -23,6 +23,7 @@ import { NvgreError } from '../../src/errors.js';
 import { FrameLayout, walkFrame } from '../../src/codec/layout.js';
 import { buildFrame } from '../../src/frame.js';
 import { readCapture } from '../../src/pcap/capture.js';
+import { CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
 import { innerFrame, nvgreFrame } from '../helpers/arbitraries.js';
 import { scapyVectors, vectorBytes } from '../helpers/vectors.js';
 import { arbFrameSpec } from '../offload/arbitraries.js';
@@ -246,8 +247,9 @@ export function sameEverywhere(bytes: Uint8Array, p: Placement, f: (view: Uint8A
 // ---------------------------------------------------------------------------------------------
 // Input pools
 
-/** ../shared/corpus, next to the repository (the pool is empty, and says so, when it is absent). */
-export const CORPUS_RAW = path.resolve(process.cwd(), '..', 'shared', 'corpus', 'raw');
+// The capture corpus (test/helpers/corpus.ts): a missing corpus is an error, not an empty pool that
+// would quietly leave real captures out of every property.
+requireCorpus();
 
 function walk(dir: string): string[] {
   let entries: import('node:fs').Dirent[];
