@@ -11,32 +11,32 @@
  * need first and throw `NO_SPACE` before writing anything (STYLE.md principle 2). Behaviour on valid
  * arguments is exactly the raw function's.
  */
-import * as address from './address.js';
-import { assertBytes, assertInt } from './bytes.js';
-import * as checksum from './checksum.js';
-import * as ethernet from './codec/ethernet.js';
-import type { EthernetFields, EthernetHeader } from './codec/ethernet.js';
-import * as gre from './codec/gre.js';
-import type { GreFields, GreHeader } from './codec/gre.js';
-import * as icmp from './codec/icmp.js';
-import type { IcmpFields, IcmpHeader } from './codec/icmp.js';
-import * as ipv4 from './codec/ipv4.js';
-import type { Ipv4Fields, Ipv4Header } from './codec/ipv4.js';
-import * as ipv6 from './codec/ipv6.js';
-import type { Ipv6Chain, Ipv6Fields, Ipv6Header } from './codec/ipv6.js';
-import * as layout from './codec/layout.js';
-import type { FrameLayout, WalkOptions } from './codec/layout.js';
-import * as tcp from './codec/tcp.js';
-import type { TcpFields, TcpHeader } from './codec/tcp.js';
-import * as transport from './codec/transport.js';
-import * as udp from './codec/udp.js';
-import type { UdpFields, UdpHeader } from './codec/udp.js';
-import { noSpace, truncated, type Layer } from './errors.js';
-import * as flowhash from './flowhash.js';
-import * as nvgre from './nvgre.js';
+import * as address from './wire/address.js';
+import { assertBytes, assertInt } from './wire/bytes.js';
+import * as checksum from './wire/checksum.js';
+import * as ethernet from './wire/ethernet.js';
+import type { EthernetFields, EthernetHeader } from './wire/ethernet.js';
+import * as gre from './wire/gre.js';
+import type { GreFields, GreHeader } from './wire/gre.js';
+import * as icmp from './wire/icmp.js';
+import type { IcmpFields, IcmpHeader } from './wire/icmp.js';
+import * as ipv4 from './wire/ipv4.js';
+import type { Ipv4Fields, Ipv4Header } from './wire/ipv4.js';
+import * as ipv6 from './wire/ipv6.js';
+import type { Ipv6Chain, Ipv6Fields, Ipv6Header } from './wire/ipv6.js';
+import * as layout from './wire/layout.js';
+import type { FrameLayout, WalkOptions } from './wire/layout.js';
+import * as tcp from './wire/tcp.js';
+import type { TcpFields, TcpHeader } from './wire/tcp.js';
+import * as transport from './wire/transport.js';
+import * as udp from './wire/udp.js';
+import type { UdpFields, UdpHeader } from './wire/udp.js';
+import { noSpace, truncated, type Layer } from './wire/errors.js';
+import * as flowhash from './tunnel/flowhash.js';
+import * as nvgre from './tunnel/nvgre.js';
 import * as incremental from './offload/incremental.js';
-import * as pcap from './pcap/pcap.js';
-import type { CaptureRecord, CaptureTimestamp } from './pcap/pcap.js';
+import * as pcap from './capture/pcap.js';
+import type { CaptureRecord, CaptureTimestamp } from './capture/pcap.js';
 
 // ---------------------------------------------------------------------------------------------
 // Guards

@@ -2,13 +2,13 @@
  * nvgre — craft, decode and process NVGRE frames (RFC 7637).
  * The public surface: explicit named exports only.
  */
-export { NvgreError, NvgreErrorCode } from './errors.js';
-export type { NvgreErrorInfo, TryResult, Layer } from './errors.js';
+export { NvgreError, NvgreErrorCode } from './wire/errors.js';
+export type { NvgreErrorInfo, TryResult, Layer } from './wire/errors.js';
 
-export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate, createDecapsulator } from './nvgre.js';
-export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders, Decapsulator } from './nvgre.js';
+export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate, createDecapsulator } from './tunnel/nvgre.js';
+export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders, Decapsulator } from './tunnel/nvgre.js';
 
-export { parseFrame, buildFrame, buildFrameInto } from './frame.js';
+export { parseFrame, buildFrame, buildFrameInto } from './frame/frame.js';
 export type {
   ParsedFrame,
   ParsedNvgre,
@@ -24,7 +24,7 @@ export type {
   TcpSpec,
   UdpSpec,
   IcmpSpec,
-} from './frame.js';
+} from './frame/frame.js';
 
 export {
   onesComplementSum,
@@ -37,39 +37,39 @@ export {
   addSum,
 } from './checked.js';
 
-export { parseMac, parseIp } from './address.js';
-export type { AddressInput } from './address.js';
+export { parseMac, parseIp } from './wire/address.js';
+export type { AddressInput } from './wire/address.js';
 
 // The low-level helpers below are exported in their argument-checked form (src/checked.ts): a wrong
 // argument is a TypeError/RangeError naming it, never a silent read outside the bytes.
 export { formatMac, formatIpv4, formatIpv6, innerFlowHash, foldFlowId, nvgreOverhead, innerMtu, defaultTimestamp, copyRecord } from './checked.js';
 
 // Header codecs: field maps, zero-copy readers, writers into caller buffers.
-export { ETH, EtherType } from './codec/ethernet.js';
+export { ETH, EtherType } from './wire/ethernet.js';
 export { readEthernet, writeEthernet, ethernetHeaderLength, ethernetLength } from './checked.js';
-export type { EthernetHeader, EthernetFields, VlanTag } from './codec/ethernet.js';
-export { IPV4, IpProtocol } from './codec/ipv4.js';
+export type { EthernetHeader, EthernetFields, VlanTag } from './wire/ethernet.js';
+export { IPV4, IpProtocol } from './wire/ipv4.js';
 export { readIpv4, writeIpv4, checkIpv4, ipv4HeaderSum, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './checked.js';
-export type { Ipv4Header, Ipv4Fields } from './codec/ipv4.js';
-export { IPV6, IPV6_EXT, newIpv6Chain } from './codec/ipv6.js';
+export type { Ipv4Header, Ipv4Fields } from './wire/ipv4.js';
+export { IPV6, IPV6_EXT, newIpv6Chain } from './wire/ipv6.js';
 export { readIpv6, writeIpv6, checkIpv6, walkIpv6 } from './checked.js';
-export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './codec/ipv6.js';
-export { GRE, VSID } from './codec/gre.js';
+export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './wire/ipv6.js';
+export { GRE, VSID } from './wire/gre.js';
 export { readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './checked.js';
-export type { GreHeader, GreFields } from './codec/gre.js';
-export { TCP, TcpFlag } from './codec/tcp.js';
+export type { GreHeader, GreFields } from './wire/gre.js';
+export { TCP, TcpFlag } from './wire/tcp.js';
 export { readTcp, writeTcp, checkTcp, tcpLength } from './checked.js';
-export type { TcpHeader, TcpFields } from './codec/tcp.js';
-export { UDP } from './codec/udp.js';
+export type { TcpHeader, TcpFields } from './wire/tcp.js';
+export { UDP } from './wire/udp.js';
 export { readUdp, writeUdp, checkUdp } from './checked.js';
-export type { UdpHeader, UdpFields } from './codec/udp.js';
-export { ICMP, IcmpType, Icmpv6Type } from './codec/icmp.js';
+export type { UdpHeader, UdpFields } from './wire/udp.js';
+export { ICMP, IcmpType, Icmpv6Type } from './wire/icmp.js';
 export { readIcmp, writeIcmp } from './checked.js';
-export type { IcmpHeader, IcmpFields } from './codec/icmp.js';
+export type { IcmpHeader, IcmpFields } from './wire/icmp.js';
 export { computeTransportChecksum, fillTransportChecksum, transportChecksumValid, pseudoHeaderSum } from './checked.js';
-export { FrameLayout, IpLayout } from './codec/layout.js';
+export { FrameLayout, IpLayout } from './wire/layout.js';
 export { walkFrame } from './checked.js';
-export type { WalkOptions } from './codec/layout.js';
+export type { WalkOptions } from './wire/layout.js';
 
 // Capture files: classic pcap, pcapng, streaming, and outer fragment reassembly.
 export {
@@ -80,7 +80,7 @@ export {
   LINKTYPE_ETHERNET,
   DEFAULT_SNAPLEN,
   DEFAULT_MAX_RECORD_BYTES,
-} from './pcap/pcap.js';
+} from './capture/pcap.js';
 export type {
   Capture,
   CaptureInfo,
@@ -90,17 +90,17 @@ export type {
   CaptureInterface,
   ReadCaptureOptions,
   PcapWriteOptions,
-} from './pcap/pcap.js';
-export { readPcapng, writePcapng, PcapngWriter } from './pcap/pcapng.js';
-export type { PcapngWriteOptions, PcapngInterfaceOptions } from './pcap/pcapng.js';
-export { readCapture, readCaptureStream, CaptureStreamParser } from './pcap/capture.js';
-export type { CaptureChunkSource, ByteStreamLike } from './pcap/capture.js';
-export { Reassembler } from './reassembly.js';
-export type { ReassemblerOptions, ReassemblyStats } from './reassembly.js';
+} from './capture/pcap.js';
+export { readPcapng, writePcapng, PcapngWriter } from './capture/pcapng.js';
+export type { PcapngWriteOptions, PcapngInterfaceOptions } from './capture/pcapng.js';
+export { readCapture, readCaptureStream, CaptureStreamParser } from './capture/stream.js';
+export type { CaptureChunkSource, ByteStreamLike } from './capture/stream.js';
+export { Reassembler } from './capture/reassembly.js';
+export type { ReassemblerOptions, ReassemblyStats } from './capture/reassembly.js';
 
 // Conformance linting.
-export { lint, LintCode, LINT_SEVERITY } from './lint.js';
-export type { Finding, LintOptions, LintSeverity } from './lint.js';
+export { lint, LintCode, LINT_SEVERITY } from './diagnose/lint.js';
+export type { Finding, LintOptions, LintSeverity } from './diagnose/lint.js';
 
 // Software emulation of the NDIS NVGRE task offloads (OFFLOAD.md): Tx/Rx checksums, LSOv2, coalescing.
 export {
@@ -135,7 +135,7 @@ export type {
 } from './offload/index.js';
 
 // ECMP hashing (RFC 7637 §4.1) and ECN at the tunnel egress (RFC 6040 §4.2).
-export { ecmpHash } from './ecmp.js';
-export type { EcmpMode } from './ecmp.js';
-export { applyEcnOnDecapsulation, ecnEgress, Ecn } from './ecn.js';
-export type { EcnDecapsulationResult } from './ecn.js';
+export { ecmpHash } from './tunnel/ecmp.js';
+export type { EcmpMode } from './tunnel/ecmp.js';
+export { applyEcnOnDecapsulation, ecnEgress, Ecn } from './tunnel/ecn.js';
+export type { EcnDecapsulationResult } from './tunnel/ecn.js';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Reassembler } from '../src/reassembly.js';
+import { Reassembler } from '../src/capture/reassembly.js';
 import {
   type Ipv6Fields,
   ethernet,

@@ -6,14 +6,14 @@
  * a reused layout, the checksum statuses from `verifyChecksums`; output is built with string
  * concatenation (no intermediate objects, JSON.stringify only for free text).
  */
-import { formatIpv4, formatIpv6, formatMac } from '../address.js';
-import { u16 } from '../bytes.js';
-import { ETH } from '../codec/ethernet.js';
-import { IPV4, IpProtocol } from '../codec/ipv4.js';
-import { IPV6 } from '../codec/ipv6.js';
-import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../codec/layout.js';
-import type { NvgreErrorInfo } from '../errors.js';
-import { tryDecapsulate, type DecapsulateOptions } from '../nvgre.js';
+import { formatIpv4, formatIpv6, formatMac } from '../wire/address.js';
+import { u16 } from '../wire/bytes.js';
+import { ETH } from '../wire/ethernet.js';
+import { IPV4, IpProtocol } from '../wire/ipv4.js';
+import { IPV6 } from '../wire/ipv6.js';
+import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../wire/layout.js';
+import type { NvgreErrorInfo } from '../wire/errors.js';
+import { tryDecapsulate, type DecapsulateOptions } from '../tunnel/nvgre.js';
 import type { ChecksumReport, LayerStatus } from '../offload/report.js';
 import { verifyChecksums, type VerifyChecksumsOptions } from '../offload/verify.js';
 

@@ -10,8 +10,8 @@
 import { closeSync, createReadStream, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
-import { CaptureStreamParser } from '../pcap/capture.js';
-import { PcapWriter, normalizeFrame, type CaptureRecord, type CaptureRecordInput } from '../pcap/pcap.js';
+import { CaptureStreamParser } from '../capture/stream.js';
+import { PcapWriter, normalizeFrame, type CaptureRecord, type CaptureRecordInput } from '../capture/pcap.js';
 import { captureError, dataError } from './errors.js';
 
 /**

@@ -6,15 +6,15 @@
  * GRO (`tcp_gro_receive`, `inet_gro_receive`). The merged frame takes the first segment's headers
  * (IDs, CWR), FIN and PSH from the last, lengths from the merged size, and fresh checksums.
  */
-import { assertBytes, put16, u16, u32 } from '../bytes.js';
-import { IPV4, IpProtocol, fillIpv4Checksum } from '../codec/ipv4.js';
-import { IPV6 } from '../codec/ipv6.js';
-import { FrameLayout, walkFrame } from '../codec/layout.js';
-import { TCP, TcpFlag, checkTcp } from '../codec/tcp.js';
-import { pseudoHeaderSum } from '../codec/transport.js';
-import { NvgreError, NvgreErrorCode } from '../errors.js';
+import { assertBytes, put16, u16, u32 } from '../wire/bytes.js';
+import { IPV4, IpProtocol, fillIpv4Checksum } from '../wire/ipv4.js';
+import { IPV6 } from '../wire/ipv6.js';
+import { FrameLayout, walkFrame } from '../wire/layout.js';
+import { TCP, TcpFlag, checkTcp } from '../wire/tcp.js';
+import { pseudoHeaderSum } from '../wire/transport.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import { argError, checkBooleanOption, checkIntOption, optionsObject } from './report.js';
-import { onesComplementSum } from '../checksum.js';
+import { onesComplementSum } from '../wire/checksum.js';
 import { verifyChecksums } from './verify.js';
 
 export interface CoalesceOptions {

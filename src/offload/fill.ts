@@ -4,13 +4,13 @@
  * `TcpChecksum` / `UdpChecksum` → the innermost TCP / UDP checksum; ICMPv4/ICMPv6 is a library
  * extension (NDIS leaves them to the host, §12). Only checksum fields are ever written (§16 #6).
  */
-import { assertBytes, put16, u16 } from '../bytes.js';
-import { fold, onesComplementSum } from '../checksum.js';
-import { IpProtocol, fillIpv4Checksum } from '../codec/ipv4.js';
-import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../codec/layout.js';
-import { TCP } from '../codec/tcp.js';
-import { pseudoHeaderSum, transportChecksumField } from '../codec/transport.js';
-import { UDP } from '../codec/udp.js';
+import { assertBytes, put16, u16 } from '../wire/bytes.js';
+import { fold, onesComplementSum } from '../wire/checksum.js';
+import { IpProtocol, fillIpv4Checksum } from '../wire/ipv4.js';
+import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../wire/layout.js';
+import { TCP } from '../wire/tcp.js';
+import { pseudoHeaderSum, transportChecksumField } from '../wire/transport.js';
+import { UDP } from '../wire/udp.js';
 import { checkCapabilities, checkNdisOffsets, headerTooLarge, type NdisEncapsulatedOffsets } from './ndis.js';
 import {
   DEFAULT_MAX_HEADER_SIZE,

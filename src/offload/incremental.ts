@@ -5,8 +5,8 @@
  * written as 0xFFFF (RFC 768, RFC 8200 §8.1). Use after rewriting a word the checksum covers
  * (pseudo-header addresses, ports) — OFFLOAD.md §16 #4.
  */
-import { updateChecksum16 } from '../checksum.js';
-import { IpProtocol } from '../codec/ipv4.js';
+import { updateChecksum16 } from '../wire/checksum.js';
+import { IpProtocol } from '../wire/ipv4.js';
 
 /**
  * New transport checksum after one covered 16-bit word changes from `oldWord` to `newWord`.

@@ -7,10 +7,10 @@
  * bit widths and match the parse (`INVALID_ARGUMENT`); headers beyond `maxHeaderSize` give
  * `HEADER_TOO_LARGE`; a frame outside the configured capability bits gives `UNSUPPORTED`.
  */
-import { assertBytes } from '../bytes.js';
-import { FrameLayout, walkFrame } from '../codec/layout.js';
-import { TCP } from '../codec/tcp.js';
-import { NvgreError, NvgreErrorCode } from '../errors.js';
+import { assertBytes } from '../wire/bytes.js';
+import { FrameLayout, walkFrame } from '../wire/layout.js';
+import { TCP } from '../wire/tcp.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import { argError, EncapsulatedOffloadCapability } from './report.js';
 
 /**

@@ -3,9 +3,9 @@
  * reporting ({@link verifyChecksums}), the NDIS flag values it carries, and the small helpers both
  * build it with (OFFLOAD.md §8–§9).
  */
-import { IpProtocol } from '../codec/ipv4.js';
-import type { FrameLayout, IpLayout } from '../codec/layout.js';
-import { NvgreError, NvgreErrorCode } from '../errors.js';
+import { IpProtocol } from '../wire/ipv4.js';
+import type { FrameLayout, IpLayout } from '../wire/layout.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 
 /**
  * Status of one checksum layer.

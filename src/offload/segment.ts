@@ -22,16 +22,16 @@
  * Limit, DSCP/ECN, flow label, MACs, GRE key, IPv4 options, IPv6 extension headers and TCP options
  * (the Timestamp is not incremented) are copied; a payload that fits one MSS gives one segment.
  */
-import { assertBytes, put16, put32, typedArrayCopyWithin, typedArraySet, u16, u32 } from '../bytes.js';
-import { addSum, fold, onesComplementSum } from '../checksum.js';
-import { EtherType, ethernetHeaderLength } from '../codec/ethernet.js';
-import { GRE } from '../codec/gre.js';
-import { IPV4, IpProtocol } from '../codec/ipv4.js';
-import { IPV6, newIpv6Chain, walkIpv6 } from '../codec/ipv6.js';
-import { isNvgreGre } from '../codec/layout.js';
-import { TCP, TcpFlag, checkTcp } from '../codec/tcp.js';
-import { pseudoHeaderSum } from '../codec/transport.js';
-import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
+import { assertBytes, put16, put32, typedArrayCopyWithin, typedArraySet, u16, u32 } from '../wire/bytes.js';
+import { addSum, fold, onesComplementSum } from '../wire/checksum.js';
+import { EtherType, ethernetHeaderLength } from '../wire/ethernet.js';
+import { GRE } from '../wire/gre.js';
+import { IPV4, IpProtocol } from '../wire/ipv4.js';
+import { IPV6, newIpv6Chain, walkIpv6 } from '../wire/ipv6.js';
+import { isNvgreGre } from '../wire/layout.js';
+import { TCP, TcpFlag, checkTcp } from '../wire/tcp.js';
+import { pseudoHeaderSum } from '../wire/transport.js';
+import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../wire/errors.js';
 import { checkCapabilities, headerTooLarge, type NdisEncapsulatedOffsets } from './ndis.js';
 import { DEFAULT_MAX_HEADER_SIZE, argError, checkBooleanOption, checkEnumOption, checkIntOption, optionsObject } from './report.js';
 import type { SeedConvention } from './fill.js';

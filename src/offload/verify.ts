@@ -7,14 +7,14 @@
  * Hot path: one walk into a module-level {@link FrameLayout}, one sum per checksum, no allocation
  * beyond the report, no string work unless an error is thrown.
  */
-import { assertBytes, u16 } from '../bytes.js';
-import { fold, onesComplementSum } from '../checksum.js';
-import { IpProtocol, ipv4BaseHeaderSum, ipv4ChecksumValid } from '../codec/ipv4.js';
-import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../codec/layout.js';
-import { TCP } from '../codec/tcp.js';
-import { pseudoHeaderSum, transportChecksumField, transportChecksumValid } from '../codec/transport.js';
-import { UDP } from '../codec/udp.js';
-import { Wire } from '../codec/wire.js';
+import { assertBytes, u16 } from '../wire/bytes.js';
+import { fold, onesComplementSum } from '../wire/checksum.js';
+import { IpProtocol, ipv4BaseHeaderSum, ipv4ChecksumValid } from '../wire/ipv4.js';
+import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../wire/layout.js';
+import { TCP } from '../wire/tcp.js';
+import { pseudoHeaderSum, transportChecksumField, transportChecksumValid } from '../wire/transport.js';
+import { UDP } from '../wire/udp.js';
+import { Wire } from '../wire/wire.js';
 import { capabilitiesCover } from './ndis.js';
 import {
   argError,

@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame.js';
-import { lint } from '../../src/lint.js';
-import { tryDecapsulate } from '../../src/nvgre.js';
+import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { lint } from '../../src/diagnose/lint.js';
+import { tryDecapsulate } from '../../src/tunnel/nvgre.js';
 import { verifyChecksums } from '../../src/offload/verify.js';
-import { readCapture } from '../../src/pcap/capture.js';
-import { writePcap, type CaptureRecord } from '../../src/pcap/pcap.js';
-import { writePcapng } from '../../src/pcap/pcapng.js';
+import { readCapture } from '../../src/capture/stream.js';
+import { writePcap, type CaptureRecord } from '../../src/capture/pcap.js';
+import { writePcapng } from '../../src/capture/pcapng.js';
 import { CORPUS_DIR, fragmentIpv4 } from '../pcap/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -1,8 +1,8 @@
 /** MAC / IPv4 / IPv6 text <-> bytes: RFC 5952 canonical IPv6 text, RFC 4291 §2.2 input forms, typed errors. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIp, formatIpv4, formatIpv6, formatMac, parseIp, parseMac, putAddress } from '../../src/address.js';
-import { NvgreError } from '../../src/errors.js';
+import { formatIp, formatIpv4, formatIpv6, formatMac, parseIp, parseMac, putAddress } from '../../src/wire/address.js';
+import { NvgreError } from '../../src/wire/errors.js';
 import { ipv6Bytes, runs } from '../helpers/arbitraries.js';
 
 function hex(b: Uint8Array): string {

@@ -1,7 +1,7 @@
 /** The 32-bit word loop of onesComplementSum equals a plain RFC 1071 byte-pair sum for every alignment, length and buffer. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { onesComplementSum } from '../../src/checksum.js';
+import { onesComplementSum } from '../../src/wire/checksum.js';
 
 /** RFC 1071 §1 reference: big-endian 16-bit words from `offset`, odd tail padded with zero, end-around carry. */
 function referenceSum(b: Uint8Array, offset: number, length: number, initial: number): number {

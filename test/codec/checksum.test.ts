@@ -13,9 +13,9 @@ import {
   onesComplementSum,
   updateChecksum16,
   updateChecksum32,
-} from '../../src/checksum.js';
-import { parseIp } from '../../src/address.js';
-import { fillIpv4Checksum, ipv4ChecksumValid } from '../../src/codec/ipv4.js';
+} from '../../src/wire/checksum.js';
+import { parseIp } from '../../src/wire/address.js';
+import { fillIpv4Checksum, ipv4ChecksumValid } from '../../src/wire/ipv4.js';
 import { runs } from '../helpers/arbitraries.js';
 
 /** The reference: big-endian byte pairs from `offset`, an odd last byte padded on the right, folded at the end. */

@@ -1,7 +1,7 @@
 /** Ethernet II with 802.1ad S-tag + 802.1Q C-tag (IEEE 802.1Q §9.6). */
 import { describe, expect, it } from 'vitest';
-import { ETH, ethernetHeaderLength, ethernetLength, readEthernet, readVlanTag, writeEthernet } from '../../src/codec/ethernet.js';
-import { parseMac } from '../../src/address.js';
+import { ETH, ethernetHeaderLength, ethernetLength, readEthernet, readVlanTag, writeEthernet } from '../../src/wire/ethernet.js';
+import { parseMac } from '../../src/wire/address.js';
 import { expectNvgreError, hex, hexBytes, placed, prefilled } from './helpers.js';
 
 // dst 00:11:22:33:44:55, src 66:77:88:99:aa:bb, S-tag 88a8 TCI e064 (PCP 7, DEI 0, VID 100),

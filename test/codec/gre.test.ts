@@ -1,6 +1,6 @@
 /** GRE (RFC 2784 §2) with Key and Sequence Number (RFC 2890 §2); NVGRE key split (RFC 7637 §3.2). */
 import { describe, expect, it } from 'vitest';
-import { GRE, greHeaderLength, greLength, isReservedVsid, nvgreKey, readGre, writeGre, writeNvgreHeader } from '../../src/codec/gre.js';
+import { GRE, greHeaderLength, greLength, isReservedVsid, nvgreKey, readGre, writeGre, writeNvgreHeader } from '../../src/wire/gre.js';
 import { expectNvgreError, hex, hexBytes, placed, prefilled } from './helpers.js';
 
 // C, K, S all set, bits 6–12 = 0x0008 (ignored bit 12), version 0, protocol 0x6558;

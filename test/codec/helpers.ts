@@ -1,6 +1,6 @@
 /** Small helpers shared by the codec unit tests. */
 import { expect } from 'vitest';
-import { NvgreError } from '../../src/errors.js';
+import { NvgreError } from '../../src/wire/errors.js';
 
 export function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.replace(/[\s|]/g, ''), 'hex'));

@@ -1,7 +1,7 @@
 /** IPv4 header (RFC 791 §3.1) with options; header checksum (RFC 1071). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/address.js';
+import { parseIp } from '../../src/wire/address.js';
 import {
   IPV4,
   checkIpv4,
@@ -14,7 +14,7 @@ import {
   isIpv4Fragment,
   readIpv4,
   writeIpv4,
-} from '../../src/codec/ipv4.js';
+} from '../../src/wire/ipv4.js';
 import { expectNvgreError, hex, hexBytes, placed, prefilled } from './helpers.js';
 
 // IHL 6 (router-alert option 94 04 00 00), TOS 0xb9 (DSCP 46 EF, ECN 1), Total Length 32, ID 0x1c46,

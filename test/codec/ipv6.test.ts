@@ -1,7 +1,7 @@
 /** IPv6 fixed header (RFC 8200 §3) and extension-header chain (§4), final destination (§8.1). */
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/address.js';
-import { IPV6, MAX_EXTENSION_HEADERS, checkIpv6, newIpv6Chain, readIpv6, walkIpv6, writeIpv6 } from '../../src/codec/ipv6.js';
+import { parseIp } from '../../src/wire/address.js';
+import { IPV6, MAX_EXTENSION_HEADERS, checkIpv6, newIpv6Chain, readIpv6, walkIpv6, writeIpv6 } from '../../src/wire/ipv6.js';
 import { expectNvgreError, hex, hexBytes, placed, prefilled } from './helpers.js';
 
 // Version 6, Traffic Class 0xb8 (DSCP 46, ECN 0), Flow Label 0x12345, Payload Length 64,

@@ -1,12 +1,12 @@
 /** TCP (RFC 9293 §3.1), UDP (RFC 768) and ICMP (RFC 792, RFC 4443) headers, and their checksums. */
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../../src/address.js';
-import { ICMP, readIcmp, writeIcmp } from '../../src/codec/icmp.js';
-import { writeIpv4 } from '../../src/codec/ipv4.js';
-import { writeIpv6 } from '../../src/codec/ipv6.js';
-import { TCP, TcpFlag, checkTcp, readTcp, tcpLength, writeTcp } from '../../src/codec/tcp.js';
-import { computeTransportChecksum, fillTransportChecksum, transportChecksumValid } from '../../src/codec/transport.js';
-import { UDP, checkUdp, readUdp, writeUdp } from '../../src/codec/udp.js';
+import { parseIp } from '../../src/wire/address.js';
+import { ICMP, readIcmp, writeIcmp } from '../../src/wire/icmp.js';
+import { writeIpv4 } from '../../src/wire/ipv4.js';
+import { writeIpv6 } from '../../src/wire/ipv6.js';
+import { TCP, TcpFlag, checkTcp, readTcp, tcpLength, writeTcp } from '../../src/wire/tcp.js';
+import { computeTransportChecksum, fillTransportChecksum, transportChecksumValid } from '../../src/wire/transport.js';
+import { UDP, checkUdp, readUdp, writeUdp } from '../../src/wire/udp.js';
 import { expectNvgreError, hex, hexBytes, placed, prefilled } from './helpers.js';
 
 // 1232 → 80, seq 0xdeadbeef, ack 0x01020304, Data Offset 6 with NS, SYN|ACK, window 0x7210,

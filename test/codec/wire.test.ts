@@ -4,13 +4,13 @@
 // shapes they happen to build.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ETH, EtherType } from '../../src/codec/ethernet.js';
-import { GRE, VSID } from '../../src/codec/gre.js';
-import { IPV4, IpProtocol } from '../../src/codec/ipv4.js';
-import { IPV6 } from '../../src/codec/ipv6.js';
-import { TCP } from '../../src/codec/tcp.js';
-import { UDP } from '../../src/codec/udp.js';
-import { Wire } from '../../src/codec/wire.js';
+import { ETH, EtherType } from '../../src/wire/ethernet.js';
+import { GRE, VSID } from '../../src/wire/gre.js';
+import { IPV4, IpProtocol } from '../../src/wire/ipv4.js';
+import { IPV6 } from '../../src/wire/ipv6.js';
+import { TCP } from '../../src/wire/tcp.js';
+import { UDP } from '../../src/wire/udp.js';
+import { Wire } from '../../src/wire/wire.js';
 
 const pairs: [string, number, number][] = [
   ['ETH_TYPE', Wire.ETH_TYPE, ETH.TYPE],

@@ -6,10 +6,10 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onesComplementSum } from '../../src/checksum.js';
-import { NvgreError } from '../../src/errors.js';
-import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame.js';
-import { decapsulate, tryDecapsulate } from '../../src/nvgre.js';
+import { onesComplementSum } from '../../src/wire/checksum.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame/frame.js';
+import { decapsulate, tryDecapsulate } from '../../src/tunnel/nvgre.js';
 import { CORPUS_DIR, CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
 import { splitCapture, type SplitRecord } from './split.js';
 

@@ -16,8 +16,8 @@
  * rest explicitly (tags, fragments, reserved VSIDs, trailers).
  */
 import fc from 'fast-check';
-import { formatIpv6, formatMac, parseIp } from '../../src/address.js';
-import type { EncapsulateOptions } from '../../src/nvgre.js';
+import { formatIpv6, formatMac, parseIp } from '../../src/wire/address.js';
+import type { EncapsulateOptions } from '../../src/tunnel/nvgre.js';
 import type {
   EthernetSpec,
   FrameSpec,
@@ -29,8 +29,8 @@ import type {
   TcpSpec,
   UdpSpec,
   VlanSpec,
-} from '../../src/frame.js';
-import { buildFrame } from '../../src/frame.js';
+} from '../../src/frame/frame.js';
+import { buildFrame } from '../../src/frame/frame.js';
 
 /** Runs per property: PROPERTY_RUNS from the environment, else `fallback`. */
 export function runs(fallback = 300): number {

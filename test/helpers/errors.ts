@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { NvgreError } from '../../src/errors.js';
+import { NvgreError } from '../../src/wire/errors.js';
 
 /** Runs `fn` and returns the NvgreError it throws; fails on success or on any other exception. */
 export function nvgreErrorOf(fn: () => unknown): NvgreError {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fromHex } from '../../src/bytes.js';
+import { fromHex } from '../../src/wire/bytes.js';
 
 /** A Scapy-built known-answer vector (test/fixtures/scapy/README.md). */
 export interface ScapyVector {

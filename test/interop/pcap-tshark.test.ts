@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
-import { type CaptureRecord, writePcap } from '../../src/pcap/pcap.js';
-import { writePcapng } from '../../src/pcap/pcapng.js';
-import { readCapture } from '../../src/pcap/capture.js';
-import { Reassembler } from '../../src/reassembly.js';
+import { type CaptureRecord, writePcap } from '../../src/capture/pcap.js';
+import { writePcapng } from '../../src/capture/pcapng.js';
+import { readCapture } from '../../src/capture/stream.js';
+import { Reassembler } from '../../src/capture/reassembly.js';
 import {
   CORPUS,
   CORPUS_DIR,

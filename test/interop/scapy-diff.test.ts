@@ -12,12 +12,12 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { formatIpv4, formatIpv6 } from '../../src/address.js';
-import { fromHex, toHex } from '../../src/bytes.js';
-import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame.js';
-import type { Ipv4Header } from '../../src/codec/ipv4.js';
-import type { Ipv6Header } from '../../src/codec/ipv6.js';
-import { tryDecapsulate } from '../../src/nvgre.js';
+import { formatIpv4, formatIpv6 } from '../../src/wire/address.js';
+import { fromHex, toHex } from '../../src/wire/bytes.js';
+import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame/frame.js';
+import type { Ipv4Header } from '../../src/wire/ipv4.js';
+import type { Ipv6Header } from '../../src/wire/ipv6.js';
+import { tryDecapsulate } from '../../src/tunnel/nvgre.js';
 
 const PYTHON = process.env.NVGRE_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = path.join(import.meta.dirname, 'scapy_diff.py');

@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
-import { buildFrame, type FrameSpec } from '../../src/frame.js';
-import { createEncapsulator } from '../../src/nvgre.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { createEncapsulator } from '../../src/tunnel/nvgre.js';
 import { segment } from '../../src/offload/segment.js';
-import { writePcap } from '../../src/pcap/pcap.js';
-import { writePcapng } from '../../src/pcap/pcapng.js';
+import { writePcap } from '../../src/capture/pcap.js';
+import { writePcapng } from '../../src/capture/pcapng.js';
 
 /** Overridable to check the missing-tshark paths (NVGRE_TSHARK=/nonexistent). */
 const TSHARK = process.env.NVGRE_TSHARK ?? '/usr/bin/tshark';

@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { put16 } from '../../src/bytes.js';
-import { buildFrame, type FrameSpec } from '../../src/frame.js';
-import { LINT_SEVERITY, LintCode, lint, type Finding, type LintOptions } from '../../src/lint.js';
-import { tryDecapsulate } from '../../src/nvgre.js';
-import { readCapture } from '../../src/pcap/capture.js';
+import { put16 } from '../../src/wire/bytes.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { LINT_SEVERITY, LintCode, lint, type Finding, type LintOptions } from '../../src/diagnose/lint.js';
+import { tryDecapsulate } from '../../src/tunnel/nvgre.js';
+import { readCapture } from '../../src/capture/stream.js';
 import { scapyVectors, vectorBytes } from '../helpers/vectors.js';
 import { CORPUS, corpusFile } from '../pcap/helpers.js';
 

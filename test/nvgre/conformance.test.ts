@@ -3,10 +3,10 @@
  * nesting limit (§4 row 14, CVE-2016-8666).
  */
 import { describe, expect, it } from 'vitest';
-import { readGre } from '../../src/codec/gre.js';
-import { NvgreError } from '../../src/errors.js';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame.js';
-import { createEncapsulator, decapsulate, encapsulate, tryDecapsulate } from '../../src/nvgre.js';
+import { readGre } from '../../src/wire/gre.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { createEncapsulator, decapsulate, encapsulate, tryDecapsulate } from '../../src/tunnel/nvgre.js';
 import { INNER, OUTERS, V4, V6, nvgreFrame, nvgreSpec } from './frames.js';
 
 const innerBytes = buildFrame(INNER);

@@ -4,9 +4,9 @@
  * row applies to; and the ORDER of the table: a frame breaking two rows gets the earlier row's code.
  */
 import { describe, expect, it } from 'vitest';
-import { NvgreError } from '../../src/errors.js';
-import { buildFrame } from '../../src/frame.js';
-import { decapsulate, tryDecapsulate } from '../../src/nvgre.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { buildFrame } from '../../src/frame/frame.js';
+import { decapsulate, tryDecapsulate } from '../../src/tunnel/nvgre.js';
 import { FLOW_ID, INNER, OUTERS, V4, V6, VSID, nvgreFrame, type Outer } from './frames.js';
 
 interface Verdict {

@@ -1,11 +1,11 @@
 /** createEncapsulator / encapsulate: header template, Into-twin contract, policies and guards. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ipv4ChecksumValid } from '../../src/codec/ipv4.js';
-import { NvgreError } from '../../src/errors.js';
-import { foldFlowId, innerFlowHash } from '../../src/flowhash.js';
-import { buildFrame, parseFrame, type VlanSpec } from '../../src/frame.js';
-import { createEncapsulator, decapsulate, encapsulate, innerMtu, nvgreOverhead, type EncapsulateOptions } from '../../src/nvgre.js';
+import { ipv4ChecksumValid } from '../../src/wire/ipv4.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { foldFlowId, innerFlowHash } from '../../src/tunnel/flowhash.js';
+import { buildFrame, parseFrame, type VlanSpec } from '../../src/frame/frame.js';
+import { createEncapsulator, decapsulate, encapsulate, innerMtu, nvgreOverhead, type EncapsulateOptions } from '../../src/tunnel/nvgre.js';
 import { encapsulateOptions, innerFrame, runs } from '../helpers/arbitraries.js';
 import { INNER } from './frames.js';
 

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { onesComplementSum } from '../../src/checksum.js';
-import { createDecapsulator, createEncapsulator, decapsulate, type EncapsulateOptions } from '../../src/nvgre.js';
+import { onesComplementSum } from '../../src/wire/checksum.js';
+import { createDecapsulator, createEncapsulator, decapsulate, type EncapsulateOptions } from '../../src/tunnel/nvgre.js';
 import { encapsulateOptions, innerFrame, runs } from '../helpers/arbitraries.js';
 
 type Resizable = ArrayBuffer & { resize(n: number): void };

@@ -4,9 +4,9 @@
  * VSIDs and inner tags are accepted with `dropReasons`; what still drops in lenient mode.
  */
 import { describe, expect, it } from 'vitest';
-import { internetChecksum } from '../../src/checksum.js';
-import { buildFrame } from '../../src/frame.js';
-import { decapsulate, tryDecapsulate } from '../../src/nvgre.js';
+import { internetChecksum } from '../../src/wire/checksum.js';
+import { buildFrame } from '../../src/frame/frame.js';
+import { decapsulate, tryDecapsulate } from '../../src/tunnel/nvgre.js';
 import { FLOW_ID, INNER, OUTERS, V4, VSID, nvgreFrame } from './frames.js';
 
 const LENIENT = { strict: false } as const;

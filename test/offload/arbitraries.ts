@@ -5,10 +5,10 @@
  * UDP / ICMP, payload 0…3000 bytes; plus plain (non-NVGRE) frames. No fragments (tested separately).
  */
 import fc from 'fast-check';
-import { u16 } from '../../src/bytes.js';
-import type { FrameSpec, Ipv4Spec, Ipv6ExtensionSpec, Ipv6Spec, TcpSpec } from '../../src/frame.js';
-import { FrameLayout, walkFrame } from '../../src/codec/layout.js';
-import { TcpFlag } from '../../src/codec/tcp.js';
+import { u16 } from '../../src/wire/bytes.js';
+import type { FrameSpec, Ipv4Spec, Ipv6ExtensionSpec, Ipv6Spec, TcpSpec } from '../../src/frame/frame.js';
+import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
+import { TcpFlag } from '../../src/wire/tcp.js';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 

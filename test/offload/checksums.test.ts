@@ -4,12 +4,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { put16, u16 } from '../../src/bytes.js';
-import { fold } from '../../src/checksum.js';
-import { FrameLayout, walkFrame } from '../../src/codec/layout.js';
-import { pseudoHeaderSum } from '../../src/codec/transport.js';
-import { NvgreError } from '../../src/errors.js';
-import { buildFrame, type FrameSpec } from '../../src/frame.js';
+import { put16, u16 } from '../../src/wire/bytes.js';
+import { fold } from '../../src/wire/checksum.js';
+import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
+import { pseudoHeaderSum } from '../../src/wire/transport.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
 import {
   EncapsulatedOffloadCapability as Cap,
   NblFlag,

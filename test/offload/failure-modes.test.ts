@@ -3,14 +3,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { put16, put32, u16, u32 } from '../../src/bytes.js';
-import { fold, updateChecksum16, updateChecksum32 } from '../../src/checksum.js';
-import { FrameLayout, walkFrame } from '../../src/codec/layout.js';
-import { TcpFlag } from '../../src/codec/tcp.js';
-import { computeTransportChecksum, pseudoHeaderSum } from '../../src/codec/transport.js';
-import { NvgreError } from '../../src/errors.js';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame.js';
-import { createEncapsulator, encapsulate } from '../../src/nvgre.js';
+import { put16, put32, u16, u32 } from '../../src/wire/bytes.js';
+import { fold, updateChecksum16, updateChecksum32 } from '../../src/wire/checksum.js';
+import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
+import { TcpFlag } from '../../src/wire/tcp.js';
+import { computeTransportChecksum, pseudoHeaderSum } from '../../src/wire/transport.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { createEncapsulator, encapsulate } from '../../src/tunnel/nvgre.js';
 import {
   fillChecksums,
   ndisOffsetsOf,

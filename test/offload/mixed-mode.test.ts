@@ -4,10 +4,10 @@
  * increments, and what the Rx IpChecksum* flags reflect.
  */
 import { describe, expect, it } from 'vitest';
-import { u16 } from '../../src/bytes.js';
-import { FrameLayout, walkFrame } from '../../src/codec/layout.js';
-import { TcpFlag } from '../../src/codec/tcp.js';
-import { buildFrame, type FrameSpec } from '../../src/frame.js';
+import { u16 } from '../../src/wire/bytes.js';
+import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
+import { TcpFlag } from '../../src/wire/tcp.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
 import { fillChecksums, segment, verifyChecksums } from '../../src/offload/index.js';
 import { checksumOffsets } from './arbitraries.js';
 

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onesComplementSum as srcSum } from '../../src/checksum.js';
-import { buildFrame } from '../../src/frame.js';
+import { onesComplementSum as srcSum } from '../../src/wire/checksum.js';
+import { buildFrame } from '../../src/frame/frame.js';
 import * as Offload from '../../src/offload/index.js';
 
 interface Bundle {

@@ -3,12 +3,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { put16, u16, u32 } from '../../src/bytes.js';
-import { fold } from '../../src/checksum.js';
-import { FrameLayout, walkFrame } from '../../src/codec/layout.js';
-import { TcpFlag } from '../../src/codec/tcp.js';
-import { pseudoHeaderSum } from '../../src/codec/transport.js';
-import { buildFrame, type FrameSpec } from '../../src/frame.js';
+import { put16, u16, u32 } from '../../src/wire/bytes.js';
+import { fold } from '../../src/wire/checksum.js';
+import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
+import { TcpFlag } from '../../src/wire/tcp.js';
+import { pseudoHeaderSum } from '../../src/wire/transport.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
 import {
   EncapsulatedOffloadCapability as Cap,
   coalesce,

@@ -4,7 +4,7 @@
  * Routing headers (B/*), UDP checksums that compute to zero (C/*), IPv4 options (D/*), DNS (E/*).
  */
 import { describe, expect, it } from 'vitest';
-import { NvgreError } from '../../src/errors.js';
+import { NvgreError } from '../../src/wire/errors.js';
 import { coalesce, fillChecksums, segment, verifyChecksums } from '../../src/offload/index.js';
 import { scapyVectors, vectorBytes } from '../helpers/vectors.js';
 import { checksumOffsets } from './arbitraries.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { NvgreError } from '../../src/errors.js';
+import { NvgreError } from '../../src/wire/errors.js';
 import { CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
 import { nvgreErrorOf } from '../helpers/errors.js';
 

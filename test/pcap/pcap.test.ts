@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvgreError } from '../../src/errors.js';
+import { NvgreError } from '../../src/wire/errors.js';
 import {
   DEFAULT_TIMESTAMP_SECONDS,
   PcapWriter,
@@ -9,9 +9,9 @@ import {
   detectCaptureFormat,
   readPcap,
   writePcap,
-} from '../../src/pcap/pcap.js';
-import { readCapture } from '../../src/pcap/capture.js';
-import { writePcapng } from '../../src/pcap/pcapng.js';
+} from '../../src/capture/pcap.js';
+import { readCapture } from '../../src/capture/stream.js';
+import { writePcapng } from '../../src/capture/pcapng.js';
 import { CORPUS, atOddOffset, corpusFile, expectNvgreError, nvgreErrorOf, pattern, pcapFile } from './helpers.js';
 
 describe('corpus (../shared/corpus/README.md tables)', () => {

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvgreError } from '../../src/errors.js';
-import { PcapngWriter, readPcapng, writePcapng } from '../../src/pcap/pcapng.js';
-import { defaultTimestamp } from '../../src/pcap/pcap.js';
-import { readCapture } from '../../src/pcap/capture.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { PcapngWriter, readPcapng, writePcapng } from '../../src/capture/pcapng.js';
+import { defaultTimestamp } from '../../src/capture/pcap.js';
+import { readCapture } from '../../src/capture/stream.js';
 import {
   CORPUS_DIR,
   atOddOffset,

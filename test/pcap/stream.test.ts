@@ -3,10 +3,10 @@ import path from 'node:path';
 import { ReadableStream } from 'node:stream/web';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvgreError } from '../../src/errors.js';
-import { type CaptureRecord, copyRecord, writePcap } from '../../src/pcap/pcap.js';
-import { writePcapng } from '../../src/pcap/pcapng.js';
-import { CaptureStreamParser, readCapture, readCaptureStream } from '../../src/pcap/capture.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { type CaptureRecord, copyRecord, writePcap } from '../../src/capture/pcap.js';
+import { writePcapng } from '../../src/capture/pcapng.js';
+import { CaptureStreamParser, readCapture, readCaptureStream } from '../../src/capture/stream.js';
 import { CORPUS, CORPUS_DIR, concat, corpusFile, epb, idb, nvgreErrorOf, pattern, pcapFile, shb, spb } from './helpers.js';
 
 /** The comparable content of a record (data as a plain array). */
@@ -227,8 +227,8 @@ describe('readCaptureStream', () => {
 
 describe('a corrupt record in the middle of a chunk', () => {
   it('returns the good records before it, then throws on the next call (regression: they were lost)', async () => {
-    const { writePcap } = await import('../../src/pcap/pcap.js');
-    const { CaptureStreamParser, readCaptureStream } = await import('../../src/pcap/capture.js');
+    const { writePcap } = await import('../../src/capture/pcap.js');
+    const { CaptureStreamParser, readCaptureStream } = await import('../../src/capture/stream.js');
     const frames = [1, 2, 3].map((n) => new Uint8Array(60).fill(n));
     const file = writePcap(frames);
     // Record 3's header claims 300 MiB (over maxRecordBytes): corrupt, not merely cut short.

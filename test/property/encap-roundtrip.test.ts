@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldFlowId, innerFlowHash } from '../../src/flowhash.js';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame.js';
-import { createEncapsulator, decapsulate, encapsulate } from '../../src/nvgre.js';
+import { foldFlowId, innerFlowHash } from '../../src/tunnel/flowhash.js';
+import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { createEncapsulator, decapsulate, encapsulate } from '../../src/tunnel/nvgre.js';
 import { addressText, encapsulateOptions, innerFrameSpec, macTextOf, runs } from '../helpers/arbitraries.js';
 import { expectFrameMatchesSpec } from './expect-frame.js';
 

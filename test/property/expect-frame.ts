@@ -4,9 +4,9 @@
  * buildFrame defaults, never from the parser.
  */
 import { expect } from 'vitest';
-import { toHex } from '../../src/bytes.js';
-import type { FrameSpec, Ipv6ExtensionSpec, ParsedFrame } from '../../src/frame.js';
-import { foldFlowId, innerFlowHash } from '../../src/flowhash.js';
+import { toHex } from '../../src/wire/bytes.js';
+import type { FrameSpec, Ipv6ExtensionSpec, ParsedFrame } from '../../src/frame/frame.js';
+import { foldFlowId, innerFlowHash } from '../../src/tunnel/flowhash.js';
 import { addressText, macTextOf } from '../helpers/arbitraries.js';
 
 const encoder = new TextEncoder();

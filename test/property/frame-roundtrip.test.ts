@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFrame, buildFrameInto, parseFrame } from '../../src/frame.js';
+import { buildFrame, buildFrameInto, parseFrame } from '../../src/frame/frame.js';
 import { innerFrameSpec, nvgreFrameSpec, runs } from '../helpers/arbitraries.js';
 import { expectFrameMatchesSpec } from './expect-frame.js';
 

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { onesComplementSum } from '../../src/checksum.js';
-import { NvgreError } from '../../src/errors.js';
-import { parseFrame } from '../../src/frame.js';
-import { decapsulate, tryDecapsulate, type Decapsulated } from '../../src/nvgre.js';
+import { onesComplementSum } from '../../src/wire/checksum.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { parseFrame } from '../../src/frame/frame.js';
+import { decapsulate, tryDecapsulate, type Decapsulated } from '../../src/tunnel/nvgre.js';
 import { nvgreFrame, runs } from '../helpers/arbitraries.js';
 import { decapsulatedFields } from '../helpers/decapsulated.js';
 

@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NvgreError } from '../../src/errors.js';
+import { NvgreError } from '../../src/wire/errors.js';
 import {
   FrameLayout,
   coalesce,

@@ -4,7 +4,7 @@
  * the hostile-argument table (hostile-args.test.ts) and the bounded-work probes (bounded.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { fromHex } from '../../src/bytes.js';
+import { fromHex } from '../../src/wire/bytes.js';
 import {
   CaptureStreamParser,
   FrameLayout,

@@ -1,4 +1,4 @@
-import { NvgreError } from '../../errors.js';
+import { NvgreError } from '../../wire/errors.js';
 import { fillChecksums, type FillChecksumsOptions } from '../../offload/fill.js';
 import type { ChecksumReport, LayerStatus } from '../../offload/report.js';
 import { verifyChecksums } from '../../offload/verify.js';

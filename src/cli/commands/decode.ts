@@ -1,5 +1,5 @@
-import { Reassembler } from '../../reassembly.js';
-import type { CaptureRecord } from '../../pcap/pcap.js';
+import { Reassembler } from '../../capture/reassembly.js';
+import type { CaptureRecord } from '../../capture/pcap.js';
 import { intOption, parse, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../errors.js';

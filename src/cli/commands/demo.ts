@@ -1,5 +1,5 @@
-import { buildFrame, type FrameSpec } from '../../frame.js';
-import { createEncapsulator, type EncapsulateOptions } from '../../nvgre.js';
+import { buildFrame, type FrameSpec } from '../../frame/frame.js';
+import { createEncapsulator, type EncapsulateOptions } from '../../tunnel/nvgre.js';
 import { segment } from '../../offload/segment.js';
 import { parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';

@@ -1,5 +1,5 @@
-import { NvgreError } from '../../errors.js';
-import { createEncapsulator, type EncapsulateOptions, type Encapsulator } from '../../nvgre.js';
+import { NvgreError } from '../../wire/errors.js';
+import { createEncapsulator, type EncapsulateOptions, type Encapsulator } from '../../tunnel/nvgre.js';
 import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, frameError, usageError } from '../errors.js';

@@ -1,6 +1,6 @@
-import { FrameLayout, walkFrame } from '../../codec/layout.js';
-import { TCP } from '../../codec/tcp.js';
-import { NvgreError } from '../../errors.js';
+import { FrameLayout, walkFrame } from '../../wire/layout.js';
+import { TCP } from '../../wire/tcp.js';
+import { NvgreError } from '../../wire/errors.js';
 import { segment as segmentFrame, type SegmentOptions, type SegmentProfile } from '../../offload/segment.js';
 import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';

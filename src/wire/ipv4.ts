@@ -1,8 +1,8 @@
 /** IPv4 header (RFC 791 §3.1), options included; header checksum per RFC 791 / RFC 1071. */
-import { formatIpv4, putAddress } from '../address.js';
-import { put16, toHex, u16 } from '../bytes.js';
-import { addSum } from '../checksum.js';
-import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
+import { formatIpv4, putAddress } from './address.js';
+import { put16, toHex, u16 } from './bytes.js';
+import { addSum } from './checksum.js';
+import { NvgreError, NvgreErrorCode, truncated, type Layer } from './errors.js';
 
 /** Field map (byte offsets from the start of the header). */
 export const IPV4 = {

@@ -2,8 +2,8 @@
  * ICMPv4 (RFC 792) and ICMPv6 (RFC 4443 §2.1) share the first 4 bytes: Type, Code, Checksum.
  * ICMPv4's checksum has no pseudo-header; ICMPv6's uses the IPv6 one with Next Header 58 (§2.3).
  */
-import { put16, u16, u32, put32 } from '../bytes.js';
-import { truncated, type Layer } from '../errors.js';
+import { put16, u16, u32, put32 } from './bytes.js';
+import { truncated, type Layer } from './errors.js';
 
 /** Field map. */
 export const ICMP = { TYPE: 0, CODE: 1, CHECKSUM: 2, REST: 4, HEADER_LENGTH: 8 } as const;

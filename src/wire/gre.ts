@@ -2,8 +2,8 @@
  * GRE header (RFC 2784 §2) with the Key and Sequence Number extensions (RFC 2890 §2), and the NVGRE
  * interpretation of the Key (RFC 7637 §3.2: VSID = high 24 bits, FlowID = low 8 bits).
  */
-import { put16, put32, u16, u32 } from '../bytes.js';
-import { truncated, type Layer } from '../errors.js';
+import { put16, put32, u16, u32 } from './bytes.js';
+import { truncated, type Layer } from './errors.js';
 import { Wire } from './wire.js';
 
 /** Field map and flag masks (16-bit flags/version word in network order; NVGRE.md §3). */

@@ -2,9 +2,9 @@
  * Ethernet II header (IEEE 802.3 §3.2.6) with up to two VLAN tags: IEEE 802.1Q C-tag (TPID 0x8100)
  * and 802.1ad S-tag (TPID 0x88A8). The FCS is never part of the bytes handled here.
  */
-import { formatMac, putAddress } from '../address.js';
-import { u16, put16 } from '../bytes.js';
-import { truncated, type Layer } from '../errors.js';
+import { formatMac, putAddress } from './address.js';
+import { u16, put16 } from './bytes.js';
+import { truncated, type Layer } from './errors.js';
 import { Wire } from './wire.js';
 
 /** Field map (byte offsets from the start of the header). */

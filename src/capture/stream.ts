@@ -9,8 +9,8 @@
  * the chunk's memory is not reused. Sources that reuse one buffer for every read (a BYOB reader, a
  * pooled socket reader) must copy each record with `copyRecord` before the next chunk is read.
  */
-import { assertBytes } from '../bytes.js';
-import { NvgreError, NvgreErrorCode } from '../errors.js';
+import { assertBytes } from '../wire/bytes.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import {
   type Capture,
   type CaptureInfo,

@@ -1,6 +1,6 @@
 /** TCP header (RFC 9293 §3.1), options included. */
-import { put16, put32, toHex, u16, u32 } from '../bytes.js';
-import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
+import { put16, put32, toHex, u16, u32 } from './bytes.js';
+import { NvgreError, NvgreErrorCode, truncated, type Layer } from './errors.js';
 
 /** Field map. */
 export const TCP = {

@@ -4,9 +4,9 @@
  * (60, §4.6) and Authentication Header (51, RFC 4302 §2.2). Finds the upper-layer protocol, its
  * offset, any fragment, and the final destination that the pseudo-header uses (§8.1).
  */
-import { formatIpv6, putAddress } from '../address.js';
-import { put16, put32, u16, u32 } from '../bytes.js';
-import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
+import { formatIpv6, putAddress } from './address.js';
+import { put16, put32, u16, u32 } from './bytes.js';
+import { NvgreError, NvgreErrorCode, truncated, type Layer } from './errors.js';
 import { IpProtocol } from './ipv4.js';
 
 /** Field map of the fixed header. */

@@ -4,10 +4,10 @@
  * fragment or unfragmented); IP fragments without ports so all fragments share a FlowID; non-IP
  * frames: MACs and EtherType. The same flow always maps to the same FlowID (no reordering).
  */
-import { u16 } from './bytes.js';
-import { ETH, EtherType, isVlanTpid } from './codec/ethernet.js';
-import { IPV4, IpProtocol } from './codec/ipv4.js';
-import { IPV6 } from './codec/ipv6.js';
+import { u16 } from '../wire/bytes.js';
+import { ETH, EtherType, isVlanTpid } from '../wire/ethernet.js';
+import { IPV4, IpProtocol } from '../wire/ipv4.js';
+import { IPV6 } from '../wire/ipv6.js';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

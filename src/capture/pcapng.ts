@@ -8,8 +8,8 @@
  * Framing rules enforced (§3.1): a total length is at least 12, a multiple of 4, inside the file and
  * repeated in the trailer. Every block therefore advances the reader by at least 12 bytes: no loops.
  */
-import { assertBytes, assertInt } from '../bytes.js';
-import { NvgreError, NvgreErrorCode } from '../errors.js';
+import { assertBytes, assertInt } from '../wire/bytes.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import {
   type Capture,
   type CaptureInfo,

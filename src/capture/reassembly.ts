@@ -29,8 +29,8 @@
  * - Not checked: RFC 8200 §4.5's rule that the first fragment carries all headers up to the
  *   upper-layer header (the NVGRE decoder reports a truncated first fragment after reassembly).
  */
-import { assertBytes, assertInt, put16, toHex, u16, u32 } from './bytes.js';
-import { internetChecksum } from './checksum.js';
+import { assertBytes, assertInt, put16, toHex, u16, u32 } from '../wire/bytes.js';
+import { internetChecksum } from '../wire/checksum.js';
 
 /** EtherTypes (IEEE 802.3, 802.1Q). */
 const ETHERTYPE = { IPV4: 0x0800, IPV6: 0x86dd, VLAN: 0x8100, QINQ: 0x88a8 } as const;

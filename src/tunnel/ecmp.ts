@@ -3,11 +3,11 @@
  * plus the entire 32-bit Key (the FlowID carries the per-flow entropy), or the inner IP and transport
  * fields. This gives the hash a test tool or a software switch would use, deterministically.
  */
-import { assertBytes } from './bytes.js';
-import { FrameLayout, walkFrame } from './codec/layout.js';
-import { IPV4, IpProtocol } from './codec/ipv4.js';
-import { IPV6 } from './codec/ipv6.js';
-import { NvgreError, NvgreErrorCode } from './errors.js';
+import { assertBytes } from '../wire/bytes.js';
+import { FrameLayout, walkFrame } from '../wire/layout.js';
+import { IPV4, IpProtocol } from '../wire/ipv4.js';
+import { IPV6 } from '../wire/ipv6.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import { innerFlowHash } from './flowhash.js';
 
 export type EcmpMode = 'outer+key' | 'inner';

@@ -10,8 +10,8 @@
  * Reading is zero-copy: `record.data` is a `subarray` of the input. Nothing is allocated from a
  * length the file claims: a record is checked against the limit and the bytes actually present first.
  */
-import { assertBytes, assertInt, u32 } from '../bytes.js';
-import { NvgreError, NvgreErrorCode } from '../errors.js';
+import { assertBytes, assertInt, u32 } from '../wire/bytes.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared capture types

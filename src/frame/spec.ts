@@ -7,7 +7,7 @@
  * Addresses, the VSID and fragment offsets keep their checks in frame.ts (in planFrame, before a byte is
  * written); this covers the rest.
  */
-import { NvgreError, NvgreErrorCode } from './errors.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 
 /** Deepest nesting buildFrame accepts (as its own HARD_MAX_DEPTH). */
 const MAX_DEPTH = 64;

@@ -3,15 +3,15 @@
  * table of NVGRE.md §4; encapsulation precomputes the outer header template so each packet only
  * patches lengths, ID, checksum and FlowID (STYLE.md: Linux/DPDK header templates).
  */
-import { formatIp, formatMac, parseIp, parseMac, type AddressInput } from './address.js';
-import { assertBytes, assertInt, put16, typedArraySet, u16, u32 } from './bytes.js';
-import { onesComplementSum } from './checksum.js';
-import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } from './codec/ethernet.js';
-import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from './codec/gre.js';
-import { IPV4, IpProtocol, ipv4BaseHeaderSum, ipv4HeaderSum, writeIpv4 } from './codec/ipv4.js';
-import { IPV6, checkIpv6, newIpv6Chain, walkIpv6, writeIpv6 } from './codec/ipv6.js';
-import { Wire } from './codec/wire.js';
-import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo, type TryResult } from './errors.js';
+import { formatIp, formatMac, parseIp, parseMac, type AddressInput } from '../wire/address.js';
+import { assertBytes, assertInt, put16, typedArraySet, u16, u32 } from '../wire/bytes.js';
+import { onesComplementSum } from '../wire/checksum.js';
+import { ETH, EtherType, isVlanTpid, readVlanTag, writeEthernet, type VlanTag } from '../wire/ethernet.js';
+import { GRE, greHeaderLength, isReservedVsid, VSID, writeNvgreHeader } from '../wire/gre.js';
+import { IPV4, IpProtocol, ipv4BaseHeaderSum, ipv4HeaderSum, writeIpv4 } from '../wire/ipv4.js';
+import { IPV6, checkIpv6, newIpv6Chain, walkIpv6, writeIpv6 } from '../wire/ipv6.js';
+import { Wire } from '../wire/wire.js';
+import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo, type TryResult } from '../wire/errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /** UDP header (RFC 768). */
-import { put16, u16 } from '../bytes.js';
-import { NvgreError, NvgreErrorCode, truncated, type Layer } from '../errors.js';
+import { put16, u16 } from './bytes.js';
+import { NvgreError, NvgreErrorCode, truncated, type Layer } from './errors.js';
 
 /** Field map. */
 export const UDP = { SRC_PORT: 0, DST_PORT: 2, LENGTH: 4, CHECKSUM: 6, HEADER_LENGTH: 8 } as const;

@@ -11,18 +11,18 @@
  * any input bytes: a frame cut short yields a `TRUNCATED` finding and the fields before the cut are
  * still checked.
  */
-import { assertBytes, assertInt, u16, u32 } from './bytes.js';
-import { onesComplementSum } from './checksum.js';
-import { ETH, EtherType, isVlanTpid } from './codec/ethernet.js';
-import { GRE, VSID, greHeaderLength } from './codec/gre.js';
-import { ICMP_MIN_LENGTH } from './codec/icmp.js';
-import { IPV4, IpProtocol } from './codec/ipv4.js';
-import { IPV6, newIpv6Chain, walkIpv6 } from './codec/ipv6.js';
-import { TCP, checkTcp } from './codec/tcp.js';
-import { transportChecksumValid } from './codec/transport.js';
-import { UDP, checkUdp } from './codec/udp.js';
-import { NvgreError, truncated } from './errors.js';
-import { innerMtu } from './nvgre.js';
+import { assertBytes, assertInt, u16, u32 } from '../wire/bytes.js';
+import { onesComplementSum } from '../wire/checksum.js';
+import { ETH, EtherType, isVlanTpid } from '../wire/ethernet.js';
+import { GRE, VSID, greHeaderLength } from '../wire/gre.js';
+import { ICMP_MIN_LENGTH } from '../wire/icmp.js';
+import { IPV4, IpProtocol } from '../wire/ipv4.js';
+import { IPV6, newIpv6Chain, walkIpv6 } from '../wire/ipv6.js';
+import { TCP, checkTcp } from '../wire/tcp.js';
+import { transportChecksumValid } from '../wire/transport.js';
+import { UDP, checkUdp } from '../wire/udp.js';
+import { NvgreError, truncated } from '../wire/errors.js';
+import { innerMtu } from '../tunnel/nvgre.js';
 
 /** Stable finding codes. Documented in the README; never renamed, only added to. */
 export const LintCode = {

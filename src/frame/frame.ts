@@ -4,19 +4,19 @@
  * Both are recursive over NVGRE (an inner frame may itself be NVGRE), bounded by a nesting limit
  * (NVGRE.md §4 row 14, CVE-2016-8666).
  */
-import { ipBytes, macBytes, parseIp, type AddressInput } from './address.js';
-import { assertBytes, assertInt, put16, put32, typedArraySet } from './bytes.js';
-import { internetChecksum } from './checksum.js';
-import { EtherType, ethernetLength, readEthernet, writeEthernet, type EthernetHeader } from './codec/ethernet.js';
-import { GRE, isReservedVsid, nvgreKey, readGre, writeGre, type GreFields, type GreHeader } from './codec/gre.js';
-import { ICMP, readIcmp, writeIcmp, type IcmpHeader } from './codec/icmp.js';
-import { IPV4, IpProtocol, fillIpv4Checksum, ipv4Length, readIpv4, writeIpv4, type Ipv4Fields, type Ipv4Header } from './codec/ipv4.js';
-import { IPV6, IPV6_EXT, RoutingType, newIpv6Chain, readIpv6Walk, writeIpv6, type Ipv6Header } from './codec/ipv6.js';
-import { TCP, TcpFlag, readTcp, tcpLength, writeTcp, type TcpFields, type TcpHeader } from './codec/tcp.js';
-import { computeTransportChecksum, transportChecksumValid } from './codec/transport.js';
-import { UDP, readUdp, writeUdp, type UdpFields, type UdpHeader } from './codec/udp.js';
-import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo } from './errors.js';
-import { foldFlowId, innerFlowHash } from './flowhash.js';
+import { ipBytes, macBytes, parseIp, type AddressInput } from '../wire/address.js';
+import { assertBytes, assertInt, put16, put32, typedArraySet } from '../wire/bytes.js';
+import { internetChecksum } from '../wire/checksum.js';
+import { EtherType, ethernetLength, readEthernet, writeEthernet, type EthernetHeader } from '../wire/ethernet.js';
+import { GRE, isReservedVsid, nvgreKey, readGre, writeGre, type GreFields, type GreHeader } from '../wire/gre.js';
+import { ICMP, readIcmp, writeIcmp, type IcmpHeader } from '../wire/icmp.js';
+import { IPV4, IpProtocol, fillIpv4Checksum, ipv4Length, readIpv4, writeIpv4, type Ipv4Fields, type Ipv4Header } from '../wire/ipv4.js';
+import { IPV6, IPV6_EXT, RoutingType, newIpv6Chain, readIpv6Walk, writeIpv6, type Ipv6Header } from '../wire/ipv6.js';
+import { TCP, TcpFlag, readTcp, tcpLength, writeTcp, type TcpFields, type TcpHeader } from '../wire/tcp.js';
+import { computeTransportChecksum, transportChecksumValid } from '../wire/transport.js';
+import { UDP, readUdp, writeUdp, type UdpFields, type UdpHeader } from '../wire/udp.js';
+import { NvgreError, NvgreErrorCode, noSpace, type NvgreErrorInfo } from '../wire/errors.js';
+import { foldFlowId, innerFlowHash } from '../tunnel/flowhash.js';
 import { checkFrameSpec, framePath } from './spec.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
  * combine the outer ECN field with the inner one after decapsulation, so congestion marks survive
  * the tunnel. NVGRE.md §8.
  */
-import { assertBytes, u16, put16 } from './bytes.js';
-import { updateChecksum16 } from './checksum.js';
-import { ETH, EtherType, isVlanTpid } from './codec/ethernet.js';
-import { IPV4 } from './codec/ipv4.js';
-import { IPV6 } from './codec/ipv6.js';
-import { NvgreError, NvgreErrorCode } from './errors.js';
+import { assertBytes, u16, put16 } from '../wire/bytes.js';
+import { updateChecksum16 } from '../wire/checksum.js';
+import { ETH, EtherType, isVlanTpid } from '../wire/ethernet.js';
+import { IPV4 } from '../wire/ipv4.js';
+import { IPV6 } from '../wire/ipv6.js';
+import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 
 /** ECN codepoints (RFC 3168 §5). */
 export const Ecn = { NOT_ECT: 0, ECT1: 1, ECT0: 2, CE: 3 } as const;

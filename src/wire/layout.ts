@@ -3,8 +3,8 @@
  * into a reusable {@link FrameLayout} (no allocation per frame). Offload, lint and the CLI work from
  * these offsets instead of re-parsing (STYLE.md: "offsets come from a precomputed layout").
  */
-import { u16 } from '../bytes.js';
-import { truncated } from '../errors.js';
+import { u16 } from './bytes.js';
+import { truncated } from './errors.js';
 import { ETH, EtherType, ethernetHeaderLength } from './ethernet.js';
 import { GRE, greHeaderLength } from './gre.js';
 import { IPV4, IpProtocol, checkIpv4, isIpv4Fragment } from './ipv4.js';
