@@ -5,8 +5,10 @@
 export { NvgreError, NvgreErrorCode } from './wire/errors.js';
 export type { NvgreErrorInfo, TryResult, Layer } from './wire/errors.js';
 
-export { encapsulate, createEncapsulator, decapsulate, tryDecapsulate, createDecapsulator } from './tunnel/nvgre.js';
-export type { EncapsulateOptions, Encapsulator, PerPacketOptions, Decapsulated, DecapsulateOptions, OuterHeaders, Decapsulator } from './tunnel/nvgre.js';
+export { encapsulate, createEncapsulator } from './tunnel/encapsulate.js';
+export { decapsulate, tryDecapsulate, createDecapsulator } from './tunnel/decapsulate.js';
+export type { EncapsulateOptions, Encapsulator, PerPacketOptions } from './tunnel/template.js';
+export type { Decapsulated, DecapsulateOptions, OuterHeaders, Decapsulator } from './tunnel/decapsulate.js';
 
 export { parseFrame, buildFrame, buildFrameInto } from './frame/frame.js';
 export type {
@@ -26,49 +28,43 @@ export type {
   IcmpSpec,
 } from './frame/frame.js';
 
-export {
-  onesComplementSum,
-  internetChecksum,
-  ipv4PseudoHeaderSum,
-  ipv6PseudoHeaderSum,
-  updateChecksum16,
-  updateChecksum32,
-  fold,
-  addSum,
-} from './checked.js';
+export { onesComplementSum, internetChecksum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, updateChecksum16, updateChecksum32, fold, addSum } from './wire/checksum.checked.js';
 
 export { parseMac, parseIp } from './wire/address.js';
 export type { AddressInput } from './wire/address.js';
 
-// The low-level helpers below are exported in their argument-checked form (src/checked.ts): a wrong
+// The low-level helpers below are exported in their argument-checked form (the `*.checked.ts` file beside each codec): a wrong
 // argument is a TypeError/RangeError naming it, never a silent read outside the bytes.
-export { formatMac, formatIpv4, formatIpv6, innerFlowHash, foldFlowId, nvgreOverhead, innerMtu, defaultTimestamp, copyRecord } from './checked.js';
+export { formatMac, formatIpv4, formatIpv6 } from './wire/address.checked.js';
+export { innerFlowHash, foldFlowId } from './tunnel/flowhash.checked.js';
+export { nvgreOverhead, innerMtu } from './tunnel/overhead.checked.js';
+export { defaultTimestamp, copyRecord } from './capture/pcap.checked.js';
 
 // Header codecs: field maps, zero-copy readers, writers into caller buffers.
 export { ETH, EtherType } from './wire/ethernet.js';
-export { readEthernet, writeEthernet, ethernetHeaderLength, ethernetLength } from './checked.js';
+export { readEthernet, writeEthernet, ethernetHeaderLength, ethernetLength } from './wire/ethernet.checked.js';
 export type { EthernetHeader, EthernetFields, VlanTag } from './wire/ethernet.js';
 export { IPV4, IpProtocol } from './wire/ipv4.js';
-export { readIpv4, writeIpv4, checkIpv4, ipv4HeaderSum, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './checked.js';
+export { readIpv4, writeIpv4, checkIpv4, ipv4HeaderSum, ipv4HeaderChecksum, ipv4ChecksumValid, fillIpv4Checksum, ipv4Length } from './wire/ipv4.checked.js';
 export type { Ipv4Header, Ipv4Fields } from './wire/ipv4.js';
 export { IPV6, IPV6_EXT, newIpv6Chain } from './wire/ipv6.js';
-export { readIpv6, writeIpv6, checkIpv6, walkIpv6 } from './checked.js';
+export { readIpv6, writeIpv6, checkIpv6, walkIpv6 } from './wire/ipv6.checked.js';
 export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './wire/ipv6.js';
 export { GRE, VSID } from './wire/gre.js';
-export { readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './checked.js';
+export { readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './wire/gre.checked.js';
 export type { GreHeader, GreFields } from './wire/gre.js';
 export { TCP, TcpFlag } from './wire/tcp.js';
-export { readTcp, writeTcp, checkTcp, tcpLength } from './checked.js';
+export { readTcp, writeTcp, checkTcp, tcpLength } from './wire/tcp.checked.js';
 export type { TcpHeader, TcpFields } from './wire/tcp.js';
 export { UDP } from './wire/udp.js';
-export { readUdp, writeUdp, checkUdp } from './checked.js';
+export { readUdp, writeUdp, checkUdp } from './wire/udp.checked.js';
 export type { UdpHeader, UdpFields } from './wire/udp.js';
 export { ICMP, IcmpType, Icmpv6Type } from './wire/icmp.js';
-export { readIcmp, writeIcmp } from './checked.js';
+export { readIcmp, writeIcmp } from './wire/icmp.checked.js';
 export type { IcmpHeader, IcmpFields } from './wire/icmp.js';
-export { computeTransportChecksum, fillTransportChecksum, transportChecksumValid, pseudoHeaderSum } from './checked.js';
+export { computeTransportChecksum, fillTransportChecksum, transportChecksumValid, pseudoHeaderSum } from './wire/transport.checked.js';
 export { FrameLayout, IpLayout } from './wire/layout.js';
-export { walkFrame } from './checked.js';
+export { walkFrame } from './wire/layout.checked.js';
 export type { WalkOptions } from './wire/layout.js';
 
 // Capture files: classic pcap, pcapng, streaming, and outer fragment reassembly.
@@ -115,7 +111,7 @@ export {
   EncapsulatedOffloadCapability,
   DEFAULT_MAX_HEADER_SIZE,
 } from './offload/index.js';
-export { updateTransportChecksum16, updateTransportChecksum32 } from './checked.js';
+export { updateTransportChecksum16, updateTransportChecksum32 } from './offload/incremental.checked.js';
 export type {
   FillChecksumsOptions,
   SeedConvention,

@@ -13,7 +13,7 @@ import { IPV4, IpProtocol } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../wire/layout.js';
 import type { NvgreErrorInfo } from '../wire/errors.js';
-import { tryDecapsulate, type DecapsulateOptions } from '../tunnel/nvgre.js';
+import { tryDecapsulate, type DecapsulateOptions } from '../tunnel/decapsulate.js';
 import type { ChecksumReport, LayerStatus } from '../offload/report.js';
 import { verifyChecksums, type VerifyChecksumsOptions } from '../offload/verify.js';
 

@@ -22,7 +22,7 @@ import { TCP, checkTcp } from '../wire/tcp.js';
 import { transportChecksumValid } from '../wire/transport.js';
 import { UDP, checkUdp } from '../wire/udp.js';
 import { NvgreError, truncated } from '../wire/errors.js';
-import { innerMtu } from '../tunnel/nvgre.js';
+import { innerMtu } from '../tunnel/template.js';
 
 /** Stable finding codes. Documented in the README; never renamed, only added to. */
 export const LintCode = {

@@ -189,7 +189,7 @@ function transportStatus(bytes: Uint8Array, ip: IpLayout, o: VerifyChecksumsOpti
 // (test/offload/checksums.test.ts, test/offload/verify-fast-path.test.ts).
 
 /**
- * What the fast path needs beyond the wire numbers (codec/wire.ts): copies of `NblFlag` bits and the
+ * What the fast path needs beyond the wire numbers (wire/wire.ts): copies of `NblFlag` bits and the
  * bytes an ICMP header needs for its checksum, as a const enum the build inlines (pinned by
  * test/offload/verify-fast-path.test.ts).
  */

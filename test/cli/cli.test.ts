@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
 import { lint } from '../../src/diagnose/lint.js';
-import { tryDecapsulate } from '../../src/tunnel/nvgre.js';
+import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { verifyChecksums } from '../../src/offload/verify.js';
 import { readCapture } from '../../src/capture/stream.js';
 import { writePcap, type CaptureRecord } from '../../src/capture/pcap.js';

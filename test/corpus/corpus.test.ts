@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { onesComplementSum } from '../../src/wire/checksum.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame/frame.js';
-import { decapsulate, tryDecapsulate } from '../../src/tunnel/nvgre.js';
+import { decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { CORPUS_DIR, CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
 import { splitCapture, type SplitRecord } from './split.js';
 

@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { formatIpv6, formatMac, parseIp } from '../../src/wire/address.js';
-import type { EncapsulateOptions } from '../../src/tunnel/nvgre.js';
+import type { EncapsulateOptions } from '../../src/tunnel/template.js';
 import type {
   EthernetSpec,
   FrameSpec,

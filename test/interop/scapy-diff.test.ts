@@ -17,7 +17,7 @@ import { fromHex, toHex } from '../../src/wire/bytes.js';
 import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame/frame.js';
 import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import type { Ipv6Header } from '../../src/wire/ipv6.js';
-import { tryDecapsulate } from '../../src/tunnel/nvgre.js';
+import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 
 const PYTHON = process.env.NVGRE_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = path.join(import.meta.dirname, 'scapy_diff.py');

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
-import { createEncapsulator } from '../../src/tunnel/nvgre.js';
+import { createEncapsulator } from '../../src/tunnel/encapsulate.js';
 import { segment } from '../../src/offload/segment.js';
 import { writePcap } from '../../src/capture/pcap.js';
 import { writePcapng } from '../../src/capture/pcapng.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { put16 } from '../../src/wire/bytes.js';
 import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
 import { LINT_SEVERITY, LintCode, lint, type Finding, type LintOptions } from '../../src/diagnose/lint.js';
-import { tryDecapsulate } from '../../src/tunnel/nvgre.js';
+import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { readCapture } from '../../src/capture/stream.js';
 import { scapyVectors, vectorBytes } from '../helpers/vectors.js';
 import { CORPUS, corpusFile } from '../pcap/helpers.js';

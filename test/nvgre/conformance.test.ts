@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { readGre } from '../../src/wire/gre.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
-import { createEncapsulator, decapsulate, encapsulate, tryDecapsulate } from '../../src/tunnel/nvgre.js';
+import { createEncapsulator, encapsulate } from '../../src/tunnel/encapsulate.js';
+import { decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { INNER, OUTERS, V4, V6, nvgreFrame, nvgreSpec } from './frames.js';
 
 const innerBytes = buildFrame(INNER);

@@ -5,7 +5,9 @@ import { ipv4ChecksumValid } from '../../src/wire/ipv4.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { foldFlowId, innerFlowHash } from '../../src/tunnel/flowhash.js';
 import { buildFrame, parseFrame, type VlanSpec } from '../../src/frame/frame.js';
-import { createEncapsulator, decapsulate, encapsulate, innerMtu, nvgreOverhead, type EncapsulateOptions } from '../../src/tunnel/nvgre.js';
+import { createEncapsulator, encapsulate } from '../../src/tunnel/encapsulate.js';
+import { decapsulate } from '../../src/tunnel/decapsulate.js';
+import { innerMtu, nvgreOverhead, type EncapsulateOptions } from '../../src/tunnel/template.js';
 import { encapsulateOptions, innerFrame, runs } from '../helpers/arbitraries.js';
 import { INNER } from './frames.js';
 

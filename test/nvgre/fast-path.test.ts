@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onesComplementSum } from '../../src/wire/checksum.js';
-import { createDecapsulator, createEncapsulator, decapsulate, type EncapsulateOptions } from '../../src/tunnel/nvgre.js';
+import { createDecapsulator, decapsulate } from '../../src/tunnel/decapsulate.js';
+import { createEncapsulator } from '../../src/tunnel/encapsulate.js';
+import { type EncapsulateOptions } from '../../src/tunnel/template.js';
 import { encapsulateOptions, innerFrame, runs } from '../helpers/arbitraries.js';
 
 type Resizable = ArrayBuffer & { resize(n: number): void };

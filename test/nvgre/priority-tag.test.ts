@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
-import { createDecapsulator, decapsulate, tryDecapsulate } from '../../src/tunnel/nvgre.js';
+import { createDecapsulator, decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!, (b) => parseInt(b, 16));
 

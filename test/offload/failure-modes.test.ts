@@ -10,7 +10,7 @@ import { TcpFlag } from '../../src/wire/tcp.js';
 import { computeTransportChecksum, pseudoHeaderSum } from '../../src/wire/transport.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
-import { createEncapsulator, encapsulate } from '../../src/tunnel/nvgre.js';
+import { createEncapsulator, encapsulate } from '../../src/tunnel/encapsulate.js';
 import {
   fillChecksums,
   ndisOffsetsOf,

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldFlowId, innerFlowHash } from '../../src/tunnel/flowhash.js';
 import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
-import { createEncapsulator, decapsulate, encapsulate } from '../../src/tunnel/nvgre.js';
+import { createEncapsulator, encapsulate } from '../../src/tunnel/encapsulate.js';
+import { decapsulate } from '../../src/tunnel/decapsulate.js';
 import { addressText, encapsulateOptions, innerFrameSpec, macTextOf, runs } from '../helpers/arbitraries.js';
 import { expectFrameMatchesSpec } from './expect-frame.js';
 

@@ -1,5 +1,6 @@
 import { buildFrame, type FrameSpec } from '../../frame/frame.js';
-import { createEncapsulator, type EncapsulateOptions } from '../../tunnel/nvgre.js';
+import { createEncapsulator } from '../../tunnel/encapsulate.js';
+import { type EncapsulateOptions } from '../../tunnel/template.js';
 import { segment } from '../../offload/segment.js';
 import { parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';

@@ -1,5 +1,6 @@
 import { NvgreError } from '../../wire/errors.js';
-import { createEncapsulator, type EncapsulateOptions, type Encapsulator } from '../../tunnel/nvgre.js';
+import { createEncapsulator } from '../../tunnel/encapsulate.js';
+import { type EncapsulateOptions, type Encapsulator } from '../../tunnel/template.js';
 import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, frameError, usageError } from '../errors.js';
