@@ -17,10 +17,18 @@ import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 // Shared capture types
 // ---------------------------------------------------------------------------------------------
 
-/** A capture timestamp: whole seconds since 1970-01-01T00:00:00Z plus a nanosecond fraction. */
+/**
+ * A capture timestamp: whole seconds since 1970-01-01T00:00:00Z plus a nanosecond fraction. The
+ * instant is `seconds + nanoseconds / 1e9`.
+ */
 export interface CaptureTimestamp {
   seconds: number;
-  /** 0 ≤ nanoseconds < 1e9 in a well-formed file (a pcap fraction field is reported as stored). */
+  /**
+   * 0 ≤ nanoseconds < 1e9 in a well-formed file. A classic pcap record whose fraction field is one
+   * second or more (≥ 10^6 µs or ≥ 10^9 ns: some capture tools write such records, and tcpdump and
+   * editcap copy them as they are) is reported as stored, so this may be up to 2^32 − 1 µs
+   * (4_294_967_295_999 ns); every writer accepts it back (see {@link PcapWriter}).
+   */
   nanoseconds: number;
 }
 
@@ -108,6 +116,11 @@ export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
 export const PCAPNG_BLOCK_HEADROOM = 65_536;
 /** Default timestamps of written frames start here: 2023-11-14T22:13:20Z. */
 export const DEFAULT_TIMESTAMP_SECONDS = 1_700_000_000;
+/**
+ * The largest `timestamp.nanoseconds` a reader reports and a writer accepts: a microsecond pcap
+ * fraction field of 2^32 − 1, plus the sub-microsecond digits such a file drops.
+ */
+export const MAX_TIMESTAMP_NANOSECONDS = 0xffff_ffff * 1000 + 999;
 
 /**
  * The timestamp written for the frame at 0-based position `index` when none is given:
@@ -515,7 +528,8 @@ export function normalizeFrame(frame: Uint8Array | CaptureRecordInput, index: nu
     throw new TypeError(`${name}.timestamp must be an object { seconds, nanoseconds }`);
   }
   assertInt(timestamp.seconds, `${name}.timestamp.seconds`, 0, Number.MAX_SAFE_INTEGER);
-  assertInt(timestamp.nanoseconds, `${name}.timestamp.nanoseconds`, 0, 999_999_999);
+  // Not capped at 999_999_999: whatever a reader reports must be writable (see CaptureTimestamp).
+  assertInt(timestamp.nanoseconds, `${name}.timestamp.nanoseconds`, 0, MAX_TIMESTAMP_NANOSECONDS);
   const originalLength = frame.originalLength ?? frame.data.length;
   assertInt(originalLength, `${name}.originalLength`, frame.data.length, 0xffff_ffff);
   const interfaceId = frame.interfaceId ?? 0;
@@ -526,6 +540,12 @@ export function normalizeFrame(frame: Uint8Array | CaptureRecordInput, index: nu
 /**
  * Incremental pcap writer: `header()` once, then `record(frame)` per frame, for output that never has
  * to sit in memory whole. {@link writePcap} is the one-shot form.
+ *
+ * A timestamp's fraction is written as given, not normalised: a record read with a fraction field of
+ * one second or more (`nanoseconds` ≥ 1e9) is written back with the same field, byte for byte, as
+ * tcpdump -w and editcap copy it. Normalising (carrying whole seconds into `seconds`) would alter
+ * the record while copying it, and normalising in the reader would hide what the file says; a
+ * fraction too large for the file's 32-bit field (2^32 ns in a nanosecond file) is a RangeError.
  */
 export class PcapWriter {
   readonly linkType: number;
@@ -582,14 +602,16 @@ export class PcapWriter {
     if (seconds > 0xffff_ffff) {
       throw new RangeError(`frames[${this.count}].timestamp.seconds ${seconds} does not fit pcap's 32-bit field`);
     }
+    // As given, not normalised (see the class comment): a fraction ≥ 1 s read from a file goes back as read.
+    const fraction = this.nanosecond ? nanoseconds : Math.floor(nanoseconds / 1000);
+    if (fraction > 0xffff_ffff) {
+      throw new RangeError(
+        `frames[${this.count}].timestamp.nanoseconds ${nanoseconds} does not fit the 32-bit ${this.nanosecond ? 'nanosecond' : 'microsecond'} field of a pcap record`,
+      );
+    }
     const captured = Math.min(f.data.length, this.snaplen);
     write32(target, offset + RECORD_HEADER.TIMESTAMP_SECONDS, seconds, le);
-    write32(
-      target,
-      offset + RECORD_HEADER.TIMESTAMP_FRACTION,
-      this.nanosecond ? nanoseconds : Math.floor(nanoseconds / 1000),
-      le,
-    );
+    write32(target, offset + RECORD_HEADER.TIMESTAMP_FRACTION, fraction, le);
     write32(target, offset + RECORD_HEADER.CAPTURED_LENGTH, captured, le);
     write32(target, offset + RECORD_HEADER.ORIGINAL_LENGTH, f.originalLength, le);
     target.set(captured === f.data.length ? f.data : f.data.subarray(0, captured), offset + RECORD_HEADER.LENGTH);

@@ -702,7 +702,9 @@ export class PcapngWriter {
  * Writes a pcapng file: one section, the given interfaces, one Enhanced Packet Block per frame.
  * Frames are bytes or {@link CaptureRecordInput}s (a read capture's records included); frames without
  * a timestamp get `defaultTimestamp(position)`, timestamps are rounded down to the interface's
- * resolution, frames longer than their interface's snaplen are cut to it.
+ * resolution, frames longer than their interface's snaplen are cut to it. An EPB timestamp is one
+ * tick count, so a classic pcap record's fraction of one second or more (`nanoseconds` ≥ 1e9, see
+ * `CaptureTimestamp`) is written as the same instant, its whole seconds carried.
  */
 export function writePcapng(
   frames: Iterable<Uint8Array | CaptureRecordInput>,

@@ -186,9 +186,11 @@ export class CaptureOutput {
   /** Appends one frame; keeps the timestamp (and wire length) of `from` when given. */
   add(data: Uint8Array, from?: CaptureRecord, originalLength = data.length): void {
     if (from !== undefined) {
-      // pcapng timestamps are 64-bit (and if_tsoffset may make them negative); classic pcap has 32-bit seconds.
+      // pcapng timestamps are 64-bit (and if_tsoffset may make them negative); classic pcap has 32-bit
+      // seconds. The fraction is not checked here: a pcap fraction of one second or more is written
+      // back as read (PcapWriter), and the readers give nothing the microsecond field cannot hold.
       const { seconds, nanoseconds } = from.timestamp;
-      if (!(Number.isInteger(seconds) && seconds >= 0 && seconds <= 0xffffffff && Number.isInteger(nanoseconds) && nanoseconds >= 0 && nanoseconds < 1e9)) {
+      if (!(Number.isInteger(seconds) && seconds >= 0 && seconds <= 0xffffffff)) {
         throw new RangeError(
           `record ${from.index + 1} at offset ${from.fileOffset}: its timestamp (${seconds} s + ${nanoseconds} ns) does not fit the 32-bit seconds of a pcap file, so ${this.path} cannot hold it`,
         );

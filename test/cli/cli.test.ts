@@ -14,7 +14,7 @@ import { verifyChecksums } from '../../src/offload/verify.js';
 import { readCapture } from '../../src/capture/stream.js';
 import { writePcap, type CaptureRecord } from '../../src/capture/pcap.js';
 import { writePcapng } from '../../src/capture/pcapng.js';
-import { CORPUS_DIR, fragmentIpv4 } from '../pcap/helpers.js';
+import { CORPUS_DIR, fragmentIpv4, pcapFile } from '../pcap/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -369,6 +369,39 @@ describe('nvgre encap / decap', () => {
     expect(e.status).toBe(1);
     expect(e.stderr).toMatch(/runt\.pcap: frame 2 \(record at file offset \d+\), byte 0 \(inner-ethernet\): .*14.*\(TRUNCATED\)\.\n$/);
     expect(listing()).toEqual(before);
+  });
+});
+
+describe('records whose timestamp fraction is one second or more', () => {
+  // tcpdump and editcap copy such records as they are; the CLI's pcap output keeps the field as read.
+  const fractions = [1_000_000, 1_500_000, 0xffff_ffff];
+  const late = (frames: Uint8Array[]) => pcapFile(true, frames.map((data, i) => ({ seconds: 1_700_000_000, fraction: fractions[i]!, data })));
+  const vm = innerSpecs.map((s) => buildFrame(s));
+  const tunnel = innerSpecs.map((inner, i) => buildFrame({ ethernet: {}, ipv4: { src: '192.0.2.1', dst: '192.0.2.2' }, nvgre: { vsid: 0x1000 + i, flowId: 1 }, inner }));
+
+  it('decap, checksum --fill, segment and encap read them and write the fraction back as read', () => {
+    writeFileSync(file('late-tunnel.pcap'), late(tunnel));
+    writeFileSync(file('late-vm.pcap'), late(vm));
+    const commands = [
+      ['decap', 'late-tunnel.pcap', 'late-decap.pcap'],
+      ['checksum', '--fill', 'late-tunnel.pcap', 'late-filled.pcap'],
+      ['segment', '--mss', '600', 'late-tunnel.pcap', 'late-seg.pcap'],
+      ['encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', 'late-vm.pcap', 'late-encap.pcap'],
+    ];
+    for (const args of commands) {
+      const r = nvgre(...args);
+      expect(r.status, `nvgre ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      const out = records(args.at(-1)!);
+      expect(out.map((x) => x.timestamp), args[0]).toEqual(fractions.map((f) => ({ seconds: 1_700_000_000, nanoseconds: f * 1000 })));
+    }
+    expect(records('late-filled.pcap').map((x) => Array.from(x.data))).toEqual(tunnel.map((f) => Array.from(f)));
+  });
+
+  it('decode --json reports the instant the record means (its ts is a number)', () => {
+    writeFileSync(file('late-tunnel.pcap'), late(tunnel));
+    const r = nvgre('decode', '--json', 'late-tunnel.pcap');
+    expect(r.status).toBe(0);
+    expect([...r.stdout.matchAll(/"ts":([0-9.]+)/g)].map((m) => m[1])).toEqual(['1700000001.000000', '1700000001.500000', '1700004294.967295']);
   });
 });
 

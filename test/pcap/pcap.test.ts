@@ -326,10 +326,44 @@ describe('writePcap', () => {
     expect(() => writePcap([{ data: pattern(4), originalLength: 3 }])).toThrow(RangeError);
     expect(() => writePcap([{ data: pattern(4), timestamp: { seconds: -1, nanoseconds: 0 } }])).toThrow(RangeError);
     expect(() => writePcap([{ data: pattern(4), timestamp: { seconds: 2 ** 32, nanoseconds: 0 } }])).toThrow(RangeError);
-    expect(() => writePcap([{ data: pattern(4), timestamp: { seconds: 0, nanoseconds: 1e9 } }])).toThrow(RangeError);
+    // A fraction field is 32 bits: 2^32 µs (µs file) or 2^32 ns (ns file) does not fit.
+    expect(() => writePcap([{ data: pattern(4), timestamp: { seconds: 0, nanoseconds: 2 ** 32 * 1000 } }])).toThrow(RangeError);
+    expect(() => writePcap([{ data: pattern(4), timestamp: { seconds: 0, nanoseconds: 2 ** 32 } }], { nanosecond: true })).toThrow(RangeError);
+    expect(() => writePcap([{ data: pattern(4), timestamp: { seconds: 0, nanoseconds: 0.5 } }])).toThrow(TypeError);
     expect(() => writePcap(['x' as unknown as Uint8Array])).toThrow(TypeError);
     expect(() => writePcap([], { snaplen: 0 })).toThrow(RangeError);
     expect(() => writePcap([], { linkType: 70000 })).toThrow(RangeError);
+  });
+
+  describe('a fraction field of one second or more (as tcpdump and editcap copy it)', () => {
+    for (const littleEndian of [true, false]) {
+      for (const nanosecond of [false, true]) {
+        const unit = nanosecond ? 1e9 : 1e6;
+        const fractions = [unit, unit + 123, 3 * unit - 1, 0xffff_ffff];
+        const file = pcapFile(
+          littleEndian,
+          fractions.map((fraction, i) => ({ seconds: i === 3 ? 0xffff_ffff : 1_700_000_000 + i, fraction, data: pattern(30 + i, i + 1) })),
+          { nanosecond },
+        );
+
+        it(`${littleEndian ? 'LE' : 'BE'} ${nanosecond ? 'ns' : 'us'}: read as stored, written back byte for byte`, () => {
+          const c = readPcap(file);
+          expect(c.records.map((r) => r.timestamp.nanoseconds)).toEqual(fractions.map((f) => (nanosecond ? f : f * 1000)));
+          expect(writePcap(c.records, { littleEndian, nanosecond, snaplen: 65535 })).toEqual(file);
+          const w = new PcapWriter({ littleEndian, nanosecond, snaplen: 65535 });
+          expect(c.records.map((r) => Array.from(w.record(r)))).toEqual(c.records.map((r) => Array.from(file.subarray(r.fileOffset, r.fileOffset + 16 + r.capturedLength))));
+        });
+
+        it(`${littleEndian ? 'LE' : 'BE'} ${nanosecond ? 'ns' : 'us'}: written as pcapng, the same instant with the whole seconds carried`, () => {
+          const c = readPcap(file);
+          const ng = readCapture(writePcapng(c.records, { interfaces: [{ tsresol: 9 }] }));
+          ng.records.forEach((r, i) => {
+            const t = c.records[i]!.timestamp;
+            expect(r.timestamp).toEqual({ seconds: t.seconds + Math.floor(t.nanoseconds / 1e9), nanoseconds: t.nanoseconds % 1e9 });
+          });
+        });
+      }
+    }
   });
 
   it('copyRecord detaches the data from the input', () => {

@@ -26,9 +26,13 @@ Examples:
   nvgre decode capture.pcapng
   nvgre decode capture.pcap --json --filter-vsid 5001 | jq .inner.dst`;
 
+/**
+ * The record's instant as a JSON number with microsecond digits. A pcap fraction of one second or
+ * more (reported as stored) is carried into the seconds: a number cannot keep the field as written.
+ */
 function timestamp(r: CaptureRecord): string {
   const us = Math.floor(r.timestamp.nanoseconds / 1000);
-  return `${r.timestamp.seconds}.${String(us).padStart(6, '0')}`;
+  return `${r.timestamp.seconds + Math.floor(us / 1_000_000)}.${String(us % 1_000_000).padStart(6, '0')}`;
 }
 
 export const decode: Command = {
