@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
 /** Bottom first. */
-export const LAYERS = ['wire', 'tunnel', 'frame', 'offload', 'capture', 'diagnose', 'cli'] as const;
+export const LAYERS = ['wire', 'tunnel', 'frame', 'offload', 'capture', 'nve', 'diagnose', 'cli'] as const;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -14,7 +14,7 @@ import { readCapture } from '../../src/capture/stream.js';
 import { writePcapng } from '../../src/capture/pcapng.js';
 import { CORPUS, atOddOffset, corpusFile, expectNvgreError, nvgreErrorOf, pattern, pcapFile } from './helpers.js';
 
-describe('corpus (../shared/corpus/README.md tables)', () => {
+describe('corpus (test/corpus/README.md tables)', () => {
   for (const entry of CORPUS) {
     it(`${entry.file}: ${entry.frames} frames, ${entry.format}, ${entry.littleEndian ? 'little' : 'big'}-endian`, () => {
       const bytes = corpusFile(entry.file);
