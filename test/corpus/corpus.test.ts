@@ -1,16 +1,17 @@
 /**
- * The external capture corpus (../shared/corpus, README.md there): real GRE/NVGRE frames from other
- * projects, with the expectations their upstream tests, tshark and tcpdump state. Records are split
- * by the test-only ./split.ts, independent of src/pcap.
+ * The capture corpus (./data, ./README.md): real GRE/NVGRE frames from other projects, with the
+ * expectations their upstream tests, tshark and tcpdump state. Records are split by the test-only
+ * ./split.ts, independent of src/capture. "Every frame of every capture" also takes the captures of
+ * NVGRE_EXTRA_CAPTURES, when set (test/helpers/corpus.ts).
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onesComplementSum } from '../../src/wire/checksum.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame/frame.js';
 import { decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
-import { CORPUS_DIR, CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
+import { CORPUS_DIR, CORPUS_RAW, corpusCaptures, extraCaptures, requireCorpus } from '../helpers/corpus.js';
 import { splitCapture, type SplitRecord } from './split.js';
 
 requireCorpus();
@@ -43,19 +44,9 @@ function codes(rel: string, strict = true): Record<string, number> {
   return out;
 }
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = path.join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
 /** Every capture under raw/, as paths relative to raw/. */
 function allCaptures(): string[] {
-  return walk(RAW)
-    .filter((p) => p.endsWith('.pcap'))
-    .map((p) => path.relative(RAW, p))
-    .sort();
+  return corpusCaptures().map((c) => c.name);
 }
 
 describe('the splitter reads every capture format in the corpus', () => {
@@ -297,7 +288,7 @@ describe('negative cases', () => {
   });
 
   it('packetnet/gre_ipv6.pcap: GRE carrying IPv6 (0x86dd) over IPv4 → NOT_TEB', () => {
-    // The corpus README lists this outer IPv4 checksum as bad, but its header words do sum to 0xFFFF
+    // The notes that came with the corpus listed this outer IPv4 checksum as bad, but its header words sum to 0xFFFF
     // (checked here independently of the decoder), so row 7 decides.
     const f = frame('packetnet/gre_ipv6.pcap', 1);
     expect(onesComplementSum(f, 14, 20)).toBe(0xffff);
@@ -359,9 +350,9 @@ describe('derived/*.nvgre.tsv rows (tshark 4.0.17) match decapsulate and parseFr
 });
 
 describe('every frame of every capture', () => {
-  for (const capture of allCaptures()) {
-    it(`${capture}: decapsulate throws only NvgreError, tryDecapsulate agrees, parseFrame({partial}) never throws, input untouched`, () => {
-      for (const r of records(capture)) {
+  for (const capture of [...corpusCaptures(), ...extraCaptures()]) {
+    it(`${capture.name}: decapsulate throws only NvgreError, tryDecapsulate agrees, parseFrame({partial}) never throws, input untouched`, () => {
+      for (const r of splitCapture(capture.bytes).records) {
         const before = r.data.slice();
         for (const strict of [true, false]) {
           let thrown = 'OK';

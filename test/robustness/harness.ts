@@ -2,7 +2,8 @@
  * Shared machinery of the robustness properties (issue 6):
  *
  * - the input pools: frames of the whole matrix (test/helpers/arbitraries.ts, test/offload/arbitraries.ts),
- *   the Scapy known-answer vectors and every frame of every capture in ../shared/corpus/raw, and
+ *   the Scapy known-answer vectors and every frame of every capture in test/corpus/data/raw (plus
+ *   those of NVGRE_EXTRA_CAPTURES, when set: test/helpers/corpus.ts), and
  *   the hostile forms of each (random bytes, random truncations, random single-byte and multi-byte
  *   mutations);
  * - placement: an input copied to a random byteOffset of a larger buffer whose every other byte is a
@@ -14,7 +15,7 @@
  * - run counts: modest under `npx vitest run`, large under `vitest.fuzz.config.ts` (FUZZ_RUNS), and a
  *   per-property count of the cases actually run, which the fuzz run prints as a table.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, inject } from 'vitest';
@@ -23,7 +24,7 @@ import { NvgreError } from '../../src/wire/errors.js';
 import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
 import { buildFrame } from '../../src/frame/frame.js';
 import { readCapture } from '../../src/capture/stream.js';
-import { CORPUS_RAW, requireCorpus } from '../helpers/corpus.js';
+import { CORPUS_DIR, corpusCaptures, corpusFiles, extraCaptures, requireCorpus } from '../helpers/corpus.js';
 import { innerFrame, nvgreFrame } from '../helpers/arbitraries.js';
 import { scapyVectors, vectorBytes } from '../helpers/vectors.js';
 import { arbFrameSpec } from '../offload/arbitraries.js';
@@ -251,25 +252,16 @@ export function sameEverywhere(bytes: Uint8Array, p: Placement, f: (view: Uint8A
 // would quietly leave real captures out of every property.
 requireCorpus();
 
-function walk(dir: string): string[] {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])).sort();
-}
+/**
+ * Every capture file of the corpus (pcap and pcapng, whatever the extension), by path relative to
+ * raw/, then those of NVGRE_EXTRA_CAPTURES ("extra:" + path), if any.
+ */
+export const CORPUS_CAPTURES: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array }> = [...corpusCaptures(), ...extraCaptures()].map((c) => ({
+  name: c.name,
+  bytes: c.bytes.slice(),
+}));
 
-/** Every capture file of the corpus (pcap and pcapng, whatever the extension), by path relative to raw/. */
-export const CORPUS_CAPTURES: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array }> = walk(CORPUS_RAW)
-  .filter((f) => /\.(pcap|pcapng)$/.test(f))
-  .map((f) => {
-    const b = readFileSync(f);
-    return { name: path.relative(CORPUS_RAW, f), bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice() };
-  });
-
-/** Every frame of every corpus capture, plus the hex-dump packet(s) (`.dat`). */
+/** Every frame of every capture above (a capture readCapture refuses gives none), plus the hex-dump packet(s) (`.dat`) of the corpus. */
 export const CORPUS_FRAMES: readonly Uint8Array[] = [
   ...CORPUS_CAPTURES.flatMap((c) => {
     try {
@@ -278,9 +270,9 @@ export const CORPUS_FRAMES: readonly Uint8Array[] = [
       return [];
     }
   }),
-  ...walk(CORPUS_RAW)
+  ...corpusFiles('raw')
     .filter((f) => f.endsWith('.dat'))
-    .map((f) => fromHex(readFileSync(f, 'utf8'))),
+    .map((f) => fromHex(readFileSync(path.join(CORPUS_DIR, f), 'utf8'))),
 ];
 
 /** The Scapy known-answer vectors (test/fixtures/scapy/vectors.json). */
