@@ -2,7 +2,7 @@
  * nvgre — craft, decode and process NVGRE frames (RFC 7637).
  * The public surface: explicit named exports only.
  */
-export { NvgreError, NvgreErrorCode } from './wire/errors.js';
+export { NvgreError, NvgreErrorCode, isNvgreError } from './wire/errors.js';
 export type { NvgreErrorInfo, TryResult, Layer } from './wire/errors.js';
 
 export { encapsulate, createEncapsulator } from './tunnel/encapsulate.js';
@@ -52,7 +52,7 @@ export { readIpv6, writeIpv6, checkIpv6, walkIpv6 } from './wire/ipv6.checked.js
 export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './wire/ipv6.js';
 export { GRE, VSID } from './wire/gre.js';
 export { readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './wire/gre.checked.js';
-export type { GreHeader, GreFields } from './wire/gre.js';
+export type { GreHeader, GreFields, KeyLayout } from './wire/gre.js';
 export { TCP, TcpFlag } from './wire/tcp.js';
 export { readTcp, writeTcp, checkTcp, tcpLength } from './wire/tcp.checked.js';
 export type { TcpHeader, TcpFields } from './wire/tcp.js';
@@ -84,6 +84,7 @@ export type {
   CaptureRecordInput,
   CaptureTimestamp,
   CaptureInterface,
+  CaptureWarning,
   ReadCaptureOptions,
   PcapWriteOptions,
 } from './capture/pcap.js';
@@ -129,6 +130,13 @@ export type {
   TransportReport,
   NblFlagsFrom,
 } from './offload/index.js';
+
+// Receive side: RSS (Toeplitz, NDIS hash types, inner or outer tuple, indirection table) and VMQ (docs/rss.md).
+export { toeplitzHash } from './wire/toeplitz.js';
+export { rssHash, createRss } from './offload/rss.js';
+export type { RssHashType, RssOptions, RssResult, CreateRssOptions, Rss } from './offload/rss.js';
+export { classifyVmq, createVmq } from './offload/vmq.js';
+export type { VmqFilter, VmqResult, Vmq } from './offload/vmq.js';
 
 // ECMP hashing (RFC 7637 §4.1) and ECN at the tunnel egress (RFC 6040 §4.2).
 export { ecmpHash } from './tunnel/ecmp.js';

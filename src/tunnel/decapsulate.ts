@@ -6,7 +6,7 @@ import { formatIp, formatMac } from '../wire/address.js';
 import { assertBytes, u16, u32 } from '../wire/bytes.js';
 import { onesComplementSum } from '../wire/checksum.js';
 import { ETH, EtherType, isVlanTpid, readVlanTag, type VlanTag } from '../wire/ethernet.js';
-import { GRE, greHeaderLength, isReservedVsid } from '../wire/gre.js';
+import { GRE, greHeaderLength, isReservedVsid, vsidOf, type KeyLayout } from '../wire/gre.js';
 import { IPV4, IpProtocol, ipv4BaseHeaderSum, ipv4HeaderSum } from '../wire/ipv4.js';
 import { IPV6, checkIpv6, newIpv6Chain, walkIpv6 } from '../wire/ipv6.js';
 import { Wire } from '../wire/wire.js';
@@ -36,7 +36,7 @@ export interface OuterHeaders {
 export interface Decapsulated {
   readonly vsid: number;
   readonly flowId: number;
-  /** The raw 32-bit GRE key (VSID << 8 | FlowID). */
+  /** The raw 32-bit GRE key (VSID << 8 | FlowID; the VSID itself under the `low24` key layout). */
   readonly key: number;
   /**
    * The inner Ethernet frame: a subarray of the input (zero copy), created on first access — or, when
@@ -65,12 +65,20 @@ export interface DecapsulateOptions {
    * tag is still dropped (or, with `strict: false`, reported as INNER_VLAN).
    */
   readonly acceptPriorityTag?: boolean;
+  /**
+   * How to read the VSID from the key (docs/nvgre.md §7): `'rfc7637'` (default) VSID << 8 | FlowID, or
+   * `'low24'`, the first draft's text: the VSID in the low 24 bits, the high byte zero (else
+   * RESERVED_KEY_BITS), and no FlowID (reported as 0).
+   */
+  readonly keyLayout?: KeyLayout;
 }
 
 /** Decapsulation mode bits (from DecapsulateOptions). */
 const enum Mode {
   STRICT = 1,
   ACCEPT_PRIORITY_TAG = 2,
+  /** The low24 key layout (decapsulateByTable only). */
+  LOW24 = 4,
 }
 
 /** An inner frame with its priority tag removed, and the tag. */
@@ -90,6 +98,8 @@ class DecapsulatedFrame implements Decapsulated {
   innerLength!: number;
   dropReasons!: readonly NvgreErrorCode[];
   priorityTag!: VlanTag | null;
+  /** The key was read in the low24 layout (key = VSID). */
+  private low24!: boolean;
   // Views and strings are made only when asked for: a typed-array view costs more than the decode.
   private innerView: Uint8Array | undefined;
   private outerFields: OuterHeaders | undefined;
@@ -102,9 +112,10 @@ class DecapsulatedFrame implements Decapsulated {
     innerLength: number,
     dropReasons: readonly NvgreErrorCode[],
     stripped: StrippedPriorityTag | null,
+    low24: boolean,
   ) {
     // One assignment order for every result (refill's), so all results share one hidden class.
-    this.refill(frame, vsid, flowId, innerOffset, innerLength, dropReasons, stripped);
+    this.refill(frame, vsid, flowId, innerOffset, innerLength, dropReasons, stripped, low24);
   }
 
   /** Reuses this object for another frame (Decapsulator). */
@@ -116,8 +127,10 @@ class DecapsulatedFrame implements Decapsulated {
     innerLength: number,
     dropReasons: readonly NvgreErrorCode[],
     stripped: StrippedPriorityTag | null,
+    low24: boolean,
   ): this {
     this.frame = frame;
+    this.low24 = low24;
     this.vsid = vsid;
     this.flowId = flowId;
     this.innerOffset = innerOffset;
@@ -137,7 +150,7 @@ class DecapsulatedFrame implements Decapsulated {
   }
 
   get key(): number {
-    return ((this.vsid << 8) | this.flowId) >>> 0;
+    return this.low24 ? this.vsid : ((this.vsid << 8) | this.flowId) >>> 0;
   }
   get inner(): Uint8Array {
     return (this.innerView ??= this.frame.subarray(this.innerOffset, this.innerOffset + this.innerLength));
@@ -286,7 +299,7 @@ function decapsulateFast(f: Uint8Array): number {
  * only reads its fields (escape analysis); the checks themselves stay in one shared function.
  */
 function decapsulateCore(f: Uint8Array, mode: number, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
-  const fast = decapsulateFast(f);
+  const fast = (mode & Mode.LOW24) === 0 ? decapsulateFast(f) : FastVerdict.MISS;
   if (fast === FastVerdict.MISS) return decapsulateByTable(f, mode, reuse);
   const inner = fast & FastVerdict.OFFSET_MASK;
   const length = fast >>> FastVerdict.OFFSET_BITS;
@@ -296,8 +309,8 @@ function decapsulateCore(f: Uint8Array, mode: number, reuse: DecapsulatedFrame |
   const vsid = (f[inner - 4]! << 16) | (f[inner - 3]! << 8) | f[inner - 2]!;
   const flowId = f[inner - 1]!;
   return reuse === null
-    ? new DecapsulatedFrame(f, vsid, flowId, inner, length, NO_REASONS, null)
-    : reuse.refill(f, vsid, flowId, inner, length, NO_REASONS, null);
+    ? new DecapsulatedFrame(f, vsid, flowId, inner, length, NO_REASONS, null, false)
+    : reuse.refill(f, vsid, flowId, inner, length, NO_REASONS, null, false);
 }
 
 /** The decapsulation verdict of NVGRE.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */
@@ -417,8 +430,15 @@ function decapsulateByTable(f: Uint8Array, mode: number, reuse: DecapsulatedFram
     if (!reasons.includes(NvgreErrorCode.GRE_FLAGS)) reasons.push(NvgreErrorCode.GRE_FLAGS);
   }
   const key = u32(f, keyOffset);
+  const low24 = (mode & Mode.LOW24) !== 0;
+  // The low24 layout's high byte must be zero (docs/nvgre.md §7).
+  if (low24 && key >>> 24 !== 0) {
+    const message = `the key 0x${key.toString(16).padStart(8, '0')} has a non-zero high byte, which the low24 key layout reserves (docs/nvgre.md §7); the sender may use the RFC 7637 layout (keyLayout: 'rfc7637')`;
+    if (reasons === null) return fail(NvgreErrorCode.RESERVED_KEY_BITS, 'gre', keyOffset, message);
+    reasons.push(NvgreErrorCode.RESERVED_KEY_BITS);
+  }
   // Row 11: reserved VSIDs (RFC 7637 §3.4).
-  const vsid = key >>> 8;
+  const vsid = vsidOf(key, low24 ? 'low24' : 'rfc7637');
   if (isReservedVsid(vsid)) {
     if (reasons === null) {
       return fail(NvgreErrorCode.RESERVED_VSID, 'gre', keyOffset, `VSID 0x${vsid.toString(16)} is reserved (RFC 7637 §3.4: 0–0xFFF and 0xFFFFFF); use strict: false to accept it`);
@@ -439,8 +459,8 @@ function decapsulateByTable(f: Uint8Array, mode: number, reuse: DecapsulatedFram
   }
   const dropReasons = reasons === null || reasons.length === 0 ? NO_REASONS : reasons;
   return reuse === null
-    ? new DecapsulatedFrame(f, key >>> 8, key & 0xff, inner, ipEnd - inner, dropReasons, stripped)
-    : reuse.refill(f, key >>> 8, key & 0xff, inner, ipEnd - inner, dropReasons, stripped);
+    ? new DecapsulatedFrame(f, vsid, low24 ? 0 : key & 0xff, inner, ipEnd - inner, dropReasons, stripped, low24)
+    : reuse.refill(f, vsid, low24 ? 0 : key & 0xff, inner, ipEnd - inner, dropReasons, stripped, low24);
 }
 
 /** One 802.1Q tag with VID 0 (any PCP/DEI) and an untagged EtherType after it, all within the datagram. */
@@ -469,7 +489,9 @@ function modeOf(options: DecapsulateOptions | undefined): number {
   if (strict !== undefined && typeof strict !== 'boolean') throw new TypeError(`options.strict must be a boolean, got ${typeof strict}`);
   const accept = options.acceptPriorityTag;
   if (accept !== undefined && typeof accept !== 'boolean') throw new TypeError(`options.acceptPriorityTag must be a boolean, got ${typeof accept}`);
-  return (strict === false ? 0 : Mode.STRICT) | (accept === true ? Mode.ACCEPT_PRIORITY_TAG : 0);
+  const layout = options.keyLayout;
+  if (layout !== undefined && layout !== 'rfc7637' && layout !== 'low24') throw new TypeError(`options.keyLayout must be 'rfc7637' or 'low24', got ${String(layout)}`);
+  return (strict === false ? 0 : Mode.STRICT) | (accept === true ? Mode.ACCEPT_PRIORITY_TAG : 0) | (layout === 'low24' ? Mode.LOW24 : 0);
 }
 
 /** Decapsulates an NVGRE frame; throws `NvgreError` when a receiver drops it (NVGRE.md §4). Zero copy. */

@@ -10,7 +10,7 @@ import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { noSpace } from '../wire/errors.js';
 import { innerFlowHash } from './flowhash.js';
-import { EncapsulatorTemplate, Headroom, checkPerPacket, hashedFlowId, type PerPacketOptions } from './template.js';
+import { EncapsulatorTemplate, Headroom, argError, checkPerPacket, hashedFlowId, type PerPacketOptions } from './template.js';
 
 /** Whether `target[offset, offset + length)` and `inner` share a byte (both views of one buffer). */
 function overlaps(target: Uint8Array, offset: number, length: number, inner: Uint8Array): boolean {
@@ -59,7 +59,10 @@ export class GeneralEncapsulator extends EncapsulatorTemplate {
     }
     let flowId: number;
     if (perPacket !== undefined) checkPerPacket(perPacket);
-    if (perPacket?.flowId !== undefined) flowId = perPacket.flowId;
+    if (perPacket?.flowId !== undefined) {
+      if (this.low24 && perPacket.flowId !== 0) throw argError(`keyLayout 'low24' has no FlowID; perPacket.flowId must be 0 or absent, got ${perPacket.flowId}`);
+      flowId = this.low24 ? this.flowPolicy as number : perPacket.flowId;
+    }
     else if (this.flowPolicy === 'hash') flowId = hashedFlowId(inner);
     else flowId = this.flowPolicy;
 

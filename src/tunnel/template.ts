@@ -5,10 +5,10 @@
  * DPDK header templates). The general path (general.ts) and the fast path (fast-path.ts) build on it.
  */
 import { parseIp, parseMac, type AddressInput } from '../wire/address.js';
-import { assertBytes, assertInt, u16 } from '../wire/bytes.js';
+import { assertBytes, assertInt, put32, u16 } from '../wire/bytes.js';
 import { onesComplementSum } from '../wire/checksum.js';
 import { ETH, EtherType, isVlanTpid, writeEthernet, type VlanTag } from '../wire/ethernet.js';
-import { GRE, isReservedVsid, VSID, writeNvgreHeader } from '../wire/gre.js';
+import { GRE, isReservedVsid, keyFor, VSID, writeNvgreHeader, type KeyLayout } from '../wire/gre.js';
 import { IPV4, IpProtocol, writeIpv4 } from '../wire/ipv4.js';
 import { IPV6, writeIpv6 } from '../wire/ipv6.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
@@ -51,6 +51,12 @@ export interface EncapsulateOptions {
   readonly innerVlan?: 'strip' | 'reject';
   /** Allow reserved VSIDs (0–0xFFF; 0xFFFFFF only after checking the peer's vendor, RFC 7637 §3.4). Default false. */
   readonly allowReservedVsid?: boolean;
+  /**
+   * How the key carries the VSID (docs/nvgre.md §7): `'rfc7637'` (default) VSID << 8 | FlowID, or
+   * `'low24'`, the first draft's text: the VSID in the low 24 bits, high byte zero, no FlowID (only
+   * `flowId: 'zero'` or 0 go with it). For talking to a peer that reads keys that way.
+   */
+  readonly keyLayout?: KeyLayout;
 }
 
 export interface PerPacketOptions {
@@ -167,6 +173,8 @@ export class EncapsulatorTemplate {
   protected readonly templateWords: Uint32Array;
   /** The template's next-to-last byte (the VSID's low byte), which follows its last whole word. */
   protected readonly vsidLowByte: number;
+  /** The key layout is low24 (no FlowID; see EncapsulateOptions.keyLayout). */
+  protected readonly low24: boolean;
   /** The last target seen, and a 32-bit view over it once it comes back (see writeTemplate). */
   protected lastTarget: Uint8Array | null = null;
   protected targetWords: Uint32Array | null = null;
@@ -202,9 +210,16 @@ export class EncapsulatorTemplate {
         `VSID ${o.vsid} (0x${o.vsid.toString(16)}) is reserved by RFC 7637 §3.4 (0–0xFFF, 0xFFFFFF); pass allowReservedVsid: true to use it anyway`,
       );
     }
-    const flow = o.flowId ?? 'hash';
+    const layout = o.keyLayout ?? 'rfc7637';
+    if (layout !== 'rfc7637' && layout !== 'low24') throw argError(`keyLayout must be 'rfc7637' or 'low24', got ${String(layout)}`);
+    this.low24 = layout === 'low24';
+    const flow = o.flowId ?? (this.low24 ? 'zero' : 'hash');
     if (flow !== 'hash' && flow !== 'zero') checkOptionInt(flow, 'flowId', 0, 255);
-    this.flowPolicy = flow === 'zero' ? 0 : flow;
+    if (this.low24 && flow !== 'zero' && flow !== 0) {
+      throw argError(`keyLayout 'low24' has no FlowID (the key's high byte must be zero); flowId must be 'zero' or 0, got ${String(flow)}`);
+    }
+    // Under low24 the key's last byte is the VSID's low byte: the "FlowID" byte the paths write.
+    this.flowPolicy = this.low24 ? o.vsid & 0xff : flow === 'zero' ? 0 : flow;
     const srcMac = parseMac(o.srcMac, 'srcMac');
     const dstMac = parseMac(o.dstMac, 'dstMac');
     const srcIp = parseIp(o.srcIp, 'srcIp');
@@ -278,10 +293,11 @@ export class EncapsulatorTemplate {
       });
       this.ipv4PartialSum = 0;
     }
-    writeNvgreHeader(t, this.greOffset, o.vsid, 0);
+    writeNvgreHeader(t, this.greOffset, 0, 0);
+    put32(t, this.greOffset + GRE.BASE_LENGTH, keyFor(o.vsid, 0, layout));
     this.template = t;
     this.templateWords = new Uint32Array(t.buffer, 0, this.headerLength >>> 2);
-    this.vsidLowByte = o.vsid & 0xff;
+    this.vsidLowByte = t[this.headerLength - 2]!;
   }
 
   /**
@@ -297,7 +313,8 @@ export class EncapsulatorTemplate {
       // the target's whole words (a fixed-size buffer: it cannot outgrow the view).
       storeWords(words, at >>> 2, this.templateWords);
       // 14 + 4 × tags + (20 or 40) + 8 bytes: two bytes past the last whole word, the key's last
-      // two: the VSID's low byte, and the FlowID, which the caller writes.
+      // two: the VSID's low byte (rfc7637; its middle byte under low24), and the FlowID (rfc7637; the
+      // VSID's low byte under low24), which the caller writes.
       target[offset + this.headerLength - 2] = this.vsidLowByte;
     } else {
       this.writeTemplateOnce(target, offset);

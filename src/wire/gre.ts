@@ -45,6 +45,30 @@ export function nvgreKey(vsid: number, flowId: number): number {
   return vsid * 256 + flowId;
 }
 
+/**
+ * How a GRE key carries the VSID (docs/nvgre.md §7). `rfc7637`: VSID in the high 24 bits, FlowID in the
+ * low 8 (RFC 7637 §3.2). `low24`: the first draft's text — the VSID (TNI) in the low 24 bits and a high
+ * byte that must be zero; there is no FlowID. Hosts that disagree read each other's VSIDs shifted by a byte.
+ */
+export type KeyLayout = 'rfc7637' | 'low24';
+
+export const KEY_LAYOUTS: readonly KeyLayout[] = ['rfc7637', 'low24'];
+
+/** The 32-bit key for `vsid` and `flowId` in `layout` (`low24` has no FlowID: `flowId` must be 0). */
+export function keyFor(vsid: number, flowId: number, layout: KeyLayout): number {
+  return layout === 'low24' ? vsid : vsid * 256 + flowId;
+}
+
+/** The VSID a receiver using `layout` reads from `key`. */
+export function vsidOf(key: number, layout: KeyLayout): number {
+  return layout === 'low24' ? key & 0xffffff : key >>> 8;
+}
+
+/** The FlowID a receiver using `layout` reads from `key` (`low24`: none, 0). */
+export function flowIdOf(key: number, layout: KeyLayout): number {
+  return layout === 'low24' ? 0 : key & 0xff;
+}
+
 /** Header length implied by the flags: 4 + 4·C + 4·K + 4·S (RFC 2890 §2). */
 export function greHeaderLength(flags: number): number {
   return (
