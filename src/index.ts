@@ -85,6 +85,7 @@ export type {
   CaptureTimestamp,
   CaptureInterface,
   CaptureWarning,
+  CaptureWarning,
   ReadCaptureOptions,
   PcapWriteOptions,
 } from './capture/pcap.js';

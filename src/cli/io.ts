@@ -27,6 +27,8 @@ const WRITE_BUFFER_BYTES = 1 << 20;
  * Reads `file` (`-` = stdin) record by record. `onRecords` gets the records completed by each chunk
  * (their `data` stays valid only until it returns or its promise settles: copy what you keep).
  * Errors of the capture format become one-sentence data errors naming the file, record and offset.
+ * An inconsistency the reader reads past (records longer than the snaplen) is one warning line on
+ * stderr, once per file.
  */
 export async function readRecords(
   file: string,
@@ -42,6 +44,7 @@ export async function readRecords(
       // the read below reports the problem
     }
   }
+  let warned = false;
   try {
     for await (const chunk of stream as AsyncIterable<Uint8Array>) {
       let records: CaptureRecord[];
@@ -51,6 +54,7 @@ export async function readRecords(
       } catch (e) {
         throw captureError(file, e, parser.recordsDecoded + 1);
       }
+      if (!warned && records.length > 0) warned = warnOnce(file, parser, progress);
       if (records.length > 0) {
         const pending = onRecords(records);
         if (pending) await pending;
@@ -68,6 +72,15 @@ export async function readRecords(
   } finally {
     progress?.done();
   }
+}
+
+/** Prints the capture's first warning on stderr, if it has one yet; returns whether it did. */
+function warnOnce(file: string, parser: CaptureStreamParser, progress?: Progress): boolean {
+  const warning = parser.info?.warnings[0];
+  if (warning === undefined) return false;
+  progress?.done(); // clear a progress line first
+  process.stderr.write(`nvgre${progress ? ` ${progress.label}` : ''}: warning: ${file}: ${warning.message}.\n`);
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +305,8 @@ export class Progress {
   private shown = false;
   private readonly enabled: boolean;
 
-  constructor(private readonly label: string) {
+  /** `label`: the command name, which starts progress and warning lines. */
+  constructor(readonly label: string) {
     this.enabled = process.stderr.isTTY === true && process.env.NVGRE_NO_PROGRESS === undefined;
   }
 

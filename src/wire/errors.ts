@@ -18,6 +18,8 @@ export const NvgreErrorCode = {
   NOT_TEB: 'NOT_TEB',
   INNER_VLAN: 'INNER_VLAN',
   RESERVED_VSID: 'RESERVED_VSID',
+  /** The key's high byte is not zero, which the `low24` key layout requires (docs/nvgre.md §7). */
+  RESERVED_KEY_BITS: 'RESERVED_KEY_BITS',
   NESTING_LIMIT: 'NESTING_LIMIT',
   MTU_EXCEEDED: 'MTU_EXCEEDED',
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
