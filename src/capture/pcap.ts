@@ -70,6 +70,24 @@ export interface CaptureRecord {
   fileOffset: number;
 }
 
+/**
+ * Something inconsistent in a capture that did not stop it from being read. Codes:
+ * - `SNAPLEN_EXCEEDED`: a record holds more captured bytes than its interface's snaplen (the pcap
+ *   file header's, or the pcapng IDB's). Its bytes are all read, as tshark reads them; the writer
+ *   understated the snaplen. Reported once per interface, at its first such record.
+ */
+export interface CaptureWarning {
+  code: 'SNAPLEN_EXCEEDED';
+  /** The interface concerned. */
+  interfaceId: number;
+  /** 0-based index of the first record concerned. */
+  record: number;
+  /** File offset of that record (pcap) or block (pcapng). */
+  fileOffset: number;
+  /** One sentence naming the record, its offset and the lengths. */
+  message: string;
+}
+
 /** A whole capture file, decoded. */
 export interface Capture {
   format: 'pcap' | 'pcapng';
@@ -82,6 +100,8 @@ export interface Capture {
   /** Byte order of the file (of its first section, for pcapng). */
   littleEndian: boolean;
   interfaces: CaptureInterface[];
+  /** Inconsistencies read past, in file order (empty for a well-formed file); see {@link CaptureWarning}. */
+  warnings: CaptureWarning[];
   records: CaptureRecord[];
 }
 
@@ -102,8 +122,8 @@ export interface CaptureRecordInput {
 export interface ReadCaptureOptions {
   /**
    * Largest captured length accepted for one record, default {@link DEFAULT_MAX_RECORD_BYTES}
-   * (256 MiB). A record claiming more is `BAD_CAPTURE`; pcapng blocks may exceed it by
-   * {@link PCAPNG_BLOCK_HEADROOM} bytes of headers and options.
+   * (256 MiB). A record claiming more is `BAD_CAPTURE`, whatever the snaplen says; pcapng blocks may
+   * exceed it by {@link PCAPNG_BLOCK_HEADROOM} bytes of headers and options.
    */
   maxRecordBytes?: number;
 }
@@ -349,6 +369,7 @@ interface PcapHeader {
 export class PcapDecoder implements CaptureUnitDecoder {
   private header: PcapHeader | undefined;
   private count = 0;
+  private readonly warnings: CaptureWarning[] = [];
 
   constructor(private readonly maxRecordBytes: number) {}
 
@@ -362,6 +383,7 @@ export class PcapDecoder implements CaptureUnitDecoder {
       nanosecond: h.nanosecond,
       littleEndian: h.littleEndian,
       interfaces: [{ id: 0, linkType: h.linkType, snaplen: h.snaplen, tsresol: h.nanosecond ? 9 : 6, section: 0 }],
+      warnings: [...this.warnings],
     };
   }
 
@@ -384,16 +406,7 @@ export class PcapDecoder implements CaptureUnitDecoder {
           `${describeLimit(this.maxRecordBytes)} limit (maxRecordBytes); the file is corrupt`,
       );
     }
-    // §5: CapLen never exceeds SnapLen. A snaplen of 0 (never written by libpcap) is taken as "unknown".
-    if (h.snaplen !== 0 && capturedLength > h.snaplen) {
-      throw new NvgreError(
-        NvgreErrorCode.BAD_CAPTURE,
-        'pcap',
-        fileOffset,
-        `record ${number} at offset ${fileOffset} claims ${capturedLength} captured bytes, more than the ` +
-          `file's snaplen of ${h.snaplen}; the file is corrupt`,
-      );
-    }
+    // A CapLen above the SnapLen (§5 says it never is) is read anyway: see decodeUnit.
     return RECORD_HEADER.LENGTH + capturedLength;
   }
 
@@ -405,6 +418,21 @@ export class PcapDecoder implements CaptureUnitDecoder {
     }
     const le = h.littleEndian;
     const fraction = read32(bytes, offset + RECORD_HEADER.TIMESTAMP_FRACTION, le);
+    const capturedLength = length - RECORD_HEADER.LENGTH;
+    // §5: CapLen never exceeds SnapLen, but writers that understate the snaplen exist and tshark reads
+    // their records in full: so do we, and say so once. A snaplen of 0 (never written by libpcap) is
+    // taken as "unknown". Lengths that cannot be honoured were refused by unitLength.
+    if (h.snaplen !== 0 && capturedLength > h.snaplen && this.warnings.length === 0) {
+      this.warnings.push({
+        code: 'SNAPLEN_EXCEEDED',
+        interfaceId: 0,
+        record: this.count,
+        fileOffset,
+        message:
+          `record ${this.count + 1} at offset ${fileOffset} has ${capturedLength} captured bytes, more than the snaplen of ` +
+          `${h.snaplen} in the file header; records are read in full, as tshark reads them (the writer understated the snaplen)`,
+      });
+    }
     const record: CaptureRecord = {
       index: this.count,
       interfaceId: 0,
@@ -413,7 +441,7 @@ export class PcapDecoder implements CaptureUnitDecoder {
         seconds: read32(bytes, offset + RECORD_HEADER.TIMESTAMP_SECONDS, le),
         nanoseconds: h.nanosecond ? fraction : fraction * 1000,
       },
-      capturedLength: length - RECORD_HEADER.LENGTH,
+      capturedLength,
       originalLength: read32(bytes, offset + RECORD_HEADER.ORIGINAL_LENGTH, le),
       data: bytes.subarray(offset + RECORD_HEADER.LENGTH, offset + length),
       fileOffset,
@@ -484,7 +512,8 @@ function parseFileHeader(bytes: Uint8Array, offset: number): PcapHeader {
  * Reads a classic pcap file held in memory. Records are zero-copy views into `bytes`.
  * Errors (`NvgreError`, layer `pcap`): `TRUNCATED` when the file header, a record header or a record's
  * data runs past the end (offset = the record's file offset); `BAD_CAPTURE` for a wrong magic number,
- * an unsupported version, or a record longer than the snaplen or `maxRecordBytes`.
+ * an unsupported version, or a record longer than `maxRecordBytes`. A record longer than the header's
+ * snaplen is read in full and reported once in `warnings` (`SNAPLEN_EXCEEDED`).
  */
 export function readPcap(bytes: Uint8Array, options?: ReadCaptureOptions): Capture {
   assertBytes(bytes, 'bytes');

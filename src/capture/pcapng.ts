@@ -18,6 +18,7 @@ import {
   type CaptureRecordInput,
   type CaptureTimestamp,
   type CaptureUnitDecoder,
+  type CaptureWarning,
   type NormalizedFrame,
   type ReadCaptureOptions,
   DEFAULT_SNAPLEN,
@@ -136,6 +137,8 @@ interface InterfaceState extends CaptureInterface {
   units: bigint;
   /** if_tsoffset: seconds added to every timestamp (§4.2). */
   tsoffset: number;
+  /** A packet longer than the snaplen was reported (once per interface). */
+  snaplenWarned: boolean;
 }
 
 interface Section {
@@ -172,6 +175,7 @@ export class PcapngDecoder implements CaptureUnitDecoder {
   private firstLittleEndian = true;
   private sectionCount = 0;
   private readonly interfaces: InterfaceState[] = [];
+  private readonly warnings: CaptureWarning[] = [];
   private count = 0;
   private readonly maxBlockBytes: number;
 
@@ -189,6 +193,7 @@ export class PcapngDecoder implements CaptureUnitDecoder {
       nanosecond: first?.tsresol === 9,
       littleEndian: this.firstLittleEndian,
       interfaces: this.interfaces.map(publicInterface),
+      warnings: [...this.warnings],
     };
   }
 
@@ -371,6 +376,7 @@ export class PcapngDecoder implements CaptureUnitDecoder {
       fastUnits: units === 1_000_000n || units === 1_000_000_000n ? Number(units) : 0,
       units,
       tsoffset,
+      snaplenWarned: false,
     };
     if (name !== undefined) itf.name = name;
     this.interfaces.push(itf);
@@ -416,6 +422,20 @@ export class PcapngDecoder implements CaptureUnitDecoder {
     }
     // Options after the padded data are not needed; check they fit the block like any other options.
     walkOptions(bytes, offset, map.DATA + pad4(capturedLength), length, fileOffset, le, () => undefined);
+    // §4.3: CapLen is at most the interface's SnapLen (0: no limit). Writers that understate it exist
+    // and tshark reads their packets in full: so do we, and say so once per interface.
+    if (itf.snaplen !== 0 && capturedLength > itf.snaplen && !itf.snaplenWarned) {
+      itf.snaplenWarned = true;
+      this.warnings.push({
+        code: 'SNAPLEN_EXCEEDED',
+        interfaceId: itf.id,
+        record: this.count,
+        fileOffset,
+        message:
+          `record ${this.count + 1} at offset ${fileOffset} (${blockName(type)}) has ${capturedLength} captured bytes, more than ` +
+          `the snaplen of ${itf.snaplen} of interface ${itf.id}; its packets are read in full, as tshark reads them (the writer understated the snaplen)`,
+      });
+    }
     const data = bytes.subarray(offset + map.DATA, offset + map.DATA + capturedLength);
     const timestamp = toTimestamp(
       read32(bytes, offset + map.TIMESTAMP_HIGH, le),
@@ -518,9 +538,9 @@ function walkOptions(
  * the end of the file (offset = the block's offset); `BAD_CAPTURE` for a file not starting with a
  * Section Header Block, a bad byte-order magic or version, a block length that is < 12, not a multiple
  * of 4, beyond the limit or not repeated in the trailer, an option running out of its block, a packet
- * referring to an undescribed interface, or captured data larger than its block. Unlike classic
- * pcap, an EPB's captured length is not checked against its interface's snaplen: the block length
- * already bounds it (Wireshark and libpcap do not check it either).
+ * referring to an undescribed interface, or captured data larger than its block. A packet longer
+ * than its interface's snaplen is read in full (the block length bounds it) and reported once per
+ * interface in `warnings` (`SNAPLEN_EXCEEDED`).
  */
 export function readPcapng(bytes: Uint8Array, options?: ReadCaptureOptions): Capture {
   assertBytes(bytes, 'bytes');

@@ -89,7 +89,10 @@ export class CaptureStreamParser {
     this.maxRecordBytes = maxRecordBytesOption(options);
   }
 
-  /** Capture metadata once the file header (pcap) or the first section header (pcapng) is read. */
+  /**
+   * Capture metadata once the file header (pcap) or the first section header (pcapng) is read. Its
+   * `warnings` grow as records are decoded: a warning appears with the record that causes it.
+   */
   get info(): CaptureInfo | undefined {
     return this.decoder?.info();
   }

@@ -14,7 +14,7 @@ import { verifyChecksums } from '../../src/offload/verify.js';
 import { readCapture } from '../../src/capture/stream.js';
 import { writePcap, type CaptureRecord } from '../../src/capture/pcap.js';
 import { writePcapng } from '../../src/capture/pcapng.js';
-import { CORPUS_DIR, fragmentIpv4, pcapFile } from '../pcap/helpers.js';
+import { CORPUS_DIR, concat, epb, fragmentIpv4, idb, pcapFile, shb } from '../pcap/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -402,6 +402,36 @@ describe('records whose timestamp fraction is one second or more', () => {
     const r = nvgre('decode', '--json', 'late-tunnel.pcap');
     expect(r.status).toBe(0);
     expect([...r.stdout.matchAll(/"ts":([0-9.]+)/g)].map((m) => m[1])).toEqual(['1700000001.000000', '1700000001.500000', '1700004294.967295']);
+  });
+});
+
+describe('a capture whose snaplen is smaller than its records', () => {
+  // tshark reads such files; the CLI reads every byte and warns once per file on stderr.
+  const tunnel = [0, 1, 2].map((i) =>
+    buildFrame({ ethernet: {}, ipv4: { src: '192.0.2.1', dst: '192.0.2.2' }, nvgre: { vsid: 0x2000 + i, flowId: 1 }, inner: innerSpecs[i]! }),
+  );
+
+  it('decode, lint, decap, checksum --fill and segment read it in full and warn once', () => {
+    writeFileSync(file('small-snaplen.pcap'), pcapFile(true, tunnel.map((data) => ({ seconds: 1, fraction: 0, data })), { snaplen: 60 }));
+    writeFileSync(file('small-snaplen.pcapng'), concat(shb(true), idb(true, 1, 60), ...tunnel.map((data) => epb(true, 0, 1_000_000n, data))));
+    for (const input of ['small-snaplen.pcap', 'small-snaplen.pcapng']) {
+      const commands = [
+        ['decode', '--json', input],
+        ['lint', input],
+        ['decap', input, 'snap-decap.pcap'],
+        ['checksum', '--fill', input, 'snap-filled.pcap'],
+        ['segment', '--mss', '600', input, 'snap-seg.pcap'],
+      ];
+      for (const args of commands) {
+        const r = nvgre(...args);
+        expect(r.status, `nvgre ${args.join(' ')}: ${r.stderr}`).toBe(0);
+        const warnings = r.stderr.split('\n').filter((l) => l.includes('warning'));
+        expect(warnings, `nvgre ${args.join(' ')}`).toHaveLength(1);
+        expect(warnings[0]).toMatch(new RegExp(`^nvgre ${args[0]}: warning: ${input.replace('.', '\\.')}: record 1 at offset \\d+.* captured bytes, more than the snaplen of 60`));
+      }
+      expect(jsonLines(nvgre('decode', '--json', input).stdout).map((o) => o.vsid)).toEqual([0x2000, 0x2001, 0x2002]);
+      expect(records('snap-filled.pcap').map((x) => Array.from(x.data))).toEqual(tunnel.map((f) => Array.from(f)));
+    }
   });
 });
 

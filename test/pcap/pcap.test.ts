@@ -25,6 +25,7 @@ describe('corpus (test/corpus/README.md tables)', () => {
       expect(capture.linkType).toBe(1);
       expect(capture.nanosecond).toBe(false);
       if (entry.snaplen !== undefined) expect(capture.snaplen).toBe(entry.snaplen);
+      expect(capture.warnings).toEqual([]);
       const truncated = capture.records.filter((r) => r.capturedLength < r.originalLength).length;
       expect(truncated).toBe(entry.truncatedFrames ?? 0);
       capture.records.forEach((r, i) => {
@@ -148,11 +149,28 @@ describe('readPcap errors', () => {
     expect(e.message).toContain('256 MiB');
   });
 
-  it('a captured length above the snaplen: BAD_CAPTURE', () => {
-    const file = pcapFile(true, [{ seconds: 0, fraction: 0, data: new Uint8Array(100) }], { snaplen: 64 });
-    const e = expectNvgreError(() => readPcap(file), ['BAD_CAPTURE']);
-    expect(e.message).toContain('record 1 at offset 24');
-    expect(e.message).toContain('snaplen of 64');
+  it('records longer than the header snaplen are read in full (as tshark reads them), with one warning', () => {
+    const data = [pattern(40, 1), pattern(100, 2), pattern(64, 3), pattern(120, 4)];
+    const file = pcapFile(true, data.map((d) => ({ seconds: 0, fraction: 0, data: d })), { snaplen: 64 });
+    const c = readPcap(file);
+    expect(c.records.map((r) => Array.from(r.data))).toEqual(data.map((d) => Array.from(d)));
+    expect(c.warnings).toHaveLength(1);
+    const w = c.warnings[0]!;
+    expect({ code: w.code, interfaceId: w.interfaceId, record: w.record, fileOffset: w.fileOffset }).toEqual({
+      code: 'SNAPLEN_EXCEEDED',
+      interfaceId: 0,
+      record: 1,
+      fileOffset: 24 + 16 + 40,
+    });
+    expect(w.message).toContain('record 2 at offset 80');
+    expect(w.message).toContain('snaplen of 64');
+    expect(readPcap(pcapFile(true, [{ seconds: 0, fraction: 0, data: pattern(64) }], { snaplen: 64 })).warnings).toEqual([]);
+  });
+
+  it('a record longer than the snaplen that cannot be honoured: still BAD_CAPTURE (limit) or TRUNCATED (past the end)', () => {
+    const file = pcapFile(true, [{ seconds: 0, fraction: 0, data: pattern(2000) }], { snaplen: 64 });
+    expectNvgreError(() => readPcap(file, { maxRecordBytes: 1500 }), ['BAD_CAPTURE']);
+    expect(expectNvgreError(() => readPcap(file.subarray(0, file.length - 1)), ['TRUNCATED']).offset).toBe(24);
   });
 
   it('snaplen 0 is taken as unknown, not as a limit', () => {

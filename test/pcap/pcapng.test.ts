@@ -115,6 +115,27 @@ describe('readPcapng blocks (hand-built)', () => {
       expect(c.records[1]).toMatchObject({ index: 1, capturedLength: 3, timestamp: { seconds: 2, nanoseconds: 0 } });
     });
 
+    it(`${order}: packets longer than their interface's snaplen are read in full, with one warning per interface`, () => {
+      const head = concat(shb(le), idb(le, 1, 64), idb(le, 1, 0), idb(le, 1, 32));
+      const blocks = [
+        epb(le, 0, 0n, pattern(40)),
+        epb(le, 0, 0n, pattern(100)),
+        epb(le, 0, 0n, pattern(200)),
+        epb(le, 1, 0n, pattern(500)), // snaplen 0: no limit
+        epb(le, 2, 0n, pattern(20)),
+        pb(le, 2, 0n, pattern(40)),
+      ];
+      const c = readPcapng(concat(head, ...blocks));
+      expect(c.records.map((r) => r.capturedLength)).toEqual([40, 100, 200, 500, 20, 40]);
+      const offsetOf = (i: number) => head.length + blocks.slice(0, i).reduce((n, b) => n + b.length, 0);
+      expect(c.warnings.map((w) => [w.code, w.interfaceId, w.record, w.fileOffset])).toEqual([
+        ['SNAPLEN_EXCEEDED', 0, 1, offsetOf(1)],
+        ['SNAPLEN_EXCEEDED', 2, 5, offsetOf(5)],
+      ]);
+      expect(c.warnings[1]!.message).toContain('snaplen of 32');
+      expect(readPcapng(concat(head, blocks[0]!, blocks[3]!)).warnings).toEqual([]);
+    });
+
     it(`${order}: EPB options are skipped`, () => {
       const file = concat(shb(le), idb(le, 1, 0), epb(le, 0, 0n, pattern(5), 5, concat(option(le, 1, text('a comment')), endOfOptions(le))));
       expect(Array.from(readPcapng(file).records[0]!.data)).toEqual(Array.from(pattern(5)));

@@ -104,6 +104,33 @@ describe('CaptureStreamParser', () => {
     expect(parser.bytesConsumed).toBe(24);
   });
 
+  it('records longer than the snaplen: read in full, the same warnings as readCapture, in info once they are seen', () => {
+    const files = [
+      pcapFile(false, [pattern(30), pattern(90), pattern(200)].map((data) => ({ seconds: 1, fraction: 2, data })), { snaplen: 64 }),
+      concat(shb(true), idb(true, 1, 64), epb(true, 0, 0n, pattern(30)), epb(true, 0, 0n, pattern(90)), shb(false), idb(false, 1, 16), epb(false, 0, 0n, pattern(17))),
+    ];
+    for (const bytes of files) {
+      const whole = readCapture(bytes);
+      expect(whole.warnings.length).toBeGreaterThan(0);
+      fc.assert(
+        fc.property(fc.array(fc.nat(bytes.length), { maxLength: 8 }), (cuts) => {
+          const parser = new CaptureStreamParser();
+          const records: CaptureRecord[] = [];
+          for (const chunk of split(bytes, cuts)) {
+            records.push(...parser.push(chunk));
+            // A warning appears with the record that causes it, never before.
+            const seen = parser.info?.warnings ?? [];
+            expect(seen).toEqual(whole.warnings.filter((w) => w.record < records.length));
+          }
+          parser.end();
+          expect(records.map(plain)).toEqual(whole.records.map(plain));
+          expect(parser.info?.warnings).toEqual(whole.warnings);
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+
   it('end() with a partial record: the same TRUNCATED error as readCapture, after yielding whole records', () => {
     for (const bytes of [writePcap([pattern(30), pattern(30)]), mixed]) {
       for (const cut of [1, 3, 5, 17, 30, 45]) {
