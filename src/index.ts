@@ -85,7 +85,6 @@ export type {
   CaptureTimestamp,
   CaptureInterface,
   CaptureWarning,
-  CaptureWarning,
   ReadCaptureOptions,
   PcapWriteOptions,
 } from './capture/pcap.js';
