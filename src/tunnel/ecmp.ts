@@ -10,7 +10,7 @@ import { IPV6 } from '../wire/ipv6.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import { innerFlowHash } from './flowhash.js';
 
-export type EcmpMode = 'outer+key' | 'inner';
+export type EcmpMode = 'outer+key' | 'inner' | 'outer';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -19,11 +19,14 @@ const layout = new FrameLayout();
 /**
  * 32-bit FNV-1a hash of an NVGRE frame's ECMP fields. `'outer+key'` (default): outer source and
  * destination address, protocol 47 and the whole Key; `'inner'`: the inner flow (addresses,
- * protocol, ports), as the default FlowID hash uses. Throws `NOT_GRE` for a frame that is not NVGRE.
+ * protocol, ports), as the default FlowID hash uses; `'outer'`: the outer addresses and protocol 47
+ * only — a fabric that ignores the Key, which puts every flow between two hosts on one path (the
+ * comparison `nvgre ecmp --hash outer` shows, docs/rss.md §11). Throws `NOT_GRE` for a frame that is
+ * not NVGRE.
  */
 export function ecmpHash(frame: Uint8Array, mode: EcmpMode = 'outer+key'): number {
   assertBytes(frame, 'frame');
-  if (mode !== 'outer+key' && mode !== 'inner') throw new TypeError(`mode must be 'outer+key' or 'inner', got ${String(mode)}`);
+  if (mode !== 'outer+key' && mode !== 'inner' && mode !== 'outer') throw new TypeError(`mode must be 'outer+key', 'inner' or 'outer', got ${String(mode)}`);
   walkFrame(frame, layout);
   if (!layout.encapsulated) {
     throw new NvgreError(NvgreErrorCode.NOT_GRE, 'gre', layout.outerIp.upperOffset, 'not an NVGRE frame: there is no Key to hash');
@@ -34,6 +37,7 @@ export function ecmpHash(frame: Uint8Array, mode: EcmpMode = 'outer+key'): numbe
   let h = FNV_OFFSET;
   for (let i = src; i < src + 2 * len; i++) h = Math.imul(h ^ frame[i]!, FNV_PRIME);
   h = Math.imul(h ^ IpProtocol.GRE, FNV_PRIME);
+  if (mode === 'outer') return h >>> 0;
   for (let shift = 24; shift >= 0; shift -= 8) h = Math.imul(h ^ ((layout.key >>> shift) & 0xff), FNV_PRIME);
   return h >>> 0;
 }

@@ -578,6 +578,53 @@ const TABLE: Readonly<Record<string, Row>> = {
       { what: 'a plain frame', run: () => api.ecmpHash(PLAIN), expect: 'nvgre:NOT_GRE' },
     ],
   },
+
+  // --- receive side: RSS and VMQ (docs/rss.md)
+  toeplitzHash: {
+    valid: () => [new Uint8Array(40).fill(0x6d), NV4, 26, 12],
+    bytes: { 0: 'key', 1: 'input' },
+    ints: { 2: 'offset', 3: 'length' },
+    cases: [
+      { what: 'a range past the end', run: () => api.toeplitzHash(new Uint8Array(40), NV4, NV4.length - 4, 8), expect: 'RangeError', mentions: 'length' },
+      { what: 'a key too short for the input', run: () => api.toeplitzHash(new Uint8Array(15), NV4, 0, 12), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'key' },
+    ],
+  },
+  rssHash: {
+    valid: () => [NV6, { hashTypes: ['ipv6', 'udp-ipv6'] }],
+    bytes: { 0: 'frame' },
+    cases: [
+      { what: 'options "x"', run: () => api.rssHash(NV4, 'x' as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'options' },
+      { what: 'key of 39 bytes', run: () => api.rssHash(NV4, { key: new Uint8Array(39) }), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'options.key' },
+      { what: 'hashTypes ["tcp"]', run: () => api.rssHash(NV4, { hashTypes: ['tcp' as never] }), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'options.hashTypes' },
+      { what: 'encapsulation "vxlan"', run: () => api.rssHash(NV4, { encapsulation: 'vxlan' as never }), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'options.encapsulation' },
+      { what: 'an empty frame (no hash)', run: () => api.rssHash(new Uint8Array(0)), expect: 'ok' },
+    ],
+  },
+  createRss: {
+    valid: () => [{ queues: 8 }],
+    cases: [
+      { what: 'a table of 3 entries', run: () => api.createRss({ indirectionTable: [0, 1, 2] }), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'options.indirectionTable' },
+      { what: 'queues NaN', run: () => api.createRss({ queues: NaN }), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'options.queues' },
+      { what: 'queue(a plain array)', run: () => api.createRss().queue([1, 2] as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'hash(a detached view)', run: () => api.createRss().hash(detached()), expect: 'TypeError', mentions: 'frame' },
+    ],
+  },
+  classifyVmq: {
+    valid: () => [NV4, [{ queueId: 1, macAddress: MAC.dst, encapsulated: true, vsid: 0x5001 }]],
+    bytes: { 0: 'frame' },
+    cases: [
+      { what: 'filters null', run: () => api.classifyVmq(NV4, null as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'filters' },
+      { what: 'a MAC of 5 bytes', run: () => api.classifyVmq(NV4, [{ queueId: 1, macAddress: new Uint8Array(5) }]), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'filters[0].macAddress' },
+      { what: 'vlanId 4096', run: () => api.classifyVmq(NV4, [{ queueId: 1, macAddress: MAC.dst, vlanId: 4096 }]), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'filters[0].vlanId' },
+    ],
+  },
+  createVmq: {
+    valid: () => [[{ queueId: 2, macAddress: MAC6 }]],
+    cases: [
+      { what: 'filters "x"', run: () => api.createVmq('x' as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'filters' },
+      { what: 'classify(a DataView)', run: () => api.createVmq([]).classify(new DataView(new ArrayBuffer(60)) as never), expect: 'TypeError', mentions: 'frame' },
+    ],
+  },
   ecnEgress: {
     valid: () => [2, 1],
     cases: [
