@@ -78,7 +78,35 @@ export interface NvgreErrorDetails {
   readonly available?: number;
 }
 
+/**
+ * The brand every {@link NvgreError} carries (a non-enumerable own property). `Symbol.for` gives the
+ * same symbol in every copy of the library loaded in one realm, so an error thrown by the CommonJS
+ * build (`require('nvgre')`) is recognised by the ES module build (`import 'nvgre'`) and the reverse,
+ * though each build has its own class object.
+ */
+const BRAND: unique symbol = Symbol.for('nvgre.NvgreError');
+
+/**
+ * True when `value` is an {@link NvgreError} from any copy of this library: the ESM or the CommonJS
+ * build, or another installed version (the error `code` strings are stable across versions).
+ * `instanceof NvgreError` answers the same.
+ */
+export function isNvgreError(value: unknown): value is NvgreError {
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+
 export class NvgreError extends Error {
+  /**
+   * `x instanceof NvgreError` checks the brand ({@link isNvgreError}), so it holds across the ESM and
+   * CommonJS builds. A subclass keeps the ordinary prototype-chain test: `x instanceof MyError` is
+   * true only for instances of `MyError`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === NvgreError ? isNvgreError(value) : ordinaryHasInstance.call(this, value);
+  }
+
   override readonly name = 'NvgreError';
   readonly code: NvgreErrorCode;
   readonly layer: string;
@@ -88,6 +116,7 @@ export class NvgreError extends Error {
 
   constructor(code: NvgreErrorCode, layer: Layer, offset: number, message: string, details?: NvgreErrorDetails) {
     super(`${code} at ${layer} offset ${offset}: ${message}`);
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
     this.layer = layer;
     this.offset = offset;
