@@ -1,13 +1,14 @@
 /**
  * Interop: files written by writePcap / writePcapng are read back by tshark (Wireshark) with the same
  * frame lengths, timestamps and interfaces; corpus files read by tshark and by readCapture agree; and
- * tshark's own IP reassembly agrees with the Reassembler. In CI (CI=true) a missing tshark FAILS.
+ * tshark's own IP reassembly agrees with the Reassembler. Without tshark these tests are skipped
+ * (the run names the reason: test/helpers/tools-setup.ts); in CI (CI=true) a missing tshark FAILS.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
+import { TSHARK, runTool, skipWithout } from '../helpers/tools.js';
 import { type CaptureRecord, writePcap } from '../../src/capture/pcap.js';
 import { writePcapng } from '../../src/capture/pcapng.js';
 import { readCapture } from '../../src/capture/stream.js';
@@ -25,9 +26,6 @@ import {
   pattern,
 } from '../pcap/helpers.js';
 
-const inCi = process.env.CI === 'true';
-const hasTshark = spawnSync('tshark', ['--version'], { encoding: 'utf8' }).status === 0;
-
 let dir: string | undefined;
 function tempFile(name: string, bytes: Uint8Array): string {
   dir ??= mkdtempSync(path.join(os.tmpdir(), 'nvgre-pcap-'));
@@ -42,9 +40,7 @@ afterAll(() => {
 /** Rows of tab-separated fields, one per frame. */
 function tshark(file: string, fields: string[], extra: string[] = []): string[][] {
   const args = ['-n', '-r', file, ...extra, '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((f) => ['-e', f])];
-  const run = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`tshark ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout
+  return runTool(TSHARK, args)
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => line.split('\t'));
@@ -67,13 +63,8 @@ function ours(bytes: Uint8Array): string[][] {
 
 const FIELDS = ['frame.len', 'frame.cap_len', 'frame.time_epoch', 'frame.interface_id'];
 
-describe('tshark availability', () => {
-  it.runIf(inCi)('tshark is installed (required when CI=true)', () => {
-    expect(hasTshark, 'tshark is required in CI (apt-get install tshark)').toBe(true);
-  });
-});
-
-describe.skipIf(!hasTshark)('interop with tshark', () => {
+// With CI=true the tests run whether or not tshark is there, and runTool fails them when it is not.
+describe.skipIf(skipWithout(TSHARK))('interop with tshark', () => {
   const frames = [
     { data: pattern(60, 1), timestamp: { seconds: 1_600_000_000, nanoseconds: 123_456_789 } },
     { data: pattern(1514, 2), timestamp: { seconds: 1_600_000_001, nanoseconds: 1 }, originalLength: 9000 },

@@ -7,40 +7,27 @@
  *       the fields we meant, and recomputing every checksum itself must give the values we wrote.
  * The seed is random per run unless NVGRE_DIFF_SEED is set; every failure names it, so a run is
  * reproducible with NVGRE_DIFF_SEED=<seed> (NVGRE_DIFF_COUNT asks for more frames).
- * In CI (CI=true) a missing /usr/bin/python3 with Scapy is a failure, never a skip.
+ * Without Scapy the test is skipped with the reason (test/helpers/tools.ts; NVGRE_PYTHON names another
+ * interpreter); in CI (CI=true) a missing Scapy is a failure, never a skip.
  */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatIpv4, formatIpv6 } from '../../src/wire/address.js';
 import { fromHex, toHex } from '../../src/wire/bytes.js';
 import { buildFrame, parseFrame, type FrameSpec, type ParsedFrame } from '../../src/frame/frame.js';
 import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import type { Ipv6Header } from '../../src/wire/ipv6.js';
 import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
+import { SCAPY, needs, runTool } from '../helpers/tools.js';
 
-const PYTHON = process.env.NVGRE_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = path.join(import.meta.dirname, 'scapy_diff.py');
-const inCi = process.env.CI === 'true';
 /** At least 1,000 frames per direction; NVGRE_DIFF_COUNT can ask for more. */
 const COUNT = Math.max(1000, Number(process.env.NVGRE_DIFF_COUNT ?? 1000) || 1000);
 const SEED = Number(process.env.NVGRE_DIFF_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 const REPRO = `reproduce with NVGRE_DIFF_SEED=${SEED}`;
 
-const probe = spawnSync(PYTHON, ['-c', 'import scapy; print(scapy.__version__)'], { encoding: 'utf8' });
-const scapyVersion = probe.status === 0 ? probe.stdout.trim() : null;
-
-function requireScapy(ctx: TestContext): boolean {
-  if (scapyVersion !== null) return true;
-  if (inCi) throw new Error(`${PYTHON} with Scapy is required when CI=true (apt-get install python3-scapy)`);
-  ctx.skip(`${PYTHON} with Scapy is not available; install python3-scapy to run the differential test`);
-  return false;
-}
-
 function runScript(args: string[], input?: string): string {
-  const r = spawnSync(PYTHON, [SCRIPT, ...args], { input, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`scapy_diff.py ${args.join(' ')} failed (${REPRO}):\n${r.stderr}`);
-  return r.stdout;
+  return runTool(SCAPY, [SCRIPT, ...args], { input, timeout: 300_000, note: `(${REPRO})` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,8 +208,8 @@ function withoutChecksums(fields: Json): Json {
 
 describe(`differential test against Scapy (seed ${SEED}, ${COUNT} frames per direction)`, () => {
   it('(a) parseFrame decodes the fields Scapy dissects from Scapy-built frames', (ctx) => {
-    if (!requireScapy(ctx)) return;
-    expect(scapyVersion).toBe('2.5.0');
+    needs(SCAPY, ctx);
+    expect(SCAPY.version).toBe('2.5.0');
     const lines = runScript(['generate', '--seed', String(SEED), '--count', String(COUNT)]).split('\n').filter((l) => l.length > 0);
     expect(lines).toHaveLength(COUNT);
     const diffs = new Diffs();
@@ -260,7 +247,7 @@ describe(`differential test against Scapy (seed ${SEED}, ${COUNT} frames per dir
   });
 
   it('(b) Scapy dissects the fields we meant from buildFrame output, and agrees with every checksum', (ctx) => {
-    if (!requireScapy(ctx)) return;
+    needs(SCAPY, ctx);
     const rand = prng(SEED ^ 0x5eed);
     const meant = Array.from({ length: COUNT }, () => randomFrame(rand));
     const frames = meant.map((m) => buildFrame(m.spec));

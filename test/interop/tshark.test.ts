@@ -5,29 +5,18 @@
  * VSID << 8 | FlowID, protocol 0x6558, the inner layers and addresses we wrote, every checksum good,
  * and nothing malformed. In CI (CI=true) a missing tshark is a failure, never a skip.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
 import { createEncapsulator } from '../../src/tunnel/encapsulate.js';
 import { segment } from '../../src/offload/segment.js';
 import { writePcap } from '../../src/capture/pcap.js';
 import { writePcapng } from '../../src/capture/pcapng.js';
+import { TSHARK, needs, runTool } from '../helpers/tools.js';
 
-/** Overridable to check the missing-tshark paths (NVGRE_TSHARK=/nonexistent). */
-const TSHARK = process.env.NVGRE_TSHARK ?? '/usr/bin/tshark';
-const inCi = process.env.CI === 'true';
-const hasTshark = spawnSync(TSHARK, ['--version'], { encoding: 'utf8' }).status === 0;
-
-/** CI: a missing tshark fails the test; locally it is skipped with the reason. */
-function requireTshark(ctx: TestContext): boolean {
-  if (hasTshark) return true;
-  if (inCi) throw new Error(`${TSHARK} is required when CI=true (apt-get install tshark)`);
-  ctx.skip(`${TSHARK} is not installed; install tshark to run the Wireshark interop checks`);
-  return false;
-}
+// tshark is found once per run (test/helpers/tools.ts); without it these tests are skipped, or fail with CI=true.
 
 let dir: string | undefined;
 afterAll(() => {
@@ -87,9 +76,7 @@ function dissect(file: string): Row[] {
     'aggregator=,',
     ...FIELDS.flatMap((f) => ['-e', f]),
   ];
-  const run = spawnSync(TSHARK, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`tshark failed: ${run.stderr}`);
-  return run.stdout
+  return runTool(TSHARK, args)
     .split('\n')
     .filter((l) => l.length > 0)
     .map((line) => {
@@ -246,7 +233,7 @@ describe('tshark dissects what we write', () => {
     ['pcapng', (frames: Uint8Array[]) => writePcapng(frames)],
   ] as const) {
     it(`${format}: key, protocol, layers, addresses and every checksum as written`, (ctx) => {
-      if (!requireTshark(ctx)) return;
+      needs(TSHARK, ctx);
       const file = tempFile(`matrix.${format}`, write(expected.map((e) => e.frame)));
       const rows = dissect(file);
       expect(rows).toHaveLength(expected.length);
@@ -258,7 +245,7 @@ describe('tshark dissects what we write', () => {
   }
 
   it('a deliberately broken checksum is seen as bad (the check is live)', (ctx) => {
-    if (!requireTshark(ctx)) return;
+    needs(TSHARK, ctx);
     const frame = expected[0]!.frame.slice();
     frame[frame.length - 1]! ^= 0xff; // inner TCP payload byte: the TCP checksum no longer verifies
     const [row] = dissect(tempFile('broken.pcap', writePcap([frame])));
