@@ -3,7 +3,7 @@
  * (unreadable or corrupt input, a frame the command cannot process). Messages are one sentence that
  * names the file, and for frame errors the frame number and byte offset.
  */
-import { NvgreError } from '../wire/errors.js';
+import { NvgreError } from '../index.js';
 
 export const EXIT = { OK: 0, DATA: 1, USAGE: 2 } as const;
 

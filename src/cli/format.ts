@@ -6,16 +6,31 @@
  * a reused layout, the checksum statuses from `verifyChecksums`; output is built with string
  * concatenation (no intermediate objects, JSON.stringify only for free text).
  */
-import { formatIpv4, formatIpv6, formatMac } from '../wire/address.js';
-import { u16 } from '../wire/bytes.js';
-import { ETH } from '../wire/ethernet.js';
-import { IPV4, IpProtocol } from '../wire/ipv4.js';
-import { IPV6 } from '../wire/ipv6.js';
-import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../wire/layout.js';
-import type { NvgreErrorInfo } from '../wire/errors.js';
-import { tryDecapsulate, type DecapsulateOptions } from '../tunnel/decapsulate.js';
-import type { ChecksumReport, LayerStatus } from '../offload/report.js';
-import { verifyChecksums, type VerifyChecksumsOptions } from '../offload/verify.js';
+import {
+  ETH,
+  FrameLayout,
+  IPV4,
+  IPV6,
+  IpProtocol,
+  formatIpv4,
+  formatIpv6,
+  formatMac,
+  tryDecapsulate,
+  verifyChecksums,
+  walkFrame,
+  type ChecksumReport,
+  type DecapsulateOptions,
+  type IpLayout,
+  type LayerStatus,
+  type NvgreErrorInfo,
+  type VerifyChecksumsOptions,
+  type WalkOptions,
+} from '../index.js';
+
+/** Big-endian 16-bit read. */
+function u16(b: Uint8Array, o: number): number {
+  return (b[o]! << 8) | b[o + 1]!;
+}
 
 export interface SummaryOptions {
   /** Also show the key the way draft-era peers read it: TNI (24 bits) + reserved byte (NVGRE.md §7). */

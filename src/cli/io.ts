@@ -10,8 +10,7 @@
 import { closeSync, createReadStream, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
-import { CaptureStreamParser } from '../capture/stream.js';
-import { PcapWriter, normalizeFrame, type CaptureRecord, type CaptureRecordInput } from '../capture/pcap.js';
+import { CaptureStreamParser, PcapWriter, defaultTimestamp, type CaptureRecord } from '../index.js';
 import { captureError, dataError } from './errors.js';
 
 /**
@@ -209,8 +208,12 @@ export class CaptureOutput {
         );
       }
     }
-    const input: CaptureRecordInput = from === undefined ? { data } : { data, timestamp: from.timestamp, originalLength: Math.max(originalLength, data.length) };
-    const f = normalizeFrame(input, this.frames);
+    // The record as PcapWriter.writeInto takes it (what its `record` builds after checking a caller's input;
+    // here the bytes and the timestamp come from this program and the readers).
+    const f =
+      from === undefined
+        ? { data, timestamp: defaultTimestamp(this.frames), originalLength: data.length, interfaceId: 0 }
+        : { data, timestamp: from.timestamp, originalLength: Math.max(originalLength, data.length), interfaceId: 0 };
     this.file.reserve(this.writer.recordLength(data), (t, o) => this.writer.writeInto(f, t, o));
     this.frames++;
   }

@@ -1,7 +1,4 @@
-import { NvgreError } from '../../wire/errors.js';
-import { fillChecksums, type FillChecksumsOptions } from '../../offload/fill.js';
-import type { ChecksumReport, LayerStatus } from '../../offload/report.js';
-import { verifyChecksums } from '../../offload/verify.js';
+import { NvgreError, fillChecksums, verifyChecksums, type ChecksumReport, type FillChecksumsOptions, type LayerStatus } from '../../index.js';
 import { parse, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, usageError } from '../errors.js';

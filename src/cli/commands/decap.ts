@@ -1,4 +1,4 @@
-import { tryDecapsulate, type DecapsulateOptions } from '../../tunnel/decapsulate.js';
+import { tryDecapsulate, type DecapsulateOptions } from '../../index.js';
 import { parse, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../errors.js';

@@ -1,5 +1,4 @@
-import { Reassembler } from '../../capture/reassembly.js';
-import type { CaptureRecord } from '../../capture/pcap.js';
+import { Reassembler, type CaptureRecord } from '../../index.js';
 import { intOption, parse, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../errors.js';

@@ -1,7 +1,4 @@
-import { buildFrame, type FrameSpec } from '../../frame/frame.js';
-import { createEncapsulator } from '../../tunnel/encapsulate.js';
-import { type EncapsulateOptions } from '../../tunnel/template.js';
-import { segment } from '../../offload/segment.js';
+import { buildFrame, createEncapsulator, segment, type EncapsulateOptions, type FrameSpec } from '../../index.js';
 import { parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../errors.js';

@@ -1,6 +1,4 @@
-import { NvgreError } from '../../wire/errors.js';
-import { createEncapsulator } from '../../tunnel/encapsulate.js';
-import { type EncapsulateOptions, type Encapsulator } from '../../tunnel/template.js';
+import { NvgreError, createEncapsulator, type EncapsulateOptions, type Encapsulator } from '../../index.js';
 import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, frameError, usageError } from '../errors.js';

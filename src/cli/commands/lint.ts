@@ -1,4 +1,4 @@
-import { lint as lintFrame, type LintOptions } from '../../diagnose/lint.js';
+import { lint as lintFrame, type LintOptions } from '../../index.js';
 import { intOption, parse, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../errors.js';

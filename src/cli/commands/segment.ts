@@ -1,7 +1,4 @@
-import { FrameLayout, walkFrame } from '../../wire/layout.js';
-import { TCP } from '../../wire/tcp.js';
-import { NvgreError } from '../../wire/errors.js';
-import { segment as segmentFrame, type SegmentOptions, type SegmentProfile } from '../../offload/segment.js';
+import { FrameLayout, NvgreError, TCP, segment as segmentFrame, walkFrame, type SegmentOptions, type SegmentProfile } from '../../index.js';
 import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, frameError, usageError } from '../errors.js';
