@@ -524,21 +524,48 @@ describe('a large capture', () => {
   });
 });
 
-describe("the README's command-line block", () => {
-  it('runs as written, in order, in a fresh directory', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const block = /## Command line\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(block, 'README has a "## Command line" sh block').toBeDefined();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'nvgre-readme-'));
+describe('the command lines of the documentation', () => {
+  function run(args: string[], cwd: string) {
+    return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+  }
+
+  it('docs/cli.md: the session runs as written, in order, in a fresh directory', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
+    const block = /## A session\n[^#]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(block, 'docs/cli.md has a "## A session" sh block').toBeDefined();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nvgre-docs-'));
     try {
       const commands = block!.split('\n').filter((l) => l.startsWith('npx nvgre '));
       expect(commands.length).toBeGreaterThanOrEqual(6);
       for (const line of commands) {
-        const args = line.replace(/#.*$/, '').trim().split(/\s+/).slice(2);
-        const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+        const r = run(line.replace(/#.*$/, '').trim().split(/\s+/).slice(2), dir);
         expect(r.status, `${line}\n${r.stderr}`).toBe(0);
       }
       expect(existsSync(path.join(dir, 'filled.pcap'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('README.md: the tour prints what it shows', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /```console\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'README has a console block').toBeDefined();
+    // A "$ npx nvgre …" line is a command; the lines after it, up to the next command, its standard output.
+    const steps: { line: string; output: string[] }[] = [];
+    for (const l of block!.trimEnd().split('\n')) {
+      if (l.startsWith('$ npx nvgre ')) steps.push({ line: l, output: [] });
+      else steps[steps.length - 1]?.output.push(l);
+    }
+    expect(steps.map((s) => s.line.split(/\s+/)[3])).toEqual(expect.arrayContaining(['demo', 'decode', 'lint']));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nvgre-tour-'));
+    try {
+      for (const { line, output } of steps) {
+        const r = run(line.split(/\s+/).slice(3), dir);
+        expect(r.stderr, line).toBe('');
+        expect([0, 1], `${line}: exit status ${r.status}`).toContain(r.status);
+        expect(r.stdout.trimEnd(), line).toBe(output.join('\n'));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
