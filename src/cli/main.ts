@@ -9,13 +9,15 @@ import { checksum } from './commands/checksum.js';
 import { decap } from './commands/decap.js';
 import { decode } from './commands/decode.js';
 import { demo } from './commands/demo.js';
+import { ecmp } from './commands/ecmp.js';
 import { encap } from './commands/encap.js';
 import { lint } from './commands/lint.js';
+import { rss } from './commands/rss.js';
 import { segment } from './commands/segment.js';
 import { CliError, EXIT } from './errors.js';
 import { flushOutputs } from './io.js';
 
-const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum];
+const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum, rss, ecmp];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
