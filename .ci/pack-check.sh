@@ -20,7 +20,7 @@ if [ "$bytes" -gt "$max_bytes" ]; then
   exit 1
 fi
 tar -tzf "$tmp/$tarball" | sort > "$tmp/contents.txt"
-for f in package/package.json package/README.md package/LICENSE package/dist/index.js package/dist/index.cjs \
+for f in package/package.json package/README.md package/CHANGELOG.md package/LICENSE package/dist/index.js package/dist/index.cjs \
          package/dist/index.d.ts package/dist/index.d.cts package/dist/cli.js; do
   grep -qx "$f" "$tmp/contents.txt" || { echo "missing from the tarball: $f"; exit 1; }
 done
