@@ -6,7 +6,7 @@ import { nvgreFrame } from './frames.mjs';
 function lsoTemplate(lib, v6) {
   const payload = new Uint8Array(65536);
   for (let i = 0; i < payload.length; i++) payload[i] = (i * 131 + 3) & 0xff;
-  // LSOv2 template (OFFLOAD.md §10): IP length fields are 0 and lengths come from the buffer.
+  // LSOv2 template (docs/offload.md §10): IP length fields are 0 and lengths come from the buffer.
   return lib.buildFrame({
     ethernet: { src: '00:1d:d8:b7:1c:01', dst: '00:1d:d8:b7:1c:02' },
     ...(v6 ? { ipv6: { src: '2001:db8::a', dst: '2001:db8::b', payloadLength: 0 } } : { ipv4: { src: '192.0.2.10', dst: '198.51.100.20', id: 0x100, totalLength: 0 } }),

@@ -99,7 +99,7 @@ export type { ReassemblerOptions, ReassemblyStats } from './capture/reassembly.j
 export { lint, LintCode, LINT_SEVERITY } from './diagnose/lint.js';
 export type { Finding, LintOptions, LintSeverity } from './diagnose/lint.js';
 
-// Software emulation of the NDIS NVGRE task offloads (OFFLOAD.md): Tx/Rx checksums, LSOv2, coalescing.
+// Software emulation of the NDIS NVGRE task offloads (docs/offload.md): Tx/Rx checksums, LSOv2, coalescing.
 export {
   fillChecksums,
   verifyChecksums,

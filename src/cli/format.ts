@@ -33,7 +33,7 @@ function u16(b: Uint8Array, o: number): number {
 }
 
 export interface SummaryOptions {
-  /** Also show the key the way draft-era peers read it: TNI (24 bits) + reserved byte (NVGRE.md §7). */
+  /** Also show the key the way draft-era peers read it: TNI (24 bits) + reserved byte (docs/nvgre.md §7). */
   readonly legacyKey?: boolean;
 }
 

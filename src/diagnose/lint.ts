@@ -35,7 +35,7 @@ export const LintCode = {
   GRE_SEQUENCE_PRESENT: 'GRE_SEQUENCE_PRESENT',
   NOT_TEB: 'NOT_TEB',
   NO_KEY: 'NO_KEY',
-  // Key (RFC 7637 §3.2–§3.4, NVGRE.md §7)
+  // Key (RFC 7637 §3.2–§3.4, docs/nvgre.md §7)
   RESERVED_VSID: 'RESERVED_VSID',
   VENDOR_VSID: 'VENDOR_VSID',
   FLOWID_ZERO: 'FLOWID_ZERO',
@@ -52,7 +52,7 @@ export const LintCode = {
   TTL_ZERO: 'TTL_ZERO',
   TTL_ONE: 'TTL_ONE',
   MTU_EXCEEDED: 'MTU_EXCEEDED',
-  // Checksums (OFFLOAD.md §2)
+  // Checksums (docs/offload.md §2)
   OUTER_IPV4_CHECKSUM: 'OUTER_IPV4_CHECKSUM',
   INNER_IPV4_CHECKSUM: 'INNER_IPV4_CHECKSUM',
   INNER_TCP_CHECKSUM: 'INNER_TCP_CHECKSUM',
@@ -88,7 +88,7 @@ export interface LintOptions {
   /** Underlay IP MTU: an outer IP packet larger than this gives `MTU_EXCEEDED`. */
   readonly mtu?: number;
   /**
-   * Also judge the Key as a draft-era peer would read it ("TNI(24) + reserved(8)", NVGRE.md §7):
+   * Also judge the Key as a draft-era peer would read it ("TNI(24) + reserved(8)", docs/nvgre.md §7):
    * a nonzero FlowID gives `LEGACY_KEY_MISMATCH`, a zero one `LEGACY_KEY_LAYOUT` (info).
    */
   readonly legacyKeyView?: boolean;
@@ -483,7 +483,7 @@ function checkKey(ctx: Ctx, key: number, o: number): void {
         LintCode.LEGACY_KEY_MISMATCH,
         'gre',
         o + 3,
-        'RFC 7637 §3.2; NVGRE.md §7',
+        'RFC 7637 §3.2; docs/nvgre.md §7',
         `A draft-era peer reads this key as TNI ${hex(vsid, 6)} plus a reserved byte that must be 0, but the low byte is the FlowID ${hex(flowId, 2)}: ` +
           'a peer matching all 32 bits drops or misclassifies it; use FlowID 0 towards such peers.',
       );
@@ -492,7 +492,7 @@ function checkKey(ctx: Ctx, key: number, o: number): void {
         LintCode.LEGACY_KEY_LAYOUT,
         'gre',
         o,
-        'RFC 7637 §3.2; NVGRE.md §7',
+        'RFC 7637 §3.2; docs/nvgre.md §7',
         `The key ${hex(key, 8)} has a zero low byte, so draft-era peers (TNI ${hex(vsid, 6)} + reserved 0) and RFC 7637 peers (VSID ${hex(vsid, 6)}, FlowID 0) read it the same way.`,
       );
     }
@@ -679,7 +679,7 @@ function lintLevel(ctx: Ctx, start: number, end: number, depth: number): void {
       LintCode.NESTING_LIMIT,
       'gre',
       ip.upper,
-      'NVGRE.md §4 row 14 (CVE-2016-8666)',
+      'docs/nvgre.md §4 row 14 (CVE-2016-8666)',
       `Ethernet-in-GRE is nested more than ${ctx.maxDepth} levels deep: decoders stop here to bound work on hostile input; no real deployment nests this deep.`,
     );
     return;

@@ -2,7 +2,7 @@
  * parseFrame: every layer of a frame, outer and inner, as a plain JSON-able object.
  * buildFrame: declarative crafting that fills lengths and checksums unless told not to.
  * Both are recursive over NVGRE (an inner frame may itself be NVGRE), bounded by a nesting limit
- * (NVGRE.md §4 row 14, CVE-2016-8666).
+ * (docs/nvgre.md §4 row 14, CVE-2016-8666).
  */
 import { ipBytes, macBytes, parseIp, type AddressInput } from '../wire/address.js';
 import { assertBytes, assertInt, put16, put32, typedArraySet } from '../wire/bytes.js';
@@ -28,7 +28,7 @@ export interface ParsedNvgre {
   readonly key: number;
   /** True when a strict receiver accepts the GRE header and VSID (RFC 7637 §3.2–§3.4). */
   readonly conformant: boolean;
-  /** Why a strict receiver would drop it (NVGRE.md §4), empty when conformant. */
+  /** Why a strict receiver would drop it (docs/nvgre.md §4), empty when conformant. */
   readonly violations: NvgreErrorCode[];
 }
 
@@ -145,7 +145,7 @@ function parseLevel(
               NvgreErrorCode.NESTING_LIMIT,
               'gre',
               upper,
-              `Ethernet-in-GRE nested more than ${maxDepth} deep; refusing to decode further (NVGRE.md §4 row 14, CVE-2016-8666)`,
+              `Ethernet-in-GRE nested more than ${maxDepth} deep; refusing to decode further (docs/nvgre.md §4 row 14, CVE-2016-8666)`,
             );
           }
           const inner = parseLevel(bytes, payloadOffset, payloadEnd, depth + 1, maxDepth, partial, verifyTransport);
@@ -538,7 +538,7 @@ function planFrame(spec: FrameSpec, path: string, depth: number): Plan {
     ipv4Options = pad(spec.ipv4.options, 4);
     if ((ipv4Options?.length ?? 0) > 40) throw specError(`${path}.ipv4.options`, 'at most 40 bytes of IPv4 options');
     const hl = ipv4Length(ipv4Options ? { options: ipv4Options } : {});
-    // A Total Length given explicitly (e.g. 0 in an LSO template, OFFLOAD.md §10) lifts the limit.
+    // A Total Length given explicitly (e.g. 0 in an LSO template, docs/offload.md §10) lifts the limit.
     if (hl + l4Length > 0xffff && spec.ipv4.totalLength === undefined) {
       throw specError(path, `the IPv4 datagram would be ${hl + l4Length} bytes (max 65535); give ipv4.totalLength to build an LSO template`);
     }

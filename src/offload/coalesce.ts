@@ -1,7 +1,7 @@
 /**
  * Receive segment coalescing, the inverse of {@link segment}: in-order, contiguous TCP segments of one
  * flow (NVGRE or plain) merged back into one frame. Segments must agree on every header byte except
- * the fields segmentation changes (OFFLOAD.md §10 table: IP lengths, IPv4 IDs and header checksums,
+ * the fields segmentation changes (docs/offload.md §10 table: IP lengths, IPv4 IDs and header checksums,
  * TCP sequence number, FIN/PSH/CWR, TCP checksum) — the same "flush unless identical" rule as Linux
  * GRO (`tcp_gro_receive`, `inet_gro_receive`). The merged frame takes the first segment's headers
  * (IDs, CWR), FIN and PSH from the last, lengths from the merged size, and fresh checksums.

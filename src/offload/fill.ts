@@ -1,5 +1,5 @@
 /**
- * Tx checksum offload emulation (OFFLOAD.md §8), in place. Which checksums are written follows the
+ * Tx checksum offload emulation (docs/offload.md §8), in place. Which checksums are written follows the
  * NDIS Transmit request bits: `IpHeaderChecksum` → outer **and** inner IPv4 header checksums,
  * `TcpChecksum` / `UdpChecksum` → the innermost TCP / UDP checksum; ICMPv4/ICMPv6 is a library
  * extension (NDIS leaves them to the host, §12). Only checksum fields are ever written (§16 #6).
@@ -29,7 +29,7 @@ import {
 } from './report.js';
 
 /**
- * Pseudo-header seed conventions (OFFLOAD.md §8): the folded, uncomplemented pseudo-header sum
+ * Pseudo-header seed conventions (docs/offload.md §8): the folded, uncomplemented pseudo-header sum
  * **with** the L4 length (plain checksum offload; Linux `CHECKSUM_PARTIAL`) or **without** it (LSOv1/v2;
  * Linux hv_netvsc seeds LSO with `~csum_tcpudp_magic(saddr, daddr, 0, IPPROTO_TCP, 0)`).
  */
@@ -103,7 +103,7 @@ function sameSum(a: number, b: number): boolean {
 
 /**
  * Computes the checksums the Transmit request asks for and writes them into `frame` (only checksum
- * bytes change). Library rule (OFFLOAD.md §8): an NVGRE frame with inner IPv4 and any checksum
+ * bytes change). Library rule (docs/offload.md §8): an NVGRE frame with inner IPv4 and any checksum
  * request always gets its inner IPv4 header checksum (re)computed, because `IpHeaderChecksum` cannot
  * be requested with an IPv6 outer header. UDP: a computed 0 is written as 0xFFFF (RFC 768, RFC 8200
  * §8.1). IPv6 pseudo-headers use the final destination and upper-layer length (RFC 8200 §8.1).

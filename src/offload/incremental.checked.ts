@@ -5,7 +5,7 @@
 import * as incremental from './incremental.js';
 import { U8, U16, U32, uint, ipVersionArg } from '../wire/guards.js';
 
-/** RFC 1624 update of a transport checksum with the UDP zero rules (OFFLOAD.md §4–§5). */
+/** RFC 1624 update of a transport checksum with the UDP zero rules (docs/offload.md §4–§5). */
 export function updateTransportChecksum16(sum: number, oldWord: number, newWord: number, protocol: number, ipVersion: 4 | 6): number {
   uint(sum, 'checksum', U16);
   uint(oldWord, 'oldWord', U16);

@@ -1,9 +1,9 @@
 /**
- * Incremental transport-checksum update with the UDP zero rules (OFFLOAD.md §4–§5): RFC 1624 §3
+ * Incremental transport-checksum update with the UDP zero rules (docs/offload.md §4–§5): RFC 1624 §3
  * Eqn. 3 via {@link updateChecksum16}, plus the two rules a bare RFC 1624 update does not know:
  * a UDP/IPv4 checksum of 0 means "no checksum" and is never updated, and a UDP result of 0x0000 is
  * written as 0xFFFF (RFC 768, RFC 8200 §8.1). Use after rewriting a word the checksum covers
- * (pseudo-header addresses, ports) — OFFLOAD.md §16 #4.
+ * (pseudo-header addresses, ports) — docs/offload.md §16 #4.
  */
 import { updateChecksum16 } from '../wire/checksum.js';
 import { IpProtocol } from '../wire/ipv4.js';

@@ -1,5 +1,5 @@
 /**
- * NDIS 6.30 NVGRE task offload, emulated in software (OFFLOAD.md Part B): Tx checksum offload
+ * NDIS 6.30 NVGRE task offload, emulated in software (docs/offload.md Part B): Tx checksum offload
  * ({@link fillChecksums}), Rx checksum reporting ({@link verifyChecksums}), LSOv2 through the tunnel
  * ({@link segment}, {@link segmentInto}) and its inverse ({@link coalesce}).
  */

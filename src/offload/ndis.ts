@@ -1,5 +1,5 @@
 /**
- * NDIS per-packet metadata and capability checks for encapsulated (NVGRE) offloads (OFFLOAD.md §7):
+ * NDIS per-packet metadata and capability checks for encapsulated (NVGRE) offloads (docs/offload.md §7):
  * `NDIS_TCP_SEND_OFFLOADS_SUPPLEMENTAL_NET_BUFFER_LIST_INFO.EncapsulatedPacketOffsets`,
  * `NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD` capability bits and `MaxHeaderSizeSupported`.
  *
@@ -14,7 +14,7 @@ import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import { argError, EncapsulatedOffloadCapability } from './report.js';
 
 /**
- * The three offsets and two bits of `EncapsulatedPacketOffsets` (OFFLOAD.md §7 table). With
+ * The three offsets and two bits of `EncapsulatedPacketOffsets` (docs/offload.md §7 table). With
  * `IsEncapsulatedPacket`, `TcpHeaderOffset` of the Transmit / LsoV2Transmit structures holds a wrong
  * value and is never used [CSUM-NVGRE][LSO-NVGRE].
  */
@@ -130,7 +130,7 @@ export function checkCapabilities(capabilities: number, outerVersion: number, in
       NvgreErrorCode.UNSUPPORTED,
       'argument',
       0,
-      `${what} 0x${capabilities.toString(16)} does not cover outer IPv${outerVersion}${innerVersion ? ` / inner IPv${innerVersion}` : ''} (OFFLOAD.md §7)`,
+      `${what} 0x${capabilities.toString(16)} does not cover outer IPv${outerVersion}${innerVersion ? ` / inner IPv${innerVersion}` : ''} (docs/offload.md §7)`,
     );
   }
 }
@@ -147,7 +147,7 @@ export function headerTooLarge(headerLength: number, max: number, offset: number
     NvgreErrorCode.HEADER_TOO_LARGE,
     'argument',
     offset,
-    `the headers up to the inner transport payload are ${headerLength} bytes, over maxHeaderSize ${max} (MaxHeaderSizeSupported, OFFLOAD.md §7)`,
+    `the headers up to the inner transport payload are ${headerLength} bytes, over maxHeaderSize ${max} (MaxHeaderSizeSupported, docs/offload.md §7)`,
     { needed: headerLength, available: max },
   );
 }

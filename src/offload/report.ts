@@ -1,7 +1,7 @@
 /**
  * The result type shared by Tx checksum offload emulation ({@link fillChecksums}) and Rx checksum
  * reporting ({@link verifyChecksums}), the NDIS flag values it carries, and the small helpers both
- * build it with (OFFLOAD.md §8–§9).
+ * build it with (docs/offload.md §8–§9).
  */
 import { IpProtocol } from '../wire/ipv4.js';
 import type { FrameLayout, IpLayout } from '../wire/layout.js';
@@ -14,7 +14,7 @@ import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
  * |---|---|---|
  * | `ok` | the stored checksum verifies | a checksum was written (the field verifies now) |
  * | `bad` | the stored checksum does not verify | — |
- * | `partial` | with `partialAsSeed`: the field holds a Tx-offload pseudo-header seed (OFFLOAD.md §16 #10) | — |
+ * | `partial` | with `partialAsSeed`: the field holds a Tx-offload pseudo-header seed (docs/offload.md §16 #10) | — |
  * | `absent` | no such header; or UDP checksum 0 = "no checksum" (UDP/IPv4, or a configured RFC 6935 zero-checksum port) | same; or UDP/IPv4 0 kept with `udpZeroMeansNone` |
  * | `not-applicable` | the header is present but carries no checksum this layer handles (other protocol), or encapsulated offload is off so the inner layers are not examined | same |
  * | `unverifiable` | fragment (outer or inner), or truncated / inconsistent transport header | the checksum cannot be computed: left unchanged |
@@ -31,7 +31,7 @@ export interface TransportReport {
 }
 
 /**
- * `NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO.Receive` as a miniport would set it (OFFLOAD.md §9). For
+ * `NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO.Receive` as a miniport would set it (docs/offload.md §9). For
  * {@link fillChecksums} the same derivation describes the written frame: what Rx offload would report
  * for the layers now known to be good (a layer that was skipped counts as not checked).
  */
@@ -62,7 +62,7 @@ export interface ChecksumReport {
   readonly seed?: 'ok' | 'mismatch';
 }
 
-/** `NET_BUFFER_LIST.NblFlags` protocol bits (ndis.h). Which headers they describe is a library rule (OFFLOAD.md §9). */
+/** `NET_BUFFER_LIST.NblFlags` protocol bits (ndis.h). Which headers they describe is a library rule (docs/offload.md §9). */
 export const NblFlag = {
   IS_IPV4: 0x200,
   IS_IPV6: 0x400,
@@ -71,7 +71,7 @@ export const NblFlag = {
 } as const;
 
 /**
- * `NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD` capability bits (OFFLOAD.md §7): each of
+ * `NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD` capability bits (docs/offload.md §7): each of
  * `TransmitChecksumOffloadSupported`, `ReceiveChecksumOffloadSupported`, `LsoV2Supported` is an OR of these.
  */
 export const EncapsulatedOffloadCapability = {
@@ -81,10 +81,10 @@ export const EncapsulatedOffloadCapability = {
   OUTER_IPV6: 0x8,
 } as const;
 
-/** `NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD.MaxHeaderSizeSupported` suggested default (OFFLOAD.md §7). */
+/** `NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD.MaxHeaderSizeSupported` suggested default (docs/offload.md §7). */
 export const DEFAULT_MAX_HEADER_SIZE = 256;
 
-/** Which headers `nblFlags` describes (OFFLOAD.md §9 library rule; default `'inner'`). */
+/** Which headers `nblFlags` describes (docs/offload.md §9 library rule; default `'inner'`). */
 export type NblFlagsFrom = 'inner' | 'outer';
 
 // ---------------------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ function transportObject(protocol: TransportProtocol, status: LayerStatus): Tran
 }
 
 /**
- * Builds the report; the NDIS flags derive from the statuses (OFFLOAD.md §9 table). The `transport`
+ * Builds the report; the NDIS flags derive from the statuses (docs/offload.md §9 table). The `transport`
  * (for named protocols) and `flags` members are shared frozen objects.
  */
 export function makeReport(

@@ -19,7 +19,7 @@ import type { SeedConvention } from './fill.js';
 export type SegmentProfile = 'ndis' | 'linux' | 'dpdk';
 
 /**
- * IPv4 Identification per segment (OFFLOAD.md §6, §10, §14); outer and inner each count from their
+ * IPv4 Identification per segment (docs/offload.md §6, §10, §14); outer and inner each count from their
  * own template value.
  * - `ndis`: template, +1 …, wrapping 0x7FFF → 0x0000 (0x8000–0xFFFF belong to TCP chimney). A template
  *   ID ≥ 0x8000 counts mod 2^16 (`strict`: `INVALID_ARGUMENT`).
@@ -32,7 +32,7 @@ export type IpIdMode = 'ndis' | 'wrap16' | 'fixed-inner';
 export interface SegmentOptions {
   /** Maximum TCP payload bytes per segment, 1 … 2^20−1 (NDIS LSOv2 MSS); with `mssUnit: 'segment'`, the whole segment size. */
   readonly mss: number;
-  /** Policy profile (OFFLOAD.md §14). Default `'ndis'`. */
+  /** Policy profile (docs/offload.md §14). Default `'ndis'`. */
   readonly profile?: SegmentProfile;
   /** `'payload'` (NDIS, Linux) or `'segment'` (DPDK `gso_size`: headers + payload). Default from the profile. */
   readonly mssUnit?: 'payload' | 'segment';
@@ -53,7 +53,7 @@ export interface SegmentOptions {
   readonly seed?: SeedConvention;
   /** Most segments allowed; more → `TOO_LARGE`. Default 65535. */
   readonly maxSegments?: number;
-  /** `MinSegmentCount`: fewer segments → `TOO_LARGE` (OFFLOAD.md §10 table). */
+  /** `MinSegmentCount`: fewer segments → `TOO_LARGE` (docs/offload.md §10 table). */
   readonly minSegmentCount?: number;
   /** `MaxOffLoadSize`: TCP payload above it → `TOO_LARGE`. */
   readonly maxOffloadSize?: number;
@@ -144,7 +144,7 @@ function notTcp(layer: Layer, offset: number, message: string): NvgreError {
 
 /**
  * Walks one IP header of the template. Length fields are ignored: the datagram extends to the end of
- * the buffer (LSOv2 sets the inner length to 0; outer lengths are unspecified — OFFLOAD.md §10).
+ * the buffer (LSOv2 sets the inner length to 0; outer lengths are unspecified — docs/offload.md §10).
  */
 function walkTemplateIp(frame: Uint8Array, etherType: number, o: number, end: number, ip: IpPlan, inner: boolean, strict: boolean): void {
   const avail = end - o;
@@ -159,7 +159,7 @@ function walkTemplateIp(frame: Uint8Array, etherType: number, o: number, end: nu
     if (avail < hl) throw truncated(layer, o, hl, avail, 'IPv4 header with options');
     const ff = u16(frame, o + IPV4.FLAGS_FRAGMENT);
     if ((ff & (IPV4.FLAG_MF | IPV4.FRAGMENT_OFFSET_MASK)) !== 0) {
-      throw new NvgreError(NvgreErrorCode.FRAGMENTED, layer, o + IPV4.FLAGS_FRAGMENT, 'LSO refuses an IPv4 fragment (MF or fragment offset set; OFFLOAD.md §10)');
+      throw new NvgreError(NvgreErrorCode.FRAGMENTED, layer, o + IPV4.FLAGS_FRAGMENT, 'LSO refuses an IPv4 fragment (MF or fragment offset set; docs/offload.md §10)');
     }
     const total = u16(frame, o + IPV4.TOTAL_LENGTH);
     if (strict && total !== 0 && total !== avail) {
@@ -191,7 +191,7 @@ function walkTemplateIp(frame: Uint8Array, etherType: number, o: number, end: nu
     }
     walkIpv6(frame, o, end, layer, chain);
     if (chain.fragmentOffset >= 0) {
-      throw new NvgreError(NvgreErrorCode.FRAGMENTED, layer, chain.fragmentOffset, 'LSO refuses an IPv6 packet with a Fragment header (OFFLOAD.md §10)');
+      throw new NvgreError(NvgreErrorCode.FRAGMENTED, layer, chain.fragmentOffset, 'LSO refuses an IPv6 packet with a Fragment header (docs/offload.md §10)');
     }
     ip.version = 6;
     ip.offset = o;
@@ -232,7 +232,7 @@ function resolveIpId(ip: IpPlan, mode: IpIdMode, fixed: boolean, strict: boolean
         NvgreErrorCode.INVALID_ARGUMENT,
         'ipv4',
         ip.offset + IPV4.ID,
-        `template IPv4 ID 0x${ip.id0.toString(16)} is in 0x8000–0xFFFF, which LSOv2 reserves (OFFLOAD.md §10; strict)`,
+        `template IPv4 ID 0x${ip.id0.toString(16)} is in 0x8000–0xFFFF, which LSOv2 reserves (docs/offload.md §10; strict)`,
       );
     }
     ip.idMask = 0xffff;
@@ -274,7 +274,7 @@ export function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
   const checksums = o.checksums ?? profile.checksums;
   const seed = o.seed ?? profile.seed;
 
-  // ---- walk the template (OFFLOAD.md §10: lengths from the buffer)
+  // ---- walk the template (docs/offload.md §10: lengths from the buffer)
   const end = frame.length;
   const ethLen = ethernetHeaderLength(frame, 0, end, 'outer-ethernet');
   const outer = newIpPlan();
@@ -290,7 +290,7 @@ export function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
     const proto = u16(frame, g + GRE.PROTOCOL);
     if (!isNvgreGre(flags, proto, true)) throw notTcp('gre', g, 'the frame carries GRE that is not NVGRE; LSO needs TCP');
     if ((flags & (GRE.FLAG_C | GRE.FLAG_S)) !== 0) {
-      throw new NvgreError(NvgreErrorCode.UNSUPPORTED, 'gre', g, 'GRE with a Checksum or Sequence Number word cannot be segmented: each copy would carry a stale checksum or a repeated sequence number (NVGRE.md §3)');
+      throw new NvgreError(NvgreErrorCode.UNSUPPORTED, 'gre', g, 'GRE with a Checksum or Sequence Number word cannot be segmented: each copy would carry a stale checksum or a repeated sequence number (docs/nvgre.md §3)');
     }
     encapsulated = true;
     innerEthernetOffset = g + GRE.NVGRE_LENGTH;
@@ -300,7 +300,7 @@ export function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
   }
   const tcpLayer = 'tcp';
   if (tip.protocol !== IpProtocol.TCP) {
-    throw notTcp(tip.version === 4 ? (encapsulated ? 'inner-ipv4' : 'ipv4') : encapsulated ? 'inner-ipv6' : 'ipv6', tip.offset, `the ${encapsulated ? 'inner ' : ''}IP packet carries protocol ${tip.protocol}; LSO segments TCP only (OFFLOAD.md §10)`);
+    throw notTcp(tip.version === 4 ? (encapsulated ? 'inner-ipv4' : 'ipv4') : encapsulated ? 'inner-ipv6' : 'ipv6', tip.offset, `the ${encapsulated ? 'inner ' : ''}IP packet carries protocol ${tip.protocol}; LSO segments TCP only (docs/offload.md §10)`);
   }
   const tcpOffset = tip.upperOffset;
   const thl = checkTcp(frame, tcpOffset, end, tcpLayer);
@@ -323,7 +323,7 @@ export function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
     );
   }
 
-  // ---- TCP flags (OFFLOAD.md §10: SYN, RST, URG clear; urgent pointer 0)
+  // ---- TCP flags (docs/offload.md §10: SYN, RST, URG clear; urgent pointer 0)
   const flags = frame[tcpOffset + TCP.FLAGS]!;
   const bad = flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.URG);
   if (bad !== 0 || u16(frame, tcpOffset + TCP.URGENT) !== 0) {
@@ -332,7 +332,7 @@ export function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
       NvgreErrorCode.TCP_FLAGS,
       tcpLayer,
       tcpOffset + (bad !== 0 ? TCP.FLAGS : TCP.URGENT),
-      bad !== 0 ? `LSO refuses a TCP segment with ${names} set (OFFLOAD.md §10)` : `LSO refuses a nonzero urgent pointer (${u16(frame, tcpOffset + TCP.URGENT)})`,
+      bad !== 0 ? `LSO refuses a TCP segment with ${names} set (docs/offload.md §10)` : `LSO refuses a nonzero urgent pointer (${u16(frame, tcpOffset + TCP.URGENT)})`,
     );
   }
 
@@ -369,7 +369,7 @@ export function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
     );
   }
   if (o.minSegmentCount !== undefined && count < o.minSegmentCount) {
-    throw new NvgreError(NvgreErrorCode.TOO_LARGE, tcpLayer, headerLength, `${count} segment(s) is below MinSegmentCount ${o.minSegmentCount}; the send is not eligible for LSO (OFFLOAD.md §10)`, {
+    throw new NvgreError(NvgreErrorCode.TOO_LARGE, tcpLayer, headerLength, `${count} segment(s) is below MinSegmentCount ${o.minSegmentCount}; the send is not eligible for LSO (docs/offload.md §10)`, {
       needed: o.minSegmentCount,
       available: count,
     });
@@ -415,7 +415,7 @@ export function planSegments(frame: Uint8Array, options: SegmentOptions): Plan {
       // Pseudo-header without length (RFC 9293 §3.1 / RFC 8200 §8.1); the segment's length is added per segment.
       tcpBase = pseudoHeaderSum(frame, tip.version as 4 | 6, tip.offset, tip.dstOffset, IpProtocol.TCP, 0);
     } else {
-      // The host's seed (OFFLOAD.md §8). A with-length seed carries the whole template's TCP length:
+      // The host's seed (docs/offload.md §8). A with-length seed carries the whole template's TCP length:
       // remove it (Linux tcp_gso_segment adjusts by the per-segment length delta the same way).
       tcpBase = u16(frame, tcpOffset + TCP.CHECKSUM);
       if (seed === 'with-length') tcpBase = addSum(tcpBase, fold(thl + payloadLength) ^ 0xffff);

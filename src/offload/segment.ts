@@ -3,12 +3,12 @@
  * (outer IPv4/IPv6 ± tag, inner IPv4/IPv6) or plain Ethernet/IP — into MSS-sized segments, each a
  * complete frame with full encapsulation.
  *
- * Shape (Linux/DPDK GSO, STYLE.md): the template is walked once into a {@link SegmentPlan}; each
+ * Shape (that of Linux and DPDK GSO): the template is walked once into a {@link SegmentPlan}; each
  * segment is then the header bytes and the payload slice copied with `set()` / `copyWithin`, and
  * O(1) fix-ups at precomputed offsets. IPv4 header checksums come from precomputed partial sums; the
  * TCP checksum from a precomputed pseudo-header + header partial sum and one pass over the payload.
  *
- * Profiles (OFFLOAD.md §14), each knob overridable:
+ * Profiles (docs/offload.md §14), each knob overridable:
  *
  * | Knob | `ndis` (default, NDIS LSOv2) | `linux` (GSO `SKB_GSO_GRE`) | `dpdk` (`rte_gso`, GRE) |
  * |---|---|---|---|
@@ -34,7 +34,7 @@ import { CS_NONE, planSegments, type IpPlan, type Plan, type SegmentOptions, typ
 export type { IpIdMode, SegmentOptions, SegmentPlan, SegmentProfile } from './segment-plan.js';
 
 /**
- * Fixes the per-segment fields of segment `i` (OFFLOAD.md §10 table), whose header bytes — a copy of
+ * Fixes the per-segment fields of segment `i` (docs/offload.md §10 table), whose header bytes — a copy of
  * the template's, or of an earlier segment's — are at `target[base…]`: IP lengths and IDs, IPv4 header
  * checksums, TCP sequence number, flags and checksum. Every field that differs between segments is
  * rewritten in full, so the header of a finished segment serves as the template of the next. The TCP
@@ -45,7 +45,7 @@ function fixSegment(p: Plan, target: Uint8Array, base: number, i: number, pay: n
   const cs = p.checksums;
   fixIp(p.outer, target, base, segLen, i, cs);
   fixIp(p.inner, target, base, segLen, i, cs);
-  // TCP: sequence of the first payload byte, flags, checksum (OFFLOAD.md §10 table).
+  // TCP: sequence of the first payload byte, flags, checksum (docs/offload.md §10 table).
   const t = base + p.tcpOffset;
   const seq = (p.seq0 + i * p.mss) >>> 0;
   put32(target, t + TCP.SEQ, seq);
@@ -106,7 +106,7 @@ export function segmentPlan(frame: Uint8Array, options: SegmentOptions): Segment
 }
 
 /**
- * Segments a large TCP send (LSOv2 semantics, OFFLOAD.md §10) into new frames, one array per segment.
+ * Segments a large TCP send (LSOv2 semantics, docs/offload.md §10) into new frames, one array per segment.
  *
  * The template's IP length fields are ignored: the TCP payload runs from the end of the TCP header to
  * the end of `frame` (LSOv2 sets the inner length to 0 and leaves outer lengths unspecified), so the

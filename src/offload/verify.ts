@@ -1,5 +1,5 @@
 /**
- * Rx checksum offload emulation (OFFLOAD.md §9): validates the outer IPv4 header, the inner IPv4
+ * Rx checksum offload emulation (docs/offload.md §9): validates the outer IPv4 header, the inner IPv4
  * header and the innermost TCP/UDP checksum of an NVGRE frame (or the headers of a plain frame) and
  * reports them per layer and as the NDIS receive flags. ICMPv4/ICMPv6 are verified too (library
  * extension; no NDIS flag). Read only.
@@ -35,12 +35,12 @@ import {
 } from './report.js';
 
 export interface VerifyChecksumsOptions {
-  /** Which headers `nblFlags` describes. Default `'inner'` (OFFLOAD.md §9 library rule). */
+  /** Which headers `nblFlags` describes. Default `'inner'` (docs/offload.md §9 library rule). */
   readonly nblFlagsFrom?: NblFlagsFrom;
   /**
    * Label a TCP/UDP checksum field that equals a pseudo-header seed (with or without the L4 length,
-   * OFFLOAD.md §8) as `'partial'` instead of `'bad'`, as a capture taken before Tx offload shows it
-   * (OFFLOAD.md §16 #10). A partial checksum sets neither NDIS L4 flag. Default false.
+   * docs/offload.md §8) as `'partial'` instead of `'bad'`, as a capture taken before Tx offload shows it
+   * (docs/offload.md §16 #10). A partial checksum sets neither NDIS L4 flag. Default false.
    */
   readonly partialAsSeed?: boolean;
   /**
@@ -49,7 +49,7 @@ export interface VerifyChecksumsOptions {
    */
   readonly udpZeroChecksumPorts?: ReadonlySet<number> | readonly number[];
   /**
-   * `EncapsulatedPacketTaskOffload` with `NDIS_ENCAPSULATION_TYPE_GRE_MAC` enabled (OFFLOAD.md §7).
+   * `EncapsulatedPacketTaskOffload` with `NDIS_ENCAPSULATION_TYPE_GRE_MAC` enabled (docs/offload.md §7).
    * Default true. When false an NVGRE frame is validated like a plain packet: outer IPv4 only;
    * `innerIpv4` and the GRE transport are `'not-applicable'`.
    */
@@ -59,7 +59,7 @@ export interface VerifyChecksumsOptions {
    * outer/inner IP versions are not covered is validated like a plain packet (Rx never fails a frame).
    */
   readonly capabilities?: number;
-  /** Also treat GRE with C/S words at their RFC 2890 offsets as NVGRE (OFFLOAD.md §9 library rule). Default false. */
+  /** Also treat GRE with C/S words at their RFC 2890 offsets as NVGRE (docs/offload.md §9 library rule). Default false. */
   readonly lenient?: boolean;
 }
 
@@ -90,7 +90,7 @@ function sameSum(a: number, b: number): boolean {
   return a === b || ((a === 0 || a === 0xffff) && (b === 0 || b === 0xffff));
 }
 
-/** True when the field holds a Tx-offload seed: the folded pseudo-header sum with or without the length (OFFLOAD.md §8). */
+/** True when the field holds a Tx-offload seed: the folded pseudo-header sum with or without the length (docs/offload.md §8). */
 function isSeed(bytes: Uint8Array, ip: IpLayout, protocol: number, field: number, l4Length: number): boolean {
   const v = ip.version as 4 | 6;
   const stored = u16(bytes, field);
@@ -364,6 +364,6 @@ function verifyNvgreV4V4Tcp(b: Uint8Array, nblOuter: boolean): ChecksumReport | 
   const a = i + Wire.IPV4_SRC;
   const pseudo = ((b[a]! << 8) | b[a + 1]!) + ((b[a + 2]! << 8) | b[a + 3]!) + ((b[a + 4]! << 8) | b[a + 5]!) + ((b[a + 6]! << 8) | b[a + 7]!) + Wire.PROTOCOL_TCP + l4;
   const ok = onesComplementSum(b, V4V4.TCP, l4, pseudo) === 0xffff;
-  // nblFlags: outer IPv4 carrying GRE, or inner IPv4 carrying TCP (OFFLOAD.md §9).
+  // nblFlags: outer IPv4 carrying GRE, or inner IPv4 carrying TCP (docs/offload.md §9).
   return makeReportFromCodes(true, outerCode, innerCode, TransportIndex.TCP, ok, false, nblOuter ? FastPath.IS_IPV4 : FastPath.IS_IPV4 | FastPath.IS_TCP);
 }

@@ -55,11 +55,11 @@ export interface Decapsulated {
 }
 
 export interface DecapsulateOptions {
-  /** Default true: drop what RFC 7637 / RFC 2784 say a receiver must or may drop (NVGRE.md §4). */
+  /** Default true: drop what RFC 7637 / RFC 2784 say a receiver must or may drop (docs/nvgre.md §4). */
   readonly strict?: boolean;
   /**
    * Default false. Accept an inner frame whose only tag is an 802.1Q priority tag (TPID 0x8100, VID 0),
-   * as draft-era senders emitted to carry the frame's priority (NVGRE.md §7): the tag is removed from
+   * as draft-era senders emitted to carry the frame's priority (docs/nvgre.md §7): the tag is removed from
    * `inner` (a new array; the input is never changed) and reported in `priorityTag`. RFC 7637 §3.3
    * requires dropping such frames, so this is for interoperating with old peers only. Any other inner
    * tag is still dropped (or, with `strict: false`, reported as INNER_VLAN).
@@ -246,7 +246,7 @@ const enum FastVerdict {
  * The common case in a few comparisons: optionally tagged outer Ethernet, IPv4 without options or IPv6
  * without extension headers, a valid unfragmented outer header, a conformant NVGRE first word
  * (0x20006558: K only, version 0, Transparent Ethernet Bridging), an unreserved VSID and an untagged
- * inner frame of at least 14 bytes pass every row of NVGRE.md §4 at once. Returns the inner frame's
+ * inner frame of at least 14 bytes pass every row of docs/nvgre.md §4 at once. Returns the inner frame's
  * length and offset packed as `length << OFFSET_BITS | offset` (at most 2^23), or MISS: anything else
  * goes to {@link decapsulateByTable}, which evaluates the table row by row (and names the failing row).
  */
@@ -313,7 +313,7 @@ function decapsulateCore(f: Uint8Array, mode: number, reuse: DecapsulatedFrame |
     : reuse.refill(f, vsid, flowId, inner, length, NO_REASONS, null, false);
 }
 
-/** The decapsulation verdict of NVGRE.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */
+/** The decapsulation verdict of docs/nvgre.md §4, evaluated in table order. Returns null and sets `failure` on a drop. */
 function decapsulateByTable(f: Uint8Array, mode: number, reuse: DecapsulatedFrame | null): DecapsulatedFrame | null {
   const end = f.length;
   // Row 1: truncated outer headers.
@@ -446,7 +446,7 @@ function decapsulateByTable(f: Uint8Array, mode: number, reuse: DecapsulatedFram
     reasons.push(NvgreErrorCode.RESERVED_VSID);
   }
   // Row 13: inner 802.1Q (and, by library rule, 802.1ad) tag (RFC 7637 §3.3), unless it is a lone
-  // priority tag and the caller accepts those (NVGRE.md §7).
+  // priority tag and the caller accepts those (docs/nvgre.md §7).
   const inner = gre + greLength;
   let stripped: StrippedPriorityTag | null = null;
   if ((mode & Mode.ACCEPT_PRIORITY_TAG) !== 0 && isLonePriorityTag(f, inner, ipEnd)) {
@@ -494,7 +494,7 @@ function modeOf(options: DecapsulateOptions | undefined): number {
   return (strict === false ? 0 : Mode.STRICT) | (accept === true ? Mode.ACCEPT_PRIORITY_TAG : 0) | (layout === 'low24' ? Mode.LOW24 : 0);
 }
 
-/** Decapsulates an NVGRE frame; throws `NvgreError` when a receiver drops it (NVGRE.md §4). Zero copy. */
+/** Decapsulates an NVGRE frame; throws `NvgreError` when a receiver drops it (docs/nvgre.md §4). Zero copy. */
 export function decapsulate(frame: Uint8Array, options?: DecapsulateOptions): Decapsulated {
   if (!(frame instanceof Uint8Array) || frame.length === 0) assertBytes(frame, 'frame');
   const r = decapsulateCore(frame, modeOf(options), null);

@@ -1,7 +1,7 @@
 /**
  * ECN at the tunnel egress (RFC 6040 §4.2, extended to shim headers such as NVGRE's by RFC 9601):
  * combine the outer ECN field with the inner one after decapsulation, so congestion marks survive
- * the tunnel. NVGRE.md §8.
+ * the tunnel. docs/nvgre.md §8.
  */
 import { assertBytes, u16, put16 } from '../wire/bytes.js';
 import { updateChecksum16 } from '../wire/checksum.js';

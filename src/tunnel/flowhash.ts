@@ -1,5 +1,5 @@
 /**
- * FlowID entropy (RFC 7637 §3.2 SHOULD; NVGRE.md §6 library rule): an 8-bit fold of a deterministic
+ * FlowID entropy (RFC 7637 §3.2 SHOULD; docs/nvgre.md §6 library rule): an 8-bit fold of a deterministic
  * FNV-1a hash over the inner flow. IP: version, addresses, protocol and ports (TCP/UDP, first
  * fragment or unfragmented); IP fragments without ports so all fragments share a FlowID; non-IP
  * frames: MACs and EtherType. The same flow always maps to the same FlowID (no reordering).
@@ -50,7 +50,7 @@ export function innerFlowHash(bytes: Uint8Array, offset: number, end: number): n
     h = fnvByte(h, 6);
     h = fnv(h, bytes, l3 + IPV6.SRC, l3 + IPV6.DST + 16);
     proto = bytes[l3 + IPV6.NEXT_HEADER]!;
-    // Ports only when TCP/UDP directly follows the fixed header (as RSS does, OFFLOAD.md §13).
+    // Ports only when TCP/UDP directly follows the fixed header (as RSS does, docs/offload.md §13).
     l4 = l3 + IPV6.HEADER_LENGTH;
   } else {
     h = fnv(h, bytes, offset, offset + 12);

@@ -6,7 +6,7 @@ import * as nvgre from './template.js';
 import { U32, optionalBool, ipVersionArg } from '../wire/guards.js';
 import { assertInt } from '../wire/bytes.js';
 
-/** Outer-header bytes NVGRE adds to the inner frame: 42 / 62, +4 with an outer VLAN tag (NVGRE.md §5). */
+/** Outer-header bytes NVGRE adds to the inner frame: 42 / 62, +4 with an outer VLAN tag (docs/nvgre.md §5). */
 export function nvgreOverhead(ipVersion: 4 | 6, outerVlan = false): number {
   const v = ipVersionArg(ipVersion);
   optionalBool(outerVlan, 'outerVlan');

@@ -1,8 +1,8 @@
 /**
  * The encapsulator's options and its precomputed outer header (RFC 7637 §3.2–§4.4; docs/nvgre.md §5):
  * every outer field that does not change per packet is checked once and written once into a template,
- * so each packet only patches lengths, the IPv4 ID and checksum, and the FlowID (STYLE.md: the Linux /
- * DPDK header templates). The general path (general.ts) and the fast path (fast-path.ts) build on it.
+ * so each packet only patches lengths, the IPv4 ID and checksum, and the FlowID (as the Linux /
+ * DPDK header templates do). The general path (general.ts) and the fast path (fast-path.ts) build on it.
  */
 import { parseIp, parseMac, type AddressInput } from '../wire/address.js';
 import { assertBytes, assertInt, put32, u16 } from '../wire/bytes.js';
@@ -42,7 +42,7 @@ export interface EncapsulateOptions {
   readonly ipId?: number;
   /**
    * Outer IPv6 flow label: a number (default 0), or `'hash'` to set it per packet from the inner flow
-   * hash (RFC 6438, as OpenBSD nvgre(4) does; NVGRE.md §6) so IPv6 underlays can balance on it.
+   * hash (RFC 6438, as OpenBSD nvgre(4) does; docs/nvgre.md §6) so IPv6 underlays can balance on it.
    */
   readonly flowLabel?: number | 'hash';
   /** Underlay IP MTU: results whose outer IP packet is larger are refused with `MTU_EXCEEDED`. */
@@ -115,12 +115,12 @@ export function checkOptionBoolean(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== 'boolean') throw argError(`${name} must be a boolean, got ${typeof value}`);
 }
 
-/** Outer-header bytes NVGRE adds to the inner frame (NVGRE.md §5). */
+/** Outer-header bytes NVGRE adds to the inner frame (docs/nvgre.md §5). */
 export function nvgreOverhead(ipVersion: 4 | 6, outerVlan = false): number {
   return ETH.HEADER_LENGTH + (outerVlan ? ETH.TAG_LENGTH : 0) + (ipVersion === 4 ? IPV4.MIN_HEADER_LENGTH : IPV6.HEADER_LENGTH) + GRE.NVGRE_LENGTH;
 }
 
-/** Largest inner IP packet that fits an underlay IP MTU (1500 → 1458 over IPv4, 1438 over IPv6; NVGRE.md §5). */
+/** Largest inner IP packet that fits an underlay IP MTU (1500 → 1458 over IPv4, 1438 over IPv6; docs/nvgre.md §5). */
 export function innerMtu(underlayMtu: number, ipVersion: 4 | 6): number {
   return underlayMtu - (ipVersion === 4 ? IPV4.MIN_HEADER_LENGTH : IPV6.HEADER_LENGTH) - GRE.NVGRE_LENGTH - ETH.HEADER_LENGTH;
 }

@@ -1,7 +1,7 @@
 /**
  * Big-endian byte helpers and argument guards. Readers here do not check bounds: callers check the
  * length of the whole header once (a typed-array read past the end yields `undefined`, which bit
- * operators silently turn into 0 — see STYLE.md principle 1).
+ * operators silently turn into 0, so nothing fails unless lengths are checked first).
  */
 
 export function u16(b: Uint8Array, o: number): number {

@@ -1,6 +1,6 @@
 /**
  * Internet checksum arithmetic (RFC 1071), pseudo-header sums (RFC 768, RFC 9293 §3.1, RFC 8200 §8.1)
- * and incremental update (RFC 1624 §3 Eqn. 3). See OFFLOAD.md Part A.
+ * and incremental update (RFC 1624 §3 Eqn. 3). See docs/offload.md Part A.
  *
  * Sums are kept as folded 16-bit one's-complement values in `number`s (exact to 2^53); negation is
  * `x ^ 0xffff`, never `~x` (which yields a negative 32-bit number).
@@ -186,7 +186,7 @@ export function ipv4PseudoHeaderSum(bytes: Uint8Array, addrOffset: number, proto
 /**
  * IPv6 pseudo-header sum (RFC 8200 §8.1): source, final destination, 32-bit upper-layer length,
  * upper-layer Next Header. Source and destination are given separately because a Routing header
- * moves the final destination (OFFLOAD.md §3).
+ * moves the final destination (docs/offload.md §3).
  */
 export function ipv6PseudoHeaderSum(
   src: Uint8Array,
@@ -205,7 +205,7 @@ export function ipv6PseudoHeaderSum(
 
 /**
  * RFC 1624 §3 Eqn. 3: `HC' = ~(~HC + ~m + m')` for one 16-bit word changing from `oldWord` to `newWord`.
- * Skips the update when nothing changes (OFFLOAD.md §5). Callers handle the UDP zero rules.
+ * Skips the update when nothing changes (docs/offload.md §5). Callers handle the UDP zero rules.
  */
 export function updateChecksum16(checksum: number, oldWord: number, newWord: number): number {
   if (oldWord === newWord) return checksum;

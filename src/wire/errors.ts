@@ -24,7 +24,7 @@ export const NvgreErrorCode = {
   MTU_EXCEEDED: 'MTU_EXCEEDED',
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   NO_SPACE: 'NO_SPACE',
-  // offload (OFFLOAD.md §7, §10)
+  // offload (docs/offload.md §7, §10)
   NOT_TCP: 'NOT_TCP',
   TCP_FLAGS: 'TCP_FLAGS',
   TOO_LARGE: 'TOO_LARGE',

@@ -6,7 +6,7 @@ import { put16, put32, u16, u32 } from './bytes.js';
 import { truncated, type Layer } from './errors.js';
 import { Wire } from './wire.js';
 
-/** Field map and flag masks (16-bit flags/version word in network order; NVGRE.md §3). */
+/** Field map and flag masks (16-bit flags/version word in network order; docs/nvgre.md §3). */
 export const GRE = {
   FLAGS_VERSION: 0,
   PROTOCOL: 2,

@@ -1,6 +1,6 @@
 /**
  * Transport checksums: TCP (RFC 9293 §3.1), UDP (RFC 768; RFC 8200 §8.1), ICMPv4 (RFC 792, no
- * pseudo-header), ICMPv6 (RFC 4443 §2.3, IPv6 pseudo-header with Next Header 58). OFFLOAD.md §2–§4.
+ * pseudo-header), ICMPv6 (RFC 4443 §2.3, IPv6 pseudo-header with Next Header 58). docs/offload.md §2–§4.
  */
 import { put16 } from './bytes.js';
 import { ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, onesComplementSum } from './checksum.js';

@@ -109,7 +109,7 @@ export function words(maxWords: number): fc.Arbitrary<Uint8Array> {
 
 export const vlanSpec: fc.Arbitrary<VlanSpec> = fc.record(
   {
-    // VID 0 (a priority tag, NVGRE.md §7) often: decapsulate's acceptPriorityTag treats it apart.
+    // VID 0 (a priority tag, docs/nvgre.md §7) often: decapsulate's acceptPriorityTag treats it apart.
     id: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 4095 }) }),
     pcp: fc.integer({ min: 0, max: 7 }),
     dei: fc.boolean(),

@@ -421,7 +421,7 @@ describe('lint: external corpus', () => {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-/** Codes that say "a strict NVGRE decapsulator drops this frame" (NVGRE.md §4). */
+/** Codes that say "a strict NVGRE decapsulator drops this frame" (docs/nvgre.md §4). */
 const DROP_CODES = new Set<string>([
   'TRUNCATED', 'BAD_LENGTH', 'BAD_IP_HEADER', 'OUTER_IPV4_CHECKSUM', 'OUTER_FRAGMENT', 'GRE_VERSION', 'GRE_RESERVED_BITS',
   'NOT_TEB', 'NO_KEY', 'GRE_CHECKSUM_PRESENT', 'GRE_CHECKSUM_BAD', 'GRE_SEQUENCE_PRESENT', 'RESERVED_VSID', 'VENDOR_VSID',

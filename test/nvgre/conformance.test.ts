@@ -1,5 +1,5 @@
 /**
- * NVGRE.md §9: conformance cases drawn from bugs in other GRE implementations, plus the parseFrame
+ * docs/nvgre.md §9: conformance cases drawn from bugs in other GRE implementations, plus the parseFrame
  * nesting limit (§4 row 14, CVE-2016-8666).
  */
 import { describe, expect, it } from 'vitest';
@@ -144,7 +144,7 @@ describe('Ethernet padding after a short outer IPv4 datagram is not part of the 
   });
 });
 
-describe('nesting limit (NVGRE.md §4 row 14; CVE-2016-8666)', () => {
+describe('nesting limit (docs/nvgre.md §4 row 14; CVE-2016-8666)', () => {
   /** `levels` NVGRE headers around INNER, alternating outer IP versions. */
   function nested(levels: number): { spec: FrameSpec; greOffsets: number[] } {
     let spec: FrameSpec = INNER;

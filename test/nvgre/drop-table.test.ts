@@ -1,5 +1,5 @@
 /**
- * The strict decapsulation verdicts of NVGRE.md §4, row by row (1–11, 13; row 14 is parseFrame's, in
+ * The strict decapsulation verdicts of docs/nvgre.md §4, row by row (1–11, 13; row 14 is parseFrame's, in
  * conformance.test.ts), each with its exact code, layer and offset, for every outer variant the
  * row applies to; and the ORDER of the table: a frame breaking two rows gets the earlier row's code.
  */

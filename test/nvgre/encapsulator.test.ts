@@ -29,7 +29,7 @@ function ipIdOf(frame: Uint8Array, l3 = 14): number {
   return (frame[l3 + 4]! << 8) | frame[l3 + 5]!;
 }
 
-describe('header length and overhead (NVGRE.md §5)', () => {
+describe('header length and overhead (docs/nvgre.md §5)', () => {
   const cases: [string, EncapsulateOptions, number][] = [
     ['IPv4', V4OPTS, 42],
     ['IPv4 + 802.1Q', { ...V4OPTS, vlan: { id: 5 } }, 46],
@@ -335,7 +335,7 @@ describe("DSCP / ECN 'inherit' (RFC 2983 uniform model, RFC 6040 normal mode)", 
   });
 });
 
-describe("FlowID 'hash' (NVGRE.md §6)", () => {
+describe("FlowID 'hash' (docs/nvgre.md §6)", () => {
   const enc = createEncapsulator(V4OPTS);
   const flowOf = (f: Uint8Array) => decapsulate(enc.encapsulate(f)).flowId;
   const tcp = (srcPort: number, payload: string, dst = '10.0.0.2') =>

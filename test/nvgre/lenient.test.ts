@@ -1,5 +1,5 @@
 /**
- * Lenient decapsulation (strict: false, NVGRE.md §4 rows 9–11, 13): C and S words are skipped at
+ * Lenient decapsulation (strict: false, docs/nvgre.md §4 rows 9–11, 13): C and S words are skipped at
  * their RFC 2890 offsets (the GRE checksum verified over header AND payload, RFC 2784 §2.5), reserved
  * VSIDs and inner tags are accepted with `dropReasons`; what still drops in lenient mode.
  */

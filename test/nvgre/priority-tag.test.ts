@@ -1,5 +1,5 @@
 /**
- * acceptPriorityTag (NVGRE.md §7): draft-era senders carried the frame priority in an inner 802.1Q tag
+ * acceptPriorityTag (docs/nvgre.md §7): draft-era senders carried the frame priority in an inner 802.1Q tag
  * with VID 0, which RFC 7637 §3.3 requires a decapsulator to drop. With the option, a lone priority tag
  * is removed instead, and reported; every other inner tag keeps its verdict.
  */
@@ -25,7 +25,7 @@ const VID7 = hex(
 );
 const INNER_OFFSET = 14 + 20 + 8;
 
-describe('acceptPriorityTag (NVGRE.md §7)', () => {
+describe('acceptPriorityTag (docs/nvgre.md §7)', () => {
   it('is off by default: strict drops the priority-tagged frame, lenient reports INNER_VLAN and keeps the tag', () => {
     const strict = tryDecapsulate(TAGGED);
     expect(strict.ok ? 'accepted' : strict.error.code).toBe('INNER_VLAN');

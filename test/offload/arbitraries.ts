@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries of FrameSpecs over the whole offload matrix (OFFLOAD.md §11): outer IPv4 /
+ * fast-check arbitraries of FrameSpecs over the whole offload matrix (docs/offload.md §11): outer IPv4 /
  * IPv6 ± 802.1Q tag ± IPv4 options / IPv6 extension headers, inner IPv4 ± options / IPv6 ± extension
  * headers (Hop-by-Hop, Destination Options, Routing types 0/2/4 with any Segments Left), TCP ± options /
  * UDP / ICMP, payload 0…3000 bytes; plus plain (non-NVGRE) frames. No fragments (tested separately).

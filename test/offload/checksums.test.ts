@@ -1,5 +1,5 @@
 /**
- * fillChecksums (Tx offload, OFFLOAD.md §8) and verifyChecksums (Rx reporting, §9): properties over
+ * fillChecksums (Tx offload, docs/offload.md §8) and verifyChecksums (Rx reporting, §9): properties over
  * the whole frame matrix, single-bit corruption per layer, and every option.
  */
 import fc from 'fast-check';
@@ -81,7 +81,7 @@ describe('fillChecksums ∘ verifyChecksums over the frame matrix', () => {
         const before = frame.slice();
         const r = fillChecksums(frame, { maxHeaderSize: Infinity });
         expect(r).toMatchObject(allOk(spec));
-        // Only checksum bytes changed (OFFLOAD.md §16 #6).
+        // Only checksum bytes changed (docs/offload.md §16 #6).
         for (let i = 0; i < frame.length; i++) if (frame[i] !== before[i]) expect(fields).toContain(i);
         const v = verifyChecksums(frame);
         expect(v).toMatchObject(allOk(spec));
@@ -178,7 +178,7 @@ describe('fillChecksums ∘ verifyChecksums over the frame matrix', () => {
   });
 });
 
-describe('fillChecksums options (NDIS Transmit request bits, OFFLOAD.md §8)', () => {
+describe('fillChecksums options (NDIS Transmit request bits, docs/offload.md §8)', () => {
   function zeroed(spec: FrameSpec): Uint8Array {
     const f = buildFrame(spec);
     for (const o of checksumOffsets(f)) f[o] = 0;
@@ -312,7 +312,7 @@ describe('fillChecksums options (NDIS Transmit request bits, OFFLOAD.md §8)', (
   });
 });
 
-describe('ndisOffsets (EncapsulatedPacketOffsets, OFFLOAD.md §7)', () => {
+describe('ndisOffsets (EncapsulatedPacketOffsets, docs/offload.md §7)', () => {
   it('derived offsets are accepted; each wrong or out-of-width field is INVALID_ARGUMENT', () => {
     const f = buildFrame(nvgreTcp4);
     const good = ndisOffsetsOf(f);
@@ -352,7 +352,7 @@ describe('ndisOffsets (EncapsulatedPacketOffsets, OFFLOAD.md §7)', () => {
   });
 });
 
-describe('verifyChecksums rules (OFFLOAD.md §9)', () => {
+describe('verifyChecksums rules (docs/offload.md §9)', () => {
   it('IPv6 UDP checksum 0 fails unless the port is a configured zero-checksum port (RFC 6935)', () => {
     const f = buildFrame({ ...nvgreUdp6over6, inner: { ...nvgreUdp6over6.inner!, udp: { srcPort: 5353, dstPort: 53, checksum: 0 } } });
     const r = verifyChecksums(f);
@@ -443,7 +443,7 @@ describe('verifyChecksums rules (OFFLOAD.md §9)', () => {
   });
 });
 
-describe('seed conventions (OFFLOAD.md §8)', () => {
+describe('seed conventions (docs/offload.md §8)', () => {
   function withSeed(spec: FrameSpec, convention: 'with-length' | 'without-length'): Uint8Array {
     const f = buildFrame(spec);
     const L = layoutOf(f);

@@ -1,5 +1,5 @@
 /**
- * The ten known real-world failure modes of OFFLOAD.md §16, one named test each (plus helpers).
+ * The ten known real-world failure modes of docs/offload.md §16, one named test each (plus helpers).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ function oracleIpv6Checksum(frame: Uint8Array, ip6: number): { checksum: number;
   return { checksum: c, field };
 }
 
-describe('OFFLOAD.md §16 known failure modes', () => {
+describe('docs/offload.md §16 known failure modes', () => {
   it('failure mode 1: UDP (DNS) over NVGRE leaves with valid outer IPv4, inner IPv4 and UDP checksums and is reported UdpChecksumSucceeded', () => {
     const dns = scapyVectors.filter((v) => v.name.startsWith('E/dns/'));
     expect(dns.length).toBe(2);

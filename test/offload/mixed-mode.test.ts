@@ -1,5 +1,5 @@
 /**
- * OFFLOAD.md §11 mixed-mode table, one row per outer/inner IP version combination: which IPv4 header
+ * docs/offload.md §11 mixed-mode table, one row per outer/inner IP version combination: which IPv4 header
  * checksums Tx offload computes, which pseudo-header the inner L4 checksum uses, which IPv4 IDs LSO
  * increments, and what the Rx IpChecksum* flags reflect.
  */
@@ -40,7 +40,7 @@ function spec(row: Row): FrameSpec {
   };
 }
 
-describe('OFFLOAD.md §11 mixed mode', () => {
+describe('docs/offload.md §11 mixed mode', () => {
   for (const row of TABLE) {
     describe(`outer IPv${row.outer} / inner IPv${row.inner}`, () => {
       const good = buildFrame(spec(row));

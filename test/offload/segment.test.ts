@@ -1,5 +1,5 @@
 /**
- * LSOv2 through the tunnel (OFFLOAD.md §10), profiles (§14), segmentInto, and the inverse coalesce.
+ * LSOv2 through the tunnel (docs/offload.md §10), profiles (§14), segmentInto, and the inverse coalesce.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -76,7 +76,7 @@ const base: FrameSpec = {
 /** `base.inner` without its IPv4 layer (to swap in IPv6). */
 const { ipv4: _innerIpv4, ...innerBase } = base.inner!;
 
-/** An LSO template: buildFrame's bytes with the inner length 0 and the outer length garbage (OFFLOAD.md §10). */
+/** An LSO template: buildFrame's bytes with the inner length 0 and the outer length garbage (docs/offload.md §10). */
 function template(spec: FrameSpec): Uint8Array {
   const f = buildFrame(spec);
   const g = geometry(f);
@@ -277,7 +277,7 @@ describe('segment: NDIS rules', () => {
   });
 });
 
-describe('segment: refusals (OFFLOAD.md §10 host contract)', () => {
+describe('segment: refusals (docs/offload.md §10 host contract)', () => {
   const good = buildFrame(base);
 
   it('NOT_TCP: UDP, ICMP, non-IP inner frame, non-NVGRE GRE', () => {
@@ -392,7 +392,7 @@ describe('segment: refusals (OFFLOAD.md §10 host contract)', () => {
   });
 });
 
-describe('segment: checksum modes and seeds (OFFLOAD.md §8, §10, §14)', () => {
+describe('segment: checksum modes and seeds (docs/offload.md §8, §10, §14)', () => {
   function seeded(frame: Uint8Array, withLength: boolean): Uint8Array {
     const f = frame.slice();
     const L = walkFrame(f, new FrameLayout());
@@ -448,7 +448,7 @@ describe('segment: checksum modes and seeds (OFFLOAD.md §8, §10, §14)', () =>
   });
 });
 
-describe('segment: profiles (OFFLOAD.md §14)', () => {
+describe('segment: profiles (docs/offload.md §14)', () => {
   it('linux: IDs wrap at 2^16 (0x7FFF → 0x8000), fixed-inner keeps the inner ID with DF', () => {
     const spec = { ...base, ipv4: { ...base.ipv4!, id: 0xfffe } };
     const frame = buildFrame(spec);

@@ -22,7 +22,7 @@ function stripTags(spec: FrameSpec, bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Inner TOS / Traffic Class as the spec wrote it; 0 for non-IP inner frames (NVGRE.md §8). */
+/** Inner TOS / Traffic Class as the spec wrote it; 0 for non-IP inner frames (docs/nvgre.md §8). */
 function innerTos(spec: FrameSpec): { dscp: number; ecn: number } {
   const ip = spec.ipv4 ?? spec.ipv6;
   return ip ? { dscp: ip.dscp ?? 0, ecn: ip.ecn ?? 0 } : { dscp: 0, ecn: 0 };

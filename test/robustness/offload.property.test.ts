@@ -102,7 +102,7 @@ describe('fillChecksums (in place)', () => {
           expect(diff(e.view, fresh)).toEqual([]);
         }
         if (o.ok && options.seed === undefined && options.encapsulatedPacketTaskOffload !== false) {
-          // Idempotent, and every layer it filled now verifies (OFFLOAD.md §8–§9).
+          // Idempotent, and every layer it filled now verifies (docs/offload.md §8–§9).
           const again = fresh.slice();
           fillChecksums(again, options);
           expect(diff(again, fresh)).toEqual([]);

@@ -56,7 +56,7 @@ export function demoFrames(): Uint8Array[] {
     mixed4.encapsulate(inner({ ipv6: ip6, udp: { srcPort: 50003, dstPort: 50004 }, payload: 'IPv6 inside IPv4, outer VLAN 100' })),
   ];
   // One large TCP send, as a host hands it to an LSOv2-capable NIC, cut into MSS-sized segments
-  // (1500-byte underlay: MSS 1418 for IPv4 in IPv4, NVGRE.md §5).
+  // (1500-byte underlay: MSS 1418 for IPv4 in IPv4, docs/nvgre.md §5).
   const body = new Uint8Array(4000);
   for (let i = 0; i < body.length; i++) body[i] = 0x41 + (i % 26);
   const large = tenant1.encapsulate(inner({ ipv4: { ...ip4, id: 0x7ffe }, tcp: { srcPort: 49152, dstPort: 80, seq: 1001 + GET.length, ack: 5001, flags: 0x18 }, payload: body }));

@@ -14,7 +14,7 @@ Writes <out> as pcap; <out> appears only when the whole input was processed.
 
 Options:
   --mss N           maximum TCP payload bytes per segment (1-1048575)
-  --profile P       ndis (default), linux or dpdk (OFFLOAD.md §14; dpdk counts N as the whole segment)
+  --profile P       ndis (default), linux or dpdk (docs/offload.md §14; dpdk counts N as the whole segment)
   -h, --help        show this help
 
 Example:
