@@ -445,7 +445,9 @@ function checkGre(ctx: Ctx, g: number, end: number, ipCut: boolean, depth: numbe
       `This NVGRE packet is itself carried inside NVGRE (nesting level ${depth + 1}): legal, but most NVEs decapsulate only one level and ECMP sees only the outer key.`,
     );
   }
-  return g + hl;
+  // Only a GRE version 0 payload is an inner Ethernet frame (as the NVE reads it, docs/nvgre.md §4):
+  // another version is reported above and not walked into.
+  return version === 0 ? g + hl : -1;
 }
 
 function checkKey(ctx: Ctx, key: number, o: number): void {
@@ -509,13 +511,11 @@ function checkInnerEthernet(ctx: Ctx, o: number, end: number): number {
   let t = o + ETH.TYPE;
   for (let tags = 0; tags < ETH.MAX_TAGS && isVlanTpid(u16(b, t)); tags++) {
     const tpid = u16(b, t);
-    if (end - t < ETH.TAG_LENGTH + 2) {
-      ctx.fromError(new NvgreError('TRUNCATED', 'inner-ethernet', o, '', { needed: t + ETH.TAG_LENGTH + 2 - o, available: end - o }));
-      return -1;
-    }
-    const tci = u16(b, t + 2);
+    // The tag is reported as soon as its TPID is there (the NVE drops on the TPID alone), even when
+    // the frame ends inside it; -1: the TCI is cut off.
+    const tci = end - t >= ETH.TAG_LENGTH ? u16(b, t + 2) : -1;
     const vid = tci & 0x0fff;
-    if (tpid === EtherType.VLAN && vid === 0) {
+    if (tpid === EtherType.VLAN && tci >= 0 && vid === 0) {
       ctx.add(
         LintCode.INNER_PRIORITY_TAG,
         'inner-ethernet',
@@ -529,8 +529,12 @@ function checkInnerEthernet(ctx: Ctx, o: number, end: number): number {
         'inner-ethernet',
         t,
         'RFC 7637 §3.3',
-        `The inner frame carries an ${tpid === EtherType.VLAN ? '802.1Q' : '802.1ad'} tag (VID ${vid}): the decapsulating NVE must drop it; the encapsulating NVE has to remove the tag first.`,
+        `The inner frame carries an ${tpid === EtherType.VLAN ? '802.1Q' : '802.1ad'} tag (${tci >= 0 ? `VID ${vid}` : 'its VID is cut off'}): the decapsulating NVE must drop it; the encapsulating NVE has to remove the tag first.`,
       );
+    }
+    if (end - t < ETH.TAG_LENGTH + 2) {
+      ctx.fromError(new NvgreError('TRUNCATED', 'inner-ethernet', o, '', { needed: t + ETH.TAG_LENGTH + 2 - o, available: end - o }));
+      return -1;
     }
     t += ETH.TAG_LENGTH;
   }
@@ -685,7 +689,13 @@ function lintLevel(ctx: Ctx, start: number, end: number, depth: number): void {
     return;
   }
   const inner = checkGre(ctx, ip.upper, ip.end, ip.cut, depth);
-  if (inner < 0 || ip.fragment) return; // a first fragment holds only the start of the inner frame
+  if (inner < 0) return;
+  if (ip.fragment) {
+    // A first fragment holds only the start of the inner frame: its Ethernet header is judged, as the
+    // NVE judges it (docs/nvgre.md §4 rows 1 and 13), and nothing after it.
+    checkInnerEthernet(ctx, inner, ip.end);
+    return;
+  }
   lintLevel(ctx, inner, ip.end, depth + 1);
 }
 

@@ -179,6 +179,33 @@ describe('lint: one finding per code', () => {
     expect(codes(lint(frame))).not.toContain(LintCode.INNER_VLAN);
   });
 
+  describe('the inner Ethernet header as the decapsulating NVE reads it', () => {
+    const tagged: FrameSpec = { ethernet: { vlans: [{ id: 100 }] }, ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 }, payload: 'x' };
+
+    it('INNER_VLAN even when the datagram ends inside the tag (the NVE drops on its TPID), then TRUNCATED', () => {
+      // Outer Total Length: IPv4 20 + GRE 8 + the inner MACs, TPID, TCI and one byte (17).
+      const frame = build({ inner: tagged, outer: { totalLength: 20 + 8 + 17 } });
+      const f = only(frame, LintCode.INNER_VLAN, INNER_ETH + 12);
+      expect(f.message).toContain('VID 100');
+      only(frame, LintCode.TRUNCATED, INNER_ETH);
+      const r = tryDecapsulate(frame);
+      expect(r.ok ? 'OK' : r.error.code).toBe('INNER_VLAN');
+      // The TCI itself cut off: the VID is unknown, so it cannot be a priority tag.
+      const cutTci = build({ inner: { ...tagged, ethernet: { vlans: [{ id: 0 }] } }, outer: { totalLength: 20 + 8 + 15 } });
+      expect(only(cutTci, LintCode.INNER_VLAN, INNER_ETH + 12).message).toContain('VID is cut off');
+    });
+
+    it('a first fragment: its inner Ethernet header is judged (INNER_VLAN), nothing after it', () => {
+      const frame = build({ inner: tagged, outer: { moreFragments: true } });
+      expect(codes(lint(frame)).filter((c) => LINT_SEVERITY[c as LintCode] === 'error')).toEqual([LintCode.OUTER_FRAGMENT, LintCode.INNER_VLAN]);
+    });
+
+    it('GRE version 1: reported, and its payload is not walked into as an inner Ethernet frame', () => {
+      const frame = build({ nvgre: { version: 1 }, inner: tagged });
+      expect(codes(lint(frame)).filter((c) => LINT_SEVERITY[c as LintCode] === 'error')).toEqual([LintCode.GRE_VERSION]);
+    });
+  });
+
   it('NESTED_NVGRE', () => {
     const inner: FrameSpec = {
       ipv4: { src: '198.51.100.1', dst: '198.51.100.2' },
