@@ -5,9 +5,9 @@
  * (docs/nvgre.md §4 row 14, CVE-2016-8666).
  */
 import { ipBytes, macBytes, parseIp, type AddressInput } from '../wire/address.js';
-import { assertBytes, assertInt, put16, put32, typedArraySet } from '../wire/bytes.js';
+import { assertBytes, assertInt, put16, put32, typedArraySet, u16 } from '../wire/bytes.js';
 import { internetChecksum } from '../wire/checksum.js';
-import { EtherType, ethernetLength, readEthernet, writeEthernet, type EthernetHeader } from '../wire/ethernet.js';
+import { ETH, EtherType, ethernetLength, isVlanTpid, readEthernet, writeEthernet, type EthernetHeader } from '../wire/ethernet.js';
 import { GRE, isReservedVsid, nvgreKey, readGre, writeGre, type GreFields, type GreHeader } from '../wire/gre.js';
 import { ICMP, readIcmp, writeIcmp, type IcmpHeader } from '../wire/icmp.js';
 import { IPV4, IpProtocol, fillIpv4Checksum, ipv4Length, readIpv4, writeIpv4, type Ipv4Fields, type Ipv4Header } from '../wire/ipv4.js';
@@ -26,9 +26,19 @@ export interface ParsedNvgre {
   readonly vsid: number;
   readonly flowId: number;
   readonly key: number;
-  /** True when a strict receiver accepts the GRE header and VSID (RFC 7637 §3.2–§3.4). */
+  /**
+   * True when a strict receiver (`decapsulate` with its defaults) accepts this NVGRE packet: when
+   * `violations` is empty.
+   */
   readonly conformant: boolean;
-  /** Why a strict receiver would drop it (docs/nvgre.md §4), empty when conformant. */
+  /**
+   * Every row of the drop table (docs/nvgre.md §4) this packet breaks, in table order, so that the
+   * first is the code strict `decapsulate` drops it with: `TRUNCATED` (inner frame shorter than an
+   * Ethernet header), `BAD_CHECKSUM` (delivery IPv4 header checksum), `FRAGMENTED` (delivery IP
+   * fragment), `GRE_VERSION`, `GRE_FLAGS` (R, Reserved0 bits 4–5, C, S), `RESERVED_VSID`,
+   * `INNER_VLAN` (an 802.1Q/802.1ad tag on the inner frame, priority tags included). Empty when
+   * conformant.
+   */
   readonly violations: NvgreErrorCode[];
 }
 
@@ -136,7 +146,10 @@ function parseLevel(
         const gre = readGre(bytes, upper, payloadEnd, 'gre');
         out.gre = gre;
         payloadOffset = upper + gre.headerLength;
-        if (gre.protocol === EtherType.TEB && gre.key !== null) out.nvgre = nvgreView(gre);
+        if (gre.protocol === EtherType.TEB && gre.key !== null) {
+          const checksumBad = ipVersion === 4 && !(out.ip as Ipv4Header).checksumValid;
+          out.nvgre = nvgreView(gre, bytes, payloadOffset, payloadEnd, checksumBad, fragment);
+        }
         // An inner frame is decoded only from a complete datagram (fragments: reassemble first).
         if (gre.protocol === EtherType.TEB && !fragment) {
           // This is NVGRE header number depth + 1; maxDepth of them decode, one more does not.
@@ -174,12 +187,28 @@ function parseLevel(
   return out as unknown as ParsedFrame;
 }
 
-function nvgreView(gre: GreHeader): ParsedNvgre {
+/**
+ * The NVGRE view of a GRE header that carries Transparent Ethernet Bridging with a key, with the rows
+ * of the drop table (docs/nvgre.md §4) the packet breaks, in table order: the rows strict
+ * decapsulation (src/tunnel/decapsulate.ts) evaluates, read from the same bytes, so that
+ * `conformant` is its verdict. The inner frame is `bytes[inner, end)`; `checksumBad` and `fragment`
+ * describe the delivery IP header.
+ */
+function nvgreView(gre: GreHeader, bytes: Uint8Array, inner: number, end: number, checksumBad: boolean, fragment: boolean): ParsedNvgre {
   const key = gre.key!;
   const violations: NvgreErrorCode[] = [];
-  if (gre.version !== 0) violations.push(NvgreErrorCode.GRE_VERSION);
+  // Only a GRE version 0 payload is an inner Ethernet frame, judged by rows 1 and 13.
+  const innerLength = gre.version === 0 ? end - inner : -1;
+  // Row 1: the inner frame holds at least an Ethernet header.
+  if (innerLength >= 0 && innerLength < ETH.HEADER_LENGTH) violations.push(NvgreErrorCode.TRUNCATED);
+  if (checksumBad) violations.push(NvgreErrorCode.BAD_CHECKSUM); // row 2
+  if (fragment) violations.push(NvgreErrorCode.FRAGMENTED); // row 3
+  if (gre.version !== 0) violations.push(NvgreErrorCode.GRE_VERSION); // row 4
+  // Rows 5, 9, 10: R or Reserved0 bits 4–5; the C and S words NVGRE forbids.
   if (gre.routingPresent || (gre.reserved0 & 0x180) !== 0 || gre.checksumPresent || gre.sequencePresent) violations.push(NvgreErrorCode.GRE_FLAGS);
-  if (isReservedVsid(key >>> 8)) violations.push(NvgreErrorCode.RESERVED_VSID);
+  if (isReservedVsid(key >>> 8)) violations.push(NvgreErrorCode.RESERVED_VSID); // row 11
+  // Row 13: any 802.1Q/802.1ad tag on the inner frame, a priority tag too (strict receivers accept none).
+  if (innerLength >= ETH.HEADER_LENGTH && isVlanTpid(u16(bytes, inner + ETH.TYPE))) violations.push(NvgreErrorCode.INNER_VLAN);
   return { vsid: key >>> 8, flowId: key & 0xff, key, conformant: violations.length === 0, violations };
 }
 
