@@ -34,6 +34,15 @@ export const NvgreErrorCode = {
   // capture files
   BAD_CAPTURE: 'BAD_CAPTURE',
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  // the NVE model (docs/nve.md §7): a policy that cannot be used, and why an endpoint drops a packet
+  INVALID_POLICY: 'INVALID_POLICY',
+  NO_CUSTOMER_ROUTE: 'NO_CUSTOMER_ROUTE',
+  NO_LOOKUP_RECORD: 'NO_LOOKUP_RECORD',
+  NO_PROVIDER_ROUTE: 'NO_PROVIDER_ROUTE',
+  NO_NEXT_HOP_MAC: 'NO_NEXT_HOP_MAC',
+  POLICY_MISMATCH: 'POLICY_MISMATCH',
+  SOURCE_MISMATCH: 'SOURCE_MISMATCH',
+  UNSUPPORTED_RULE: 'UNSUPPORTED_RULE',
 } as const;
 
 export type NvgreErrorCode = (typeof NvgreErrorCode)[keyof typeof NvgreErrorCode];
