@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRss, rssHash, toeplitzHash, type RssHashType, type RssOptions } from '../../src/index.js';
-import { ToeplitzTable } from '../../src/wire/toeplitz.js';
+import { ToeplitzTable, defaultRssKey, hashRssIp } from '../../src/wire/toeplitz.js';
+import { ReceiveView, fastInner } from '../../src/offload/rss.js';
 import { nvgreFrame, innerFrame, runs } from '../helpers/arbitraries.js';
 
 /**
@@ -109,6 +110,29 @@ describe('RSS classifier (docs/rss.md §4–§6)', () => {
       ),
       { numRuns: runs(300) },
     );
+  });
+
+  it('the fast path of common frames agrees with the general walk', () => {
+    const t = new ToeplitzTable(defaultRssKey(), 36).table;
+    const view = new ReceiveView();
+    const out = new Uint32Array(1);
+    const types = 0x1ff00; // every NDIS hash type
+    let hits = 0;
+    fc.assert(
+      fc.property(fc.oneof(nvgreFrame({ trailer: true, inner: { fragments: true, vlans: 1 } }), nvgreFrame({ outerExtras: false, outerVlan: false, inner: { ipExtras: false } })), fc.nat(), (f, cut) => {
+        const frame = cut % 3 === 0 ? f.bytes.subarray(0, cut % (f.bytes.length + 1)) : f.bytes;
+        const fast = fastInner(t, frame, types, out);
+        if (fast === 0) return;
+        hits++;
+        const fastHash = out[0];
+        view.walk(frame, true);
+        expect(view.innerIp).toBe(true);
+        expect(hashRssIp(t, frame, view.inner, types, true, out)).toBe(fast);
+        expect(out[0]).toBe(fastHash);
+      }),
+      { numRuns: runs(600) },
+    );
+    expect(hits).toBeGreaterThan(0);
   });
 
   it("'none' never looks inside: an NVGRE frame hashes as its outer 2-tuple", () => {
