@@ -99,6 +99,19 @@ export type { ReassemblerOptions, ReassemblyStats } from './capture/reassembly.j
 export { lint, LintCode, LINT_SEVERITY } from './diagnose/lint.js';
 export type { Finding, LintOptions, LintSeverity } from './diagnose/lint.js';
 
+// One decoded view of a frame, its fields by name, the display filter over them (docs/filter.md), the
+// field tree of `nvgre decode -V` and the one-line summary (pure TypeScript: usable in a browser).
+export { FrameView } from './diagnose/frame-view.js';
+export type { FrameViewOptions, FrameInfo } from './diagnose/frame-view.js';
+export { FRAME_FIELDS } from './diagnose/fields.js';
+export type { FrameField, FieldType, FieldValue, FieldGetter } from './diagnose/fields.js';
+export { compileDisplayFilter, parseDisplayFilter, formatDisplayFilter } from './diagnose/filter.js';
+export type { DisplayFilter, FilterNode, FilterLiteral, FilterSetMember, ComparisonOperator } from './diagnose/filter.js';
+export { frameFieldTree, frameLayerSpans } from './diagnose/tree.js';
+export type { FieldLayer, FieldNode, FieldJson, LayerSpan } from './diagnose/tree.js';
+export { frameSummary } from './diagnose/summary.js';
+export type { FrameSummaryOptions } from './diagnose/summary.js';
+
 // Software emulation of the NDIS NVGRE task offloads (docs/offload.md): Tx/Rx checksums, LSOv2, coalescing.
 export {
   fillChecksums,

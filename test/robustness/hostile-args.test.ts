@@ -508,6 +508,48 @@ const TABLE: Readonly<Record<string, Row>> = {
     ],
   },
 
+  // --- display filters and frame views
+  FrameView: {
+    valid: () => [{ keyLayout: 'low24', lint: { mtu: 1500 } }],
+    call: construct,
+    cases: [
+      { what: 'options null', run: () => new api.FrameView(null as never), expect: 'TypeError', mentions: 'options' },
+      { what: 'keyLayout "x"', run: () => new api.FrameView({ keyLayout: 'x' as never }), expect: 'TypeError', mentions: 'options.keyLayout' },
+      { what: 'lint.mtu 1', run: () => new api.FrameView({ lint: { mtu: 1 } }), expect: 'RangeError', mentions: 'options.mtu' },
+      ...NOT_BYTES.map(([kind, make]): Case => ({ what: `load(${kind})`, run: () => new api.FrameView().load(make() as never), expect: 'TypeError', mentions: 'frame' })),
+      { what: 'load with info.number -1', run: () => new api.FrameView().load(NV4, { number: -1 }), expect: 'RangeError', mentions: 'info.number' },
+      { what: 'load with info null', run: () => new api.FrameView().load(NV4, null as never), expect: 'TypeError', mentions: 'info' },
+      { what: 'load of a Buffer reads as the plain bytes', run: () => expect(api.frameSummary(new api.FrameView().load(Buffer.from(NV4)))).toBe(api.frameSummary(new api.FrameView().load(NV4))), expect: 'ok' },
+    ],
+  },
+  compileDisplayFilter: {
+    valid: () => ['vsid == 0x5001 && inner.tcp', { keyLayout: 'rfc7637' }],
+    cases: [
+      { what: 'expression 5', run: () => api.compileDisplayFilter(5 as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'filter' },
+      { what: 'a syntax error', run: () => api.compileDisplayFilter('vsid =='), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'column 8' },
+      { what: 'keyLayout "x"', run: () => api.compileDisplayFilter('nvgre', { keyLayout: 'x' as never }), expect: 'TypeError', mentions: 'options.keyLayout' },
+      { what: 'matches(a plain array)', run: () => api.compileDisplayFilter('nvgre').matches([1] as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'matches(a frame) is true', run: () => expect(api.compileDisplayFilter('vsid == 0x5001 && inner.tcp').matches(NV4)).toBe(true), expect: 'ok' },
+    ],
+  },
+  parseDisplayFilter: { valid: () => ['vsid in {1..3} || !outer.src == 10.0.0.0/8'], cases: [{ what: 'null', run: () => api.parseDisplayFilter(null as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'filter' }] },
+  formatDisplayFilter: {
+    valid: () => [api.parseDisplayFilter('!(vsid == 1 || inner.udp)')],
+    cases: [
+      { what: 'null', run: () => api.formatDisplayFilter(null as never), expect: 'TypeError', mentions: 'node' },
+      { what: 'a child of kind "x"', run: () => api.formatDisplayFilter({ kind: 'not', operand: { kind: 'x' } } as never), expect: 'TypeError', mentions: 'node' },
+    ],
+  },
+  frameFieldTree: { valid: () => [new api.FrameView().load(NV6)], cases: [{ what: 'a frame instead of a view', run: () => api.frameFieldTree(NV4 as never), expect: 'TypeError', mentions: 'view' }] },
+  frameLayerSpans: { valid: () => [new api.FrameView().load(NV4)], cases: [{ what: 'null', run: () => api.frameLayerSpans(null as never), expect: 'TypeError', mentions: 'view' }] },
+  frameSummary: {
+    valid: () => [new api.FrameView().load(NV4), { legacyKey: true }],
+    cases: [
+      { what: 'a frame instead of a view', run: () => api.frameSummary(NV4 as never), expect: 'TypeError', mentions: 'view' },
+      { what: 'options null', run: () => api.frameSummary(new api.FrameView().load(NV4), null as never), expect: 'TypeError', mentions: 'options' },
+    ],
+  },
+
   // --- lint, offload
   lint: {
     valid: () => [NV4, { mtu: 1500 }],

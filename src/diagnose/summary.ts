@@ -1,0 +1,132 @@
+/**
+ * The one-line summary of a frame (`nvgre decode`, `nvgre demo`): VSID, FlowID, outer addresses, inner
+ * endpoints and protocol, TCP flags, the TCP/UDP payload length (`payload N`, what tshark calls Len),
+ * an inner VLAN tag, the checksum statuses, and why a strict receiver drops the frame.
+ */
+import { formatIpv4, formatIpv6, formatMac } from '../wire/address.js';
+import { u16 } from '../wire/bytes.js';
+import { ETH } from '../wire/ethernet.js';
+import type { LayerStatus } from '../offload/report.js';
+import { frameField, payloadLength, type FieldValue } from './fields.js';
+import { assertView, type FrameView } from './frame-view.js';
+import { hexText } from './tree.js';
+
+export interface FrameSummaryOptions {
+  /** Also show the key the way draft-era peers read it: TNI (24 bits) + reserved byte (docs/nvgre.md §7). */
+  readonly legacyKey?: boolean;
+}
+
+const PROTOCOL_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 47: 'GRE' };
+const ETHERTYPE_NAMES: Record<number, string> = { 0x0806: 'ARP', 0x88cc: 'LLDP', 0x8035: 'RARP' };
+const ICMP_NAMES: Record<number, string> = { 0: 'echo reply', 3: 'unreachable', 8: 'echo request', 11: 'time exceeded' };
+const ICMPV6_NAMES: Record<number, string> = { 1: 'unreachable', 2: 'packet too big', 3: 'time exceeded', 128: 'echo request', 129: 'echo reply', 133: 'router solicitation', 134: 'router advertisement', 135: 'neighbor solicitation', 136: 'neighbor advertisement' };
+
+/** tcpdump's flag letters: S SYN, F FIN, R RST, P PSH, U URG, E ECE, W CWR, `.` ACK. */
+export function tcpFlagLetters(flags: number): string {
+  let s = '';
+  if (flags & 0x02) s += 'S';
+  if (flags & 0x01) s += 'F';
+  if (flags & 0x04) s += 'R';
+  if (flags & 0x08) s += 'P';
+  if (flags & 0x20) s += 'U';
+  if (flags & 0x40) s += 'E';
+  if (flags & 0x80) s += 'W';
+  if (flags & 0x10) s += '.';
+  return s === '' ? 'none' : s;
+}
+
+function text(v: FrameView, name: string): string {
+  const x = frameField(name)!.get(v) as FieldValue | undefined;
+  if (x === undefined) return '?';
+  if (x instanceof Uint8Array) return x.length === 6 ? formatMac(x, 0) : x.length === 4 ? formatIpv4(x, 0) : formatIpv6(x, 0);
+  return String(x);
+}
+
+function num(v: FrameView, name: string): number | undefined {
+  return frameField(name)!.get(v) as number | undefined;
+}
+
+function checksumText(v: FrameView): string {
+  const r = v.checksums;
+  if (r === null) return '';
+  let s = '';
+  const add = (name: string, st: LayerStatus) => {
+    if (st === 'absent' || st === 'not-applicable') return;
+    s += (s ? ' ' : '') + name + '=' + st;
+  };
+  add('outer-ip4', r.outerIpv4);
+  add('inner-ip4', r.innerIpv4);
+  if (typeof r.transport.protocol === 'string' && r.transport.protocol !== 'none') add(r.transport.protocol, r.transport.status);
+  return s === '' ? 'csum none' : 'csum ' + s;
+}
+
+function endpoint(v: FrameView, side: 'src' | 'dst'): string {
+  const a = text(v, `inner.ip.${side}`);
+  const port = num(v, side === 'src' ? 'inner.srcport' : 'inner.dstport');
+  if (port === undefined) return a;
+  return a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`;
+}
+
+function innerText(v: FrameView): string {
+  const l = v.layout;
+  let s: string;
+  if (l.innerIp.version !== 0) {
+    const p = l.innerIp.protocol;
+    s = `${endpoint(v, 'src')} > ${endpoint(v, 'dst')} ${PROTOCOL_NAMES[p] ?? `proto ${p}`}`;
+    const flags = num(v, 'inner.tcp.flags');
+    if (flags !== undefined) s += ` [${tcpFlagLetters(flags)}]`;
+    const type = num(v, 'inner.icmp.type');
+    if (type !== undefined) {
+      const name = (p === 58 ? ICMPV6_NAMES : ICMP_NAMES)[type];
+      s += name !== undefined ? ` ${name}` : ` type ${type} code ${num(v, 'inner.icmp.code')}`;
+    }
+    if (l.innerIp.fragment) s += ' fragment';
+  } else {
+    const ie = l.innerEthernetOffset;
+    const et = l.innerEtherType;
+    s = `${formatMac(v.bytes, ie + ETH.SRC)} > ${formatMac(v.bytes, ie + ETH.DST)} ${ETHERTYPE_NAMES[et] ?? 'ethertype ' + hexText(et, 4)}`;
+    const op = num(v, 'inner.arp.opcode');
+    if (op === 1) s += ` who-has ${text(v, 'inner.arp.dst.ip')} tell ${text(v, 'inner.arp.src.ip')}`;
+    else if (op === 2) s += ` ${text(v, 'inner.arp.src.ip')} is-at ${text(v, 'inner.arp.src.mac')}`;
+  }
+  const vlans = frameField('inner.vlan')!.get(v) as number[] | undefined;
+  if (vlans !== undefined) s += ` vlan ${vlans.join(',')}`;
+  const payload = payloadLength(v);
+  if (payload !== undefined) s += ` payload ${payload}`;
+  return s;
+}
+
+/**
+ * One line for the frame loaded in `view` (without the frame number): for NVGRE, the VSID, FlowID,
+ * outer addresses, inner endpoints and protocol, `payload N`, checksums and the strict receiver's
+ * drop reasons; otherwise `not NVGRE` with the typed reason.
+ */
+export function frameSummary(view: FrameView, options: FrameSummaryOptions = {}): string {
+  assertView(view);
+  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const v = view;
+  if (!v.nvgre) {
+    const e = v.error!;
+    return `not NVGRE  ${e.code} (${e.layer} byte ${e.offset}): ${e.message}`;
+  }
+  const vsid = v.vsid!;
+  const flowId = v.flowId!;
+  let s = `vsid ${vsid} (${hexText(vsid, 6)}) flow ${hexText(flowId, 2)}`;
+  if (options.legacyKey) s += ` [draft key: tni ${hexText(vsid, 6)} rsvd ${hexText(flowId, 2)}${flowId !== 0 ? ' != 0' : ''}]`;
+  const l = v.layout;
+  if (l.outerIp.version !== 0) {
+    s += `  ${text(v, 'outer.ip.src')} > ${text(v, 'outer.ip.dst')}`;
+    if (l.outerVlanCount > 0) s += ` vlan ${u16(v.bytes, ETH.TYPE + 2) & 0x0fff}`;
+  }
+  if (!v.inner) {
+    s += '  inner ?';
+    if (v.walkError !== null) s += ` (${v.walkError.message})`;
+  } else {
+    s += '  |  ' + innerText(v);
+    const c = checksumText(v);
+    if (c !== '') s += '  ' + c;
+  }
+  const reasons = v.decapsulated!.dropReasons;
+  if (reasons.length > 0) s += `  ! strict receivers drop it: ${reasons.join(', ')}`;
+  return s;
+}
