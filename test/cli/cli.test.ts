@@ -1,9 +1,10 @@
 /**
- * The `nvgre` CLI as a user runs it: `node dist/cli.js …` spawned on real files in a temporary
- * directory (built with tsup first when dist/cli.js is missing or older than the sources).
+ * The `nvgre` CLI as a user runs it: `node cli.js …` spawned on real files in a temporary
+ * directory, cli.js built from src/ by tsup into a directory of its own (test/helpers/cli-build.ts),
+ * so that no other run rebuilding dist/ at the same time can pull it away.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,31 +16,22 @@ import { readCapture } from '../../src/capture/stream.js';
 import { writePcap, type CaptureRecord } from '../../src/capture/pcap.js';
 import { writePcapng } from '../../src/capture/pcapng.js';
 import { CORPUS_DIR, concat, epb, fragmentIpv4, idb, pcapFile, shb } from '../pcap/helpers.js';
+import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
+let built: BuiltCli | undefined;
+let CLI: string;
 let work: string;
 
-beforeAll(() => {
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource(path.join(ROOT, 'src'))) {
-    const build = spawnSync('npx', ['tsup'], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`npx tsup failed:\n${build.stdout}\n${build.stderr}`);
-  }
+beforeAll(async () => {
+  built = await buildCli();
+  CLI = built.cli;
   work = mkdtempSync(path.join(os.tmpdir(), 'nvgre-cli-'));
-});
+}, 180_000);
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  built?.dispose();
 });
 
 interface Run {

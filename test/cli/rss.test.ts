@@ -1,41 +1,32 @@
 /**
- * `nvgre rss` and `nvgre ecmp` as a user runs them (`node dist/cli.js …`), on captures generated here with
+ * `nvgre rss` and `nvgre ecmp` as a user runs them (`node cli.js …`, cli.js built into a directory of its
+ * own: test/helpers/cli-build.ts), on captures generated here with
  * the library (docs/rss.md §11): the two stories of issue 14 — many inner flows between two provider
  * addresses spread over the queues of an NVGRE-aware NIC but all land on one queue of an outer-only NIC;
  * an ECMP fabric that ignores the Key puts them on one path, one that hashes the Key spreads them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, createEncapsulator, writePcap } from '../../src/index.js';
+import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
+let built: BuiltCli | undefined;
+let CLI: string;
 let work: string;
 
-beforeAll(() => {
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource(path.join(ROOT, 'src'))) {
-    const build = spawnSync('npx', ['tsup'], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`npx tsup failed:\n${build.stdout}\n${build.stderr}`);
-  }
+beforeAll(async () => {
+  built = await buildCli();
+  CLI = built.cli;
   work = mkdtempSync(path.join(os.tmpdir(), 'nvgre-rss-'));
   writeFileSync(file('flows.pcap'), writePcap(tenantFlows(64)));
-});
+}, 180_000);
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  built?.dispose();
 });
 
 function nvgre(...args: string[]): { status: number | null; stdout: string; stderr: string } {
