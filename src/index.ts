@@ -10,23 +10,10 @@ export { decapsulate, tryDecapsulate, createDecapsulator } from './tunnel/decaps
 export type { EncapsulateOptions, Encapsulator, PerPacketOptions } from './tunnel/template.js';
 export type { Decapsulated, DecapsulateOptions, OuterHeaders, Decapsulator } from './tunnel/decapsulate.js';
 
-export { parseFrame, buildFrame, buildFrameInto } from './frame/frame.js';
-export type {
-  ParsedFrame,
-  ParsedNvgre,
-  ParsedTransport,
-  ParseFrameOptions,
-  FrameSpec,
-  EthernetSpec,
-  VlanSpec,
-  Ipv4Spec,
-  Ipv6Spec,
-  Ipv6ExtensionSpec,
-  NvgreSpec,
-  TcpSpec,
-  UdpSpec,
-  IcmpSpec,
-} from './frame/frame.js';
+export { parseFrame } from './frame/parse.js';
+export { buildFrame, buildFrameInto } from './frame/build.js';
+export type { ParsedFrame, ParsedNvgre, ParsedTransport, ParseFrameOptions } from './frame/parse.js';
+export type { FrameSpec, EthernetSpec, VlanSpec, Ipv4Spec, Ipv6Spec, Ipv6ExtensionSpec, NvgreSpec, TcpSpec, UdpSpec, IcmpSpec } from './frame/build.js';
 
 export { onesComplementSum, internetChecksum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, updateChecksum16, updateChecksum32, fold, addSum } from './wire/checksum.checked.js';
 

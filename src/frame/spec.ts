@@ -4,7 +4,7 @@
  * flag a boolean. Otherwise `INVALID_ARGUMENT` naming the spec path (`spec.inner.ipv4.ttl: ...`), as the
  * README promises — never a silently masked value (a TTL of 300 written as 44), a wrapped length field
  * (options past what Hdr Ext Len can express) or an allocation sized by an absurd `trailer`.
- * Addresses, the VSID and fragment offsets keep their checks in frame.ts (in planFrame, before a byte is
+ * Addresses, the VSID and fragment offsets keep their checks in build.ts (in planFrame, before a byte is
  * written); this covers the rest.
  */
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
@@ -88,7 +88,7 @@ function checkExtensions(value: unknown, path: string): void {
       bool(e.moreFragments, 'moreFragments', p);
       int(e.identification, 'identification', p, 0xffffffff);
     }
-    // Other types: frame.ts names them ("unknown extension header type").
+    // Other types: build.ts names them ("unknown extension header type").
   });
 }
 

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
+import { parseFrame } from '../../src/frame/parse.js';
 import { lint } from '../../src/diagnose/lint.js';
 import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { verifyChecksums } from '../../src/offload/verify.js';

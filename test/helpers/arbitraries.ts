@@ -18,19 +18,8 @@
 import fc from 'fast-check';
 import { formatIpv6, formatMac, parseIp } from '../../src/wire/address.js';
 import type { EncapsulateOptions } from '../../src/tunnel/template.js';
-import type {
-  EthernetSpec,
-  FrameSpec,
-  IcmpSpec,
-  Ipv4Spec,
-  Ipv6ExtensionSpec,
-  Ipv6Spec,
-  NvgreSpec,
-  TcpSpec,
-  UdpSpec,
-  VlanSpec,
-} from '../../src/frame/frame.js';
-import { buildFrame } from '../../src/frame/frame.js';
+import type { EthernetSpec, FrameSpec, IcmpSpec, Ipv4Spec, Ipv6ExtensionSpec, Ipv6Spec, NvgreSpec, TcpSpec, UdpSpec, VlanSpec } from '../../src/frame/build.js';
+import { buildFrame } from '../../src/frame/build.js';
 
 /** Runs per property: PROPERTY_RUNS from the environment, else `fallback`. */
 export function runs(fallback = 300): number {

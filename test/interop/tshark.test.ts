@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
 import { createEncapsulator } from '../../src/tunnel/encapsulate.js';
 import { segment } from '../../src/offload/segment.js';
 import { writePcap } from '../../src/capture/pcap.js';

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { put16 } from '../../src/wire/bytes.js';
-import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
 import { LINT_SEVERITY, LintCode, lint, type Finding, type LintOptions } from '../../src/diagnose/lint.js';
 import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { readCapture } from '../../src/capture/stream.js';

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { readGre } from '../../src/wire/gre.js';
 import { NvgreError } from '../../src/wire/errors.js';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
+import { parseFrame } from '../../src/frame/parse.js';
 import { createEncapsulator, encapsulate } from '../../src/tunnel/encapsulate.js';
 import { decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { INNER, OUTERS, V4, V6, nvgreFrame, nvgreSpec } from './frames.js';

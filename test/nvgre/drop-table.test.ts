@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NvgreError } from '../../src/wire/errors.js';
-import { buildFrame } from '../../src/frame/frame.js';
+import { buildFrame } from '../../src/frame/build.js';
 import { decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { FLOW_ID, INNER, OUTERS, V4, V6, VSID, nvgreFrame, type Outer } from './frames.js';
 

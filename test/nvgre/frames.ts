@@ -1,5 +1,5 @@
 /** Frame builders shared by the test/nvgre tests: one conformant NVGRE frame, and overrides per layer. */
-import { buildFrame, type FrameSpec, type Ipv4Spec, type Ipv6Spec, type NvgreSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec, type Ipv4Spec, type Ipv6Spec, type NvgreSpec } from '../../src/frame/build.js';
 
 export const INNER: FrameSpec = {
   ethernet: { src: '02:00:00:00:00:0a', dst: '02:00:00:00:00:0b' },

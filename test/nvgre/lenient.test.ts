@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { internetChecksum } from '../../src/wire/checksum.js';
-import { buildFrame } from '../../src/frame/frame.js';
+import { buildFrame } from '../../src/frame/build.js';
 import { decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { FLOW_ID, INNER, OUTERS, V4, VSID, nvgreFrame } from './frames.js';
 

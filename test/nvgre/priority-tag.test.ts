@@ -4,7 +4,7 @@
  * is removed instead, and reported; every other inner tag keeps its verdict.
  */
 import { describe, expect, it } from 'vitest';
-import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
 import { createDecapsulator, decapsulate, tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!, (b) => parseInt(b, 16));

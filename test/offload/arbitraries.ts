@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { u16 } from '../../src/wire/bytes.js';
-import type { FrameSpec, Ipv4Spec, Ipv6ExtensionSpec, Ipv6Spec, TcpSpec } from '../../src/frame/frame.js';
+import type { FrameSpec, Ipv4Spec, Ipv6ExtensionSpec, Ipv6Spec, TcpSpec } from '../../src/frame/build.js';
 import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
 import { TcpFlag } from '../../src/wire/tcp.js';
 

@@ -9,7 +9,7 @@ import { fold } from '../../src/wire/checksum.js';
 import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
 import { pseudoHeaderSum } from '../../src/wire/transport.js';
 import { NvgreError } from '../../src/wire/errors.js';
-import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
 import {
   EncapsulatedOffloadCapability as Cap,
   NblFlag,

@@ -9,7 +9,8 @@ import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
 import { TcpFlag } from '../../src/wire/tcp.js';
 import { computeTransportChecksum, pseudoHeaderSum } from '../../src/wire/transport.js';
 import { NvgreError } from '../../src/wire/errors.js';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
+import { parseFrame } from '../../src/frame/parse.js';
 import { createEncapsulator, encapsulate } from '../../src/tunnel/encapsulate.js';
 import {
   fillChecksums,

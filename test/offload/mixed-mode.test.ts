@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { u16 } from '../../src/wire/bytes.js';
 import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
 import { TcpFlag } from '../../src/wire/tcp.js';
-import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
 import { fillChecksums, segment, verifyChecksums } from '../../src/offload/index.js';
 import { checksumOffsets } from './arbitraries.js';
 

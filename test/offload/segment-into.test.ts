@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFrame } from '../../src/frame/frame.js';
+import { buildFrame } from '../../src/frame/build.js';
 import { segment, segmentInto, segmentPlan, type SegmentOptions } from '../../src/offload/index.js';
 import { arbFrameSpec } from './arbitraries.js';
 

@@ -8,7 +8,7 @@ import { fold } from '../../src/wire/checksum.js';
 import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
 import { TcpFlag } from '../../src/wire/tcp.js';
 import { pseudoHeaderSum } from '../../src/wire/transport.js';
-import { buildFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
 import {
   EncapsulatedOffloadCapability as Cap,
   coalesce,

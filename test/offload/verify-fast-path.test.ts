@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ICMP } from '../../src/wire/icmp.js';
-import { buildFrame } from '../../src/frame/frame.js';
+import { buildFrame } from '../../src/frame/build.js';
 import { NblFlag } from '../../src/offload/report.js';
 import { FastPath, verifyChecksums } from '../../src/offload/verify.js';
 import { arbFrameSpec } from './arbitraries.js';

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldFlowId, innerFlowHash } from '../../src/tunnel/flowhash.js';
-import { buildFrame, parseFrame, type FrameSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
+import { parseFrame } from '../../src/frame/parse.js';
 import { createEncapsulator, encapsulate } from '../../src/tunnel/encapsulate.js';
 import { decapsulate } from '../../src/tunnel/decapsulate.js';
 import { addressText, encapsulateOptions, innerFrameSpec, macTextOf, runs } from '../helpers/arbitraries.js';

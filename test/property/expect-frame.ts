@@ -5,7 +5,8 @@
  */
 import { expect } from 'vitest';
 import { toHex } from '../../src/wire/bytes.js';
-import type { FrameSpec, Ipv6ExtensionSpec, ParsedFrame } from '../../src/frame/frame.js';
+import type { FrameSpec, Ipv6ExtensionSpec } from '../../src/frame/build.js';
+import type { ParsedFrame } from '../../src/frame/parse.js';
 import { foldFlowId, innerFlowHash } from '../../src/tunnel/flowhash.js';
 import { addressText, macTextOf } from '../helpers/arbitraries.js';
 

@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFrame, buildFrameInto, parseFrame } from '../../src/frame/frame.js';
+import { buildFrame, buildFrameInto } from '../../src/frame/build.js';
+import { parseFrame } from '../../src/frame/parse.js';
 import { innerFrameSpec, nvgreFrameSpec, runs } from '../helpers/arbitraries.js';
 import { expectFrameMatchesSpec } from './expect-frame.js';
 

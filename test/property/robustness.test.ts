@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onesComplementSum } from '../../src/wire/checksum.js';
 import { NvgreError } from '../../src/wire/errors.js';
-import { parseFrame } from '../../src/frame/frame.js';
+import { parseFrame } from '../../src/frame/parse.js';
 import { decapsulate, tryDecapsulate, type Decapsulated } from '../../src/tunnel/decapsulate.js';
 import { nvgreFrame, runs } from '../helpers/arbitraries.js';
 import { decapsulatedFields } from '../helpers/decapsulated.js';

@@ -27,7 +27,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFrame, parseFrame, type FrameSpec, type Ipv6ExtensionSpec } from '../../src/frame/frame.js';
+import { buildFrame, type FrameSpec, type Ipv6ExtensionSpec } from '../../src/frame/build.js';
+import { parseFrame } from '../../src/frame/parse.js';
 import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { lint, type Finding } from '../../src/diagnose/lint.js';
 import { nvgreFrameSpec, runs, u16, u32 } from '../helpers/arbitraries.js';

@@ -22,7 +22,7 @@ import { afterAll, inject } from 'vitest';
 import { fromHex, toHex } from '../../src/wire/bytes.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { FrameLayout, walkFrame } from '../../src/wire/layout.js';
-import { buildFrame } from '../../src/frame/frame.js';
+import { buildFrame } from '../../src/frame/build.js';
 import { readCapture } from '../../src/capture/stream.js';
 import { CORPUS_DIR, corpusCaptures, corpusFiles, extraCaptures, requireCorpus } from '../helpers/corpus.js';
 import { innerFrame, nvgreFrame } from '../helpers/arbitraries.js';
