@@ -143,3 +143,33 @@ export { ecmpHash } from './tunnel/ecmp.js';
 export type { EcmpMode } from './tunnel/ecmp.js';
 export { applyEcnOnDecapsulation, ecnEgress, Ecn } from './tunnel/ecn.js';
 export type { EcnDecapsulationResult } from './tunnel/ecn.js';
+
+// The NVE model: HNV policy, its importer and checker, and a host's endpoint (docs/nve.md).
+export { createPolicy, validatePolicy } from './nve/create.js';
+export type { PolicyError, NvePolicy } from './nve/create.js';
+export { checkPolicy } from './nve/check.js';
+export type { PolicyFinding, FindingSeverity } from './nve/check.js';
+export { importHnvPolicy, hnvExportKind } from './nve/hnv.js';
+export type { HnvExports, HnvHostExport, HnvImport, HnvExportKind } from './nve/hnv.js';
+export { createNve } from './nve/nve.js';
+export type { Nve, VmPort } from './nve/nve.js';
+export type { TransmitResult, ReceiveResult, TransmitAction, ReceiveAction, TraceStep } from './nve/decision.js';
+export { explainFrame } from './nve/explain.js';
+export type { FrameExplanation } from './nve/explain.js';
+export { examplePolicy } from './nve/example.js';
+export { NVE_DROP_CODES } from './nve/codes.js';
+export type { DropCodeInfo, NveDropCode } from './nve/codes.js';
+export type {
+  Policy,
+  LookupRecord,
+  LookupRule,
+  LookupType,
+  CustomerRoute,
+  VirtualSubnet,
+  RoutingDomain,
+  ProviderAddress,
+  ProviderRoute,
+  HostPolicy,
+  HostOptions,
+  PolicyProblem,
+} from './nve/policy.js';

@@ -280,6 +280,11 @@ export class NvePolicy {
     return { via: 'provider-route', address: route.nextHop ?? dst, route, onLinkPa: null };
   }
 
+  /** JSON: the canonical native policy (what `nvgre policy` commands write). */
+  toJSON(): Policy {
+    return this.policy;
+  }
+
   /** A local PA of `host` in the family of `version` (the first configured). */
   localPa(host: HostInfo, version: 4 | 6): PaInfo | null {
     return host.pas.find((p) => p.address.version === version) ?? null;

@@ -8,7 +8,7 @@
  * direct-mapped cache; a hit costs a few comparisons on top of `encapsulateInto` of the encapsulator
  * kept per destination PA and VSID (docs/nve.md §4).
  */
-import { assertBytes, u32 } from '../wire/bytes.js';
+import { assertBytes, assertInt, u32 } from '../wire/bytes.js';
 import { NvgreError, NvgreErrorCode, isNvgreError } from '../wire/errors.js';
 import { createEncapsulator } from '../tunnel/encapsulate.js';
 import type { Encapsulator } from '../tunnel/template.js';
@@ -106,10 +106,8 @@ class Endpoint implements Nve {
   }
 
   transmitInto(target: Uint8Array, offset: number, vmFrame: Uint8Array, port: VmPort): TransmitResult {
-    if (!(target instanceof Uint8Array)) assertBytes(target, 'target');
-    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > target.length) {
-      throw argError(`offset must be an integer from 0 to target.length (${target.length}), got ${String(offset)}`);
-    }
+    if (!(target instanceof Uint8Array) || target.length === 0) assertBytes(target, 'target');
+    assertInt(offset, 'offset', 0, target.length);
     return this.send(vmFrame, port, target, offset);
   }
 
@@ -117,8 +115,12 @@ class Endpoint implements Nve {
     return this.receiver.receive(wireFrame);
   }
 
+  toJSON(): object {
+    return { host: this.host, keyLayout: this.info.keyLayout };
+  }
+
   private send(f: Uint8Array, port: VmPort, target: Uint8Array | null, offset: number): TransmitDecision {
-    if (!(f instanceof Uint8Array)) throw argError(`vmFrame must be a Uint8Array, got ${f === null ? 'null' : typeof f}`);
+    if (!(f instanceof Uint8Array) || f.length === 0) assertBytes(f, 'vmFrame');
     const vsid = portVsid(port);
     // The common case: an untagged unicast IPv4 frame (its decision is cached; see the file comment).
     if (vsid !== 0 && f.length >= 34 && f[12] === 0x08 && f[13] === 0x00 && (f[0]! & 1) === 0 && f[14]! >>> 4 === 4) {

@@ -4,8 +4,8 @@
  * PA the packet was sent to), the source check (the inner source belongs behind the outer source PA),
  * and on a policy mismatch an ICMP unreachable inside NVGRE back to the sender.
  */
-import { u32 } from '../wire/bytes.js';
-import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
+import { assertBytes, u32 } from '../wire/bytes.js';
+import { NvgreErrorCode } from '../wire/errors.js';
 import { createEncapsulator } from '../tunnel/encapsulate.js';
 import { ipFromBytes, ipv6Key, keyAt, macNumber, type IpAddr } from './address.js';
 import type { HostInfo, NvePolicy, PaInfo, Rec, VsidInfo } from './compile.js';
@@ -54,7 +54,7 @@ export class Receiver {
   }
 
   receive(f: Uint8Array): ReceiveDecision {
-    if (!(f instanceof Uint8Array)) throw new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, `wireFrame must be a Uint8Array, got ${f === null ? 'null' : typeof f}`);
+    if (!(f instanceof Uint8Array) || f.length === 0) assertBytes(f, 'wireFrame');
     const arrival = this.arrival(f);
     if (arrival === null) return new ReceiveDecision('not-for-us', { notes: [{ step: 'arrival', detail: 'not GRE to one of this host\'s provider addresses: not for HNV' }], destination: null, source: null, sourceByWildcard: false });
     const d = this.decoder.decode(f);

@@ -683,6 +683,39 @@ const TABLE: Readonly<Record<string, Row>> = {
       { what: 'outerEcn "3"', run: () => api.applyEcnOnDecapsulation(PLAIN.slice(), '3' as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'outerEcn' },
     ],
   },
+  // --- the NVE model (docs/nve.md): a policy is untrusted input (INVALID_POLICY naming the entry), frames are bytes
+  createPolicy: {
+    valid: () => [api.examplePolicy()],
+    cases: [
+      { what: 'null', run: () => api.createPolicy(null as never), expect: 'nvgre:INVALID_POLICY', mentions: 'policy' },
+      { what: 'a VSID of 5', run: () => api.createPolicy({ ...api.examplePolicy(), lookupRecords: [{ ...api.examplePolicy().lookupRecords[0]!, vsid: 5 }] }), expect: 'nvgre:INVALID_POLICY', mentions: 'lookupRecords[0].vsid' },
+      { what: 'hosts "x"', run: () => api.createPolicy({ lookupRecords: [], hosts: 'x' } as never), expect: 'nvgre:INVALID_POLICY', mentions: 'hosts' },
+    ],
+  },
+  validatePolicy: { valid: () => [api.examplePolicy()], cases: [{ what: 'a number', run: () => api.validatePolicy(7), expect: 'ok' }] },
+  checkPolicy: { valid: () => [api.examplePolicy()], cases: [{ what: 'records of strings', run: () => api.checkPolicy({ lookupRecords: ['x'], hosts: [] } as never), expect: 'ok' }] },
+  importHnvPolicy: {
+    valid: () => [{ lookupRecords: '[]', hosts: [{ name: 'h', providerAddresses: '[]' }] }],
+    cases: [
+      { what: 'exports null', run: () => api.importHnvPolicy(null as never), expect: 'nvgre:INVALID_POLICY', mentions: 'exports' },
+      { what: 'a Rule of 99', run: () => api.importHnvPolicy({ lookupRecords: [{ CustomerAddress: '10.0.0.1', VirtualSubnetID: 5001, MACAddress: '101010101105', ProviderAddress: '192.0.2.1', Rule: 99 }] }), expect: 'nvgre:INVALID_POLICY', mentions: 'lookupRecords[0].Rule' },
+      { what: 'text that is not JSON', run: () => api.importHnvPolicy({ customerRoutes: '{' }), expect: 'nvgre:INVALID_POLICY', mentions: 'customerRoutes' },
+    ],
+  },
+  hnvExportKind: { valid: () => ['[]'], cases: [{ what: 'a number', run: () => api.hnvExportKind(3), expect: 'ok' }] },
+  examplePolicy: { valid: () => [] },
+  createNve: {
+    valid: () => [api.examplePolicy(), 'host1'],
+    cases: [
+      { what: 'an unknown host', run: () => api.createNve(api.examplePolicy(), 'nowhere'), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'nowhere' },
+      { what: 'transmit(a plain array)', run: () => api.createNve(api.examplePolicy(), 'host1').transmit([1, 2] as never, { vsid: 5001 }), expect: 'TypeError', mentions: 'vmFrame' },
+      { what: 'transmit with port null', run: () => api.createNve(api.examplePolicy(), 'host1').transmit(PLAIN, null as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'port' },
+      { what: 'transmitInto at offset -1', run: () => api.createNve(api.examplePolicy(), 'host1').transmitInto(new Uint8Array(99), -1, PLAIN, { vsid: 5001 }), expect: 'RangeError', mentions: 'offset' },
+      { what: 'receive(a detached view)', run: () => api.createNve(api.examplePolicy(), 'host1').receive(detached()), expect: 'TypeError', mentions: 'wireFrame' },
+      { what: 'receive(an empty frame)', run: () => api.createNve(api.examplePolicy(), 'host1').receive(new Uint8Array(0)), expect: 'ok' },
+    ],
+  },
+  explainFrame: { valid: () => [api.examplePolicy(), NV4], bytes: { 1: 'frame' } },
 };
 
 function cyclicSpec(): FrameSpec {
