@@ -1,6 +1,7 @@
 /**
  * The lint findings: stable codes, their fixed severities, and the finding record (lint.ts makes them).
  */
+import type { KeyLayout } from '../wire/gre.js';
 
 /** Stable finding codes. Documented in the README; never renamed, only added to. */
 export const LintCode = {
@@ -19,6 +20,8 @@ export const LintCode = {
   FLOWID_ZERO: 'FLOWID_ZERO',
   LEGACY_KEY_LAYOUT: 'LEGACY_KEY_LAYOUT',
   LEGACY_KEY_MISMATCH: 'LEGACY_KEY_MISMATCH',
+  /** Under the low24 key layout, a key whose high byte is set (docs/nvgre.md §7). */
+  RESERVED_KEY_BITS: 'RESERVED_KEY_BITS',
   // Inner Ethernet (RFC 7637 §3.3)
   INNER_VLAN: 'INNER_VLAN',
   INNER_PRIORITY_TAG: 'INNER_PRIORITY_TAG',
@@ -66,10 +69,16 @@ export interface LintOptions {
   /** Underlay IP MTU: an outer IP packet larger than this gives `MTU_EXCEEDED`. */
   readonly mtu?: number;
   /**
-   * Also judge the Key as a draft-era peer would read it ("TNI(24) + reserved(8)", docs/nvgre.md §7):
-   * a nonzero FlowID gives `LEGACY_KEY_MISMATCH`, a zero one `LEGACY_KEY_LAYOUT` (info).
+   * Also say how peers using the other key layouts read each key (docs/nvgre.md §7): the first draft's
+   * text (VSID in the low 24 bits) and its figure (VSID high, reserved low byte). `LEGACY_KEY_MISMATCH`
+   * (warning) when any reads another VSID or drops it, `LEGACY_KEY_LAYOUT` (info) when all agree.
    */
   readonly legacyKeyView?: boolean;
+  /**
+   * How this receiver reads the key (docs/nvgre.md §7): `'rfc7637'` (default) or `'low24'` (VSID in the
+   * low 24 bits; a non-zero high byte is `RESERVED_KEY_BITS`, an error; no FlowID, so no `FLOWID_ZERO`).
+   */
+  readonly keyLayout?: KeyLayout;
   /** NVGRE levels walked before `NESTING_LIMIT` (default 4, as parseFrame). */
   readonly maxDepth?: number;
 }
@@ -89,6 +98,7 @@ export const LINT_SEVERITY: Readonly<Record<LintCode, LintSeverity>> = {
   FLOWID_ZERO: 'info',
   LEGACY_KEY_LAYOUT: 'info',
   LEGACY_KEY_MISMATCH: 'warning',
+  RESERVED_KEY_BITS: 'error',
   INNER_VLAN: 'error',
   INNER_PRIORITY_TAG: 'error',
   NESTED_NVGRE: 'warning',

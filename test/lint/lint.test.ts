@@ -142,18 +142,44 @@ describe('lint: one finding per code', () => {
     expect(f.severity).toBe('info');
   });
 
-  it('LEGACY_KEY_MISMATCH: legacy view, FlowID ≠ 0', () => {
+  it('LEGACY_KEY_MISMATCH: legacy view gives every layout\'s reading of the key (docs/nvgre.md §7)', () => {
+    // VSID 0x123456, FlowID 0x42: RFC 7637 reads VSID 0x123456; the draft's text (low 24 bits, high byte 0)
+    // drops it (high byte 0x12); the draft's figure (low byte reserved) drops or mismatches it (0x42).
     const frame = build({ nvgre: { flowId: 0x42 } });
     expect(lint(frame)).toEqual([]);
-    const f = only(frame, LintCode.LEGACY_KEY_MISMATCH, KEY_AT + 3, { legacyKeyView: true });
+    const f = only(frame, LintCode.LEGACY_KEY_MISMATCH, KEY_AT, { legacyKeyView: true });
     expect(f.severity).toBe('warning');
-    expect(f.message).toContain('0x42');
+    expect(f.message).toContain('RFC 7637 reads VSID 0x123456, FlowID 0x42');
+    expect(f.message).toContain('reads a drop (its high byte 0x12 must be zero)');
+    expect(f.message).toContain('its low byte 0x42 is reserved');
   });
 
-  it('LEGACY_KEY_LAYOUT: legacy view, FlowID 0 reads the same both ways', () => {
-    const frame = build({ nvgre: { flowId: 0 } });
+  it('LEGACY_KEY_MISMATCH also with FlowID 0: the draft\'s text reads another VSID (the KB2779768 story)', () => {
+    // VSID 5001 (0x001389), FlowID 0: key 0x00138900. A low24 peer reads VSID 0x138900, not 5001.
+    const frame = build({ nvgre: { vsid: 5001, flowId: 0 } });
+    const f = only(frame, LintCode.LEGACY_KEY_MISMATCH, KEY_AT, { legacyKeyView: true });
+    expect(f.message).toContain('reads VSID 0x138900');
+    expect(f.message).toContain('reads VSID 0x001389.');
+    expect(codes(lint(frame, { legacyKeyView: true }))).not.toContain(LintCode.LEGACY_KEY_LAYOUT);
+  });
+
+  it('LEGACY_KEY_LAYOUT only when every layout reads the same VSID (key 0)', () => {
+    const frame = build({ nvgre: { vsid: 0, flowId: 0 } });
     only(frame, LintCode.LEGACY_KEY_LAYOUT, KEY_AT, { legacyKeyView: true });
     expect(codes(lint(frame, { legacyKeyView: true }))).not.toContain(LintCode.LEGACY_KEY_MISMATCH);
+  });
+
+  it('keyLayout low24: the VSID is the low 24 bits; a set high byte is RESERVED_KEY_BITS; no FLOWID_ZERO', () => {
+    // An RFC sender's VSID 0x123456 + FlowID 0x42 is key 0x12345642: a low24 receiver drops it.
+    const rfcFrame = build({ nvgre: { flowId: 0x42 } });
+    const f = only(rfcFrame, LintCode.RESERVED_KEY_BITS, KEY_AT, { keyLayout: 'low24' });
+    expect(f.message).toContain('0x12345642');
+    // A low24 sender's VSID 5001 is key 0x00001389: conformant to a low24 receiver, reserved VSID 0x13 to RFC 7637.
+    const low24Frame = build({ nvgre: { vsid: 0x13, flowId: 0x89 } });
+    expect(lint(low24Frame, { keyLayout: 'low24' })).toEqual([]);
+    const rfc = only(low24Frame, LintCode.RESERVED_VSID, KEY_AT);
+    expect(rfc.message).toContain('this key is its VSID 0x001389');
+    expect(() => lint(low24Frame, { keyLayout: 'draft' as never })).toThrow(TypeError);
   });
 
   it('INNER_VLAN (802.1Q VID 100)', () => {
@@ -355,7 +381,7 @@ describe('lint: one finding per code', () => {
     // Guard: adding a code without a test fails here (the list mirrors the tests of this describe).
     const tested = new Set<string>([
       'GRE_CHECKSUM_PRESENT', 'GRE_CHECKSUM_BAD', 'GRE_SEQUENCE_PRESENT', 'GRE_RESERVED_BITS', 'GRE_RESERVED_IGNORED_BITS',
-      'GRE_VERSION', 'NOT_TEB', 'NO_KEY', 'RESERVED_VSID', 'VENDOR_VSID', 'FLOWID_ZERO', 'LEGACY_KEY_MISMATCH',
+      'GRE_VERSION', 'NOT_TEB', 'NO_KEY', 'RESERVED_VSID', 'VENDOR_VSID', 'FLOWID_ZERO', 'LEGACY_KEY_MISMATCH', 'RESERVED_KEY_BITS',
       'LEGACY_KEY_LAYOUT', 'INNER_VLAN', 'INNER_PRIORITY_TAG', 'NESTED_NVGRE', 'NESTING_LIMIT', 'OUTER_FRAGMENT',
       'DF_CLEAR', 'TTL_ZERO', 'TTL_ONE', 'MTU_EXCEEDED', 'OUTER_IPV4_CHECKSUM', 'INNER_IPV4_CHECKSUM',
       'INNER_TCP_CHECKSUM', 'INNER_UDP_CHECKSUM', 'INNER_ICMP_CHECKSUM', 'IPV6_UDP_ZERO_CHECKSUM', 'INNER_FRAGMENT',
