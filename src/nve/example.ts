@@ -33,7 +33,7 @@ export function examplePolicy(): Policy {
       { customerAddress: '10.0.2.1', vsid: 5002, mac: '00155D0102FF', providerAddress: '0.0.0.0', rule: 'none', vmName: 'router 5002' },
       // The gateway VM, and its wildcard record: traffic from addresses outside the domain is accepted from its PA.
       { customerAddress: '10.0.1.254', vsid: 5001, mac: '00155D0101FE', providerAddress: '192.168.20.5', rule: 'encap', type: 'static', vmName: 'GW' },
-      { customerAddress: '0.0.0.0', vsid: 5001, mac: '00155D0101FE', providerAddress: '192.168.20.5', rule: 'encap', type: 'gatewayWildcard', vmName: 'GW wildcard' },
+      { customerAddress: '0.0.0.0', vsid: 5001, mac: '00155D0101FE', providerAddress: '192.168.20.5', rule: 'encap', type: 'gatewayWildcard', vmName: 'GW' },
       // A VM on host2 that learns addresses dynamically: ARP requests nobody answers are flooded to it.
       { customerAddress: '0.0.0.0', vsid: 5001, mac: '00155D010113', providerAddress: '192.168.10.12', rule: 'encap', type: 'l2only', vmName: 'A3' },
     ],

@@ -171,6 +171,11 @@ export class Receiver {
     const local = (r: Rec | undefined): boolean => r !== undefined && r.vsid === v && r.owner === this.host && (a.pa === null || r.pa!.key === a.pa.address.key);
     // Destination (step 3): the record of the inner destination behind the PA the packet was sent to.
     let dest: Rec | undefined = dstIp !== null ? this.policy.recordInScope(v, dstIp) : v.byMac.get(macNumber(inner, 0));
+    if (!local(dest) && dstIp !== null && !group) {
+      // An address beyond a gateway: the gateway's wildcard record behind this PA takes it.
+      const wildcard = v.wildcards.find((r) => local(r) && r.ca.version === dstIp!.version);
+      if (wildcard !== undefined) dest = wildcard;
+    }
     if (!local(dest) && (group || dstIp === null || etherType === ETHERTYPE_ARP)) {
       // A flooded request nobody here owns: the VM of this host's L2Only record sees it.
       const l2only = v.l2only.find((r) => local(r));
