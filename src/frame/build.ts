@@ -6,7 +6,7 @@ import { ipBytes, macBytes, parseIp, type AddressInput } from '../wire/address.j
 import { assertBytes, assertInt, put16, put32, typedArraySet } from '../wire/bytes.js';
 import { internetChecksum } from '../wire/checksum.js';
 import { EtherType, ethernetLength, writeEthernet } from '../wire/ethernet.js';
-import { GRE, nvgreKey, writeGre, type GreFields } from '../wire/gre.js';
+import { GRE, keyFor, writeGre, type GreFields, type KeyLayout } from '../wire/gre.js';
 import { ICMP, writeIcmp } from '../wire/icmp.js';
 import { IPV4, IpProtocol, fillIpv4Checksum, ipv4Length, writeIpv4, type Ipv4Fields } from '../wire/ipv4.js';
 import { IPV6, IPV6_EXT, RoutingType, writeIpv6 } from '../wire/ipv6.js';
@@ -88,6 +88,11 @@ export interface NvgreSpec {
   readonly flowId?: number | 'hash';
   /** Raw 32-bit key, overriding vsid/flowId (for draft-era "TNI + reserved" tests). */
   readonly key?: number;
+  /**
+   * How the key carries the VSID (docs/nvgre.md §7): `'rfc7637'` (default) VSID << 8 | FlowID, or
+   * `'low24'`, the VSID in the low 24 bits with a zero high byte and no FlowID (`flowId` must be absent or 0).
+   */
+  readonly keyLayout?: KeyLayout;
   /** Omit the key (K = 0) to craft a non-NVGRE GRE TEB frame. */
   readonly keyPresent?: boolean;
   /** Adds a GRE Checksum word (C = 1, non-conformant); `true` computes it (RFC 2784 §2.5), a number is written as given. */
@@ -463,9 +468,10 @@ function writePlan(t: Uint8Array, o: number, p: Plan): void {
     writePlan(t, l4 + gLen, innerPlan);
     let flowId: number;
     if (typeof n.flowId === 'number') flowId = n.flowId;
+    else if (n.keyLayout === 'low24') flowId = 0;
     else flowId = foldFlowId(innerFlowHash(t, l4 + gLen, l4 + gLen + innerPlan.length));
     const g: Writable<GreFields> = { protocol: n.protocol ?? EtherType.TEB, version: n.version ?? 0, extraFlags: n.extraFlags ?? 0 };
-    if (n.keyPresent !== false) g.key = n.key ?? nvgreKey(n.vsid, flowId & 0xff);
+    if (n.keyPresent !== false) g.key = n.key ?? keyFor(n.vsid, flowId & 0xff, n.keyLayout ?? 'rfc7637');
     if (hasGreChecksum(n)) g.checksum = typeof n.checksum === 'number' ? n.checksum : 0;
     if (n.sequence !== undefined) g.sequence = n.sequence;
     writeGre(t, l4, g);

@@ -5,7 +5,7 @@
  */
 import { assertBytes, u16 } from '../wire/bytes.js';
 import { ETH, EtherType, isVlanTpid, readEthernet, type EthernetHeader } from '../wire/ethernet.js';
-import { isReservedVsid, readGre, type GreHeader } from '../wire/gre.js';
+import { flowIdOf, isReservedVsid, readGre, vsidOf, type GreHeader, type KeyLayout } from '../wire/gre.js';
 import { ICMP, readIcmp, type IcmpHeader } from '../wire/icmp.js';
 import { IPV4, IpProtocol, readIpv4, type Ipv4Header } from '../wire/ipv4.js';
 import { IPV6, newIpv6Chain, readIpv6Walk, type Ipv6Header } from '../wire/ipv6.js';
@@ -74,6 +74,8 @@ export interface ParseFrameOptions {
    * checked), as tshark and Scapy dissect by default. IPv4 header checksums are always verified.
    */
   readonly transportChecksums?: boolean;
+  /** How the key carries the VSID (docs/nvgre.md §7): `'rfc7637'` (default) or `'low24'`, as decapsulate reads it. */
+  readonly keyLayout?: KeyLayout;
 }
 
 export const HARD_MAX_DEPTH = 64;
@@ -96,6 +98,7 @@ function parseLevel(
   maxDepth: number,
   partial: boolean,
   verifyTransport: boolean,
+  layout: KeyLayout,
 ): ParsedFrame {
   const out: Mutable = { offset, length: end - offset, depth };
   const n = depth === 0 ? OUTER_LAYERS : INNER_LAYERS;
@@ -141,7 +144,7 @@ function parseLevel(
         payloadOffset = upper + gre.headerLength;
         if (gre.protocol === EtherType.TEB && gre.key !== null) {
           const checksumBad = ipVersion === 4 && !(out.ip as Ipv4Header).checksumValid;
-          out.nvgre = nvgreView(gre, bytes, payloadOffset, payloadEnd, checksumBad, fragment);
+          out.nvgre = nvgreView(gre, bytes, payloadOffset, payloadEnd, checksumBad, fragment, layout);
         }
         // An inner frame is decoded only from a complete datagram (fragments: reassemble first).
         if (gre.protocol === EtherType.TEB && !fragment) {
@@ -154,7 +157,7 @@ function parseLevel(
               `Ethernet-in-GRE nested more than ${maxDepth} deep; refusing to decode further (docs/nvgre.md §4 row 14, CVE-2016-8666)`,
             );
           }
-          const inner = parseLevel(bytes, payloadOffset, payloadEnd, depth + 1, maxDepth, partial, verifyTransport);
+          const inner = parseLevel(bytes, payloadOffset, payloadEnd, depth + 1, maxDepth, partial, verifyTransport, layout);
           out.inner = inner;
           payloadOffset = payloadEnd;
           if (inner.error) out.error = inner.error;
@@ -187,7 +190,7 @@ function parseLevel(
  * `conformant` is its verdict. The inner frame is `bytes[inner, end)`; `checksumBad` and `fragment`
  * describe the delivery IP header.
  */
-function nvgreView(gre: GreHeader, bytes: Uint8Array, inner: number, end: number, checksumBad: boolean, fragment: boolean): ParsedNvgre {
+function nvgreView(gre: GreHeader, bytes: Uint8Array, inner: number, end: number, checksumBad: boolean, fragment: boolean, layout: KeyLayout): ParsedNvgre {
   const key = gre.key!;
   const violations: NvgreErrorCode[] = [];
   // Only a GRE version 0 payload is an inner Ethernet frame, judged by rows 1 and 13.
@@ -199,10 +202,11 @@ function nvgreView(gre: GreHeader, bytes: Uint8Array, inner: number, end: number
   if (gre.version !== 0) violations.push(NvgreErrorCode.GRE_VERSION); // row 4
   // Rows 5, 9, 10: R or Reserved0 bits 4–5; the C and S words NVGRE forbids.
   if (gre.routingPresent || (gre.reserved0 & 0x180) !== 0 || gre.checksumPresent || gre.sequencePresent) violations.push(NvgreErrorCode.GRE_FLAGS);
-  if (isReservedVsid(key >>> 8)) violations.push(NvgreErrorCode.RESERVED_VSID); // row 11
+  if (layout === 'low24' && key >>> 24 !== 0) violations.push(NvgreErrorCode.RESERVED_KEY_BITS); // low24's zero high byte (§7)
+  if (isReservedVsid(vsidOf(key, layout))) violations.push(NvgreErrorCode.RESERVED_VSID); // row 11
   // Row 13: any 802.1Q/802.1ad tag on the inner frame, a priority tag too (strict receivers accept none).
   if (innerLength >= ETH.HEADER_LENGTH && isVlanTpid(u16(bytes, inner + ETH.TYPE))) violations.push(NvgreErrorCode.INNER_VLAN);
-  return { vsid: key >>> 8, flowId: key & 0xff, key, conformant: violations.length === 0, violations };
+  return { vsid: vsidOf(key, layout), flowId: flowIdOf(key, layout), key, conformant: violations.length === 0, violations };
 }
 
 /**
@@ -283,5 +287,7 @@ export function parseFrame(frame: Uint8Array, options?: ParseFrameOptions): Pars
   if (transportChecksums !== undefined && typeof transportChecksums !== 'boolean') {
     throw new TypeError(`options.transportChecksums must be a boolean, got ${typeof transportChecksums}`);
   }
-  return parseLevel(frame, 0, frame.length, 0, maxDepth, options?.partial === true, transportChecksums !== false);
+  const layout = options?.keyLayout ?? 'rfc7637';
+  if (layout !== 'rfc7637' && layout !== 'low24') throw new TypeError(`options.keyLayout must be 'rfc7637' or 'low24', got ${String(layout)}`);
+  return parseLevel(frame, 0, frame.length, 0, maxDepth, options?.partial === true, transportChecksums !== false, layout);
 }

@@ -186,6 +186,13 @@ export function checkFrameSpec(spec: unknown, depth = 0): void {
     const p = paths.nvgre;
     const n = obj(s.nvgre, p);
     if (n.flowId !== undefined && n.flowId !== 'hash') int(n.flowId, 'flowId', p, 0xff);
+    if (n.keyLayout !== undefined && n.keyLayout !== 'rfc7637' && n.keyLayout !== 'low24') {
+      throw invalid(`${p}.keyLayout`, `must be 'rfc7637' or 'low24', got ${shown(n.keyLayout)}`);
+    }
+    // docs/nvgre.md §7: the low24 layout has no FlowID (its high byte must be zero).
+    if (n.keyLayout === 'low24' && n.flowId !== undefined && n.flowId !== 0) {
+      throw invalid(`${p}.flowId`, `the low24 key layout has no FlowID; leave flowId out or 0, got ${shown(n.flowId)}`);
+    }
     int(n.key, 'key', p, 0xffffffff);
     bool(n.keyPresent, 'keyPresent', p);
     if (n.checksum !== undefined && typeof n.checksum !== 'boolean') int(n.checksum, 'checksum', p, 0xffff);

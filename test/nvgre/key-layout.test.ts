@@ -5,7 +5,7 @@
  * RFC receiver, and an RFC sender's VSID 5001 reads as VSID 0x138900 to a low24 receiver.
  */
 import { describe, expect, it } from 'vitest';
-import { createEncapsulator, decapsulate, encapsulate, tryDecapsulate, type EncapsulateOptions } from '../../src/index.js';
+import { buildFrame, createEncapsulator, decapsulate, encapsulate, lint, parseFrame, tryDecapsulate, type EncapsulateOptions, type FrameSpec } from '../../src/index.js';
 import { expectCode as expectNvgreError } from '../helpers/errors.js';
 
 const BASE: EncapsulateOptions = { vsid: 5001, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '192.0.2.1', dstIp: '192.0.2.2' };
@@ -79,5 +79,38 @@ describe('key layouts', () => {
     expectNvgreError(() => createEncapsulator({ ...BASE, keyLayout: 'high24' as never }), 'INVALID_ARGUMENT');
     const r = tryDecapsulate(encapsulate(inner(), BASE), { keyLayout: 'draft' as never });
     expect(r.ok ? 'accepted' : r.error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('key layouts in buildFrame and parseFrame', () => {
+  const spec = (nvgre: Record<string, unknown>) => ({
+    ipv4: { src: '192.0.2.1', dst: '192.0.2.2' },
+    nvgre: { vsid: 5001, ...nvgre },
+    inner: { ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 }, payload: 'x' },
+  });
+
+  it('buildFrame writes the low24 key, and parseFrame reads it back under either layout', () => {
+    const frame = buildFrame(spec({ keyLayout: 'low24' }) as FrameSpec);
+    const low = parseFrame(frame, { keyLayout: 'low24' }).nvgre!;
+    expect([low.key, low.vsid, low.flowId, low.conformant, low.violations]).toEqual([0x1389, 5001, 0, true, []]);
+    const rfc = parseFrame(frame).nvgre!;
+    expect([rfc.vsid, rfc.flowId, rfc.conformant, rfc.violations]).toEqual([0x13, 0x89, false, ['RESERVED_VSID']]);
+    // The three judges agree on both readings.
+    expect(tryDecapsulate(frame, { keyLayout: 'low24' }).ok).toBe(true);
+    expect(lint(frame, { keyLayout: 'low24' }).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('parseFrame under low24 reports a set high byte as RESERVED_KEY_BITS, as decapsulate drops it', () => {
+    const frame = buildFrame(spec({ vsid: 0x123456, flowId: 0x42 }) as FrameSpec);
+    const n = parseFrame(frame, { keyLayout: 'low24' }).nvgre!;
+    expect([n.key, n.vsid, n.conformant, n.violations]).toEqual([0x12345642, 0x345642, false, ['RESERVED_KEY_BITS']]);
+    const r = tryDecapsulate(frame, { keyLayout: 'low24' });
+    expect(r.ok ? 'accepted' : r.error.code).toBe('RESERVED_KEY_BITS');
+  });
+
+  it('buildFrame refuses a FlowID or an unknown layout with low24', () => {
+    expectNvgreError(() => buildFrame(spec({ keyLayout: 'low24', flowId: 3 }) as FrameSpec), 'INVALID_ARGUMENT');
+    expectNvgreError(() => buildFrame(spec({ keyLayout: 'low-24' }) as FrameSpec), 'INVALID_ARGUMENT');
+    expect(() => parseFrame(buildFrame(spec({}) as FrameSpec), { keyLayout: 'x' as never })).toThrow(TypeError);
   });
 });
