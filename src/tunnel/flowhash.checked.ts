@@ -12,7 +12,7 @@ export function innerFlowHash(bytes: Uint8Array, offset: number, end: number): n
   return flowhash.innerFlowHash(bytes, offset, e);
 }
 
-/** Folds a 32-bit hash into the 8-bit FlowID. */
+/** Maps a 32-bit hash onto a FlowID from 1 to 255 (`1 + hash mod 255`; never 0, docs/rss.md §8). */
 export function foldFlowId(hash: number): number {
   uint(hash, 'hash', U32);
   return flowhash.foldFlowId(hash);

@@ -1,8 +1,9 @@
 /**
- * FlowID entropy (RFC 7637 §3.2 SHOULD; docs/nvgre.md §6 library rule): an 8-bit fold of a deterministic
- * FNV-1a hash over the inner flow. IP: version, addresses, protocol and ports (TCP/UDP, first
- * fragment or unfragmented); IP fragments without ports so all fragments share a FlowID; non-IP
- * frames: MACs and EtherType. The same flow always maps to the same FlowID (no reordering).
+ * FlowID entropy (RFC 7637 §3.2 SHOULD; docs/nvgre.md §6 library rule): a deterministic FNV-1a hash
+ * over the inner flow, mapped onto FlowIDs 1–255 (docs/rss.md §8: never 0). IP: version, addresses,
+ * protocol and ports (TCP/UDP, first fragment or unfragmented); IP fragments without ports so all
+ * fragments share a FlowID; non-IP frames: MACs and EtherType. The same flow always maps to the same
+ * FlowID (no reordering).
  */
 import { u16 } from '../wire/bytes.js';
 import { ETH, EtherType, isVlanTpid } from '../wire/ethernet.js';
@@ -62,7 +63,13 @@ export function innerFlowHash(bytes: Uint8Array, offset: number, end: number): n
   return h >>> 0;
 }
 
-/** Folds a 32-bit hash into the 8-bit FlowID. */
+/**
+ * Maps a 32-bit hash onto a FlowID from 1 to 255: `1 + hash mod 255` (docs/rss.md §8). Never 0, which
+ * RFC 7637 §3.2 reserves for "not generated" (lint reports it as FLOWID_ZERO), and uniform over 1–255
+ * for a uniform hash. Computed without a division: 256 ≡ 1 (mod 255), so the hash's bytes sum to it.
+ */
 export function foldFlowId(hash: number): number {
-  return (hash ^ (hash >>> 8) ^ (hash >>> 16) ^ (hash >>> 24)) & 0xff;
+  let s = (hash & 0xff) + ((hash >>> 8) & 0xff) + ((hash >>> 16) & 0xff) + (hash >>> 24); // ≤ 1020
+  s = (s & 0xff) + (s >>> 8); // ≤ 258, ≡ hash (mod 255)
+  return (s >= 255 ? s - 255 : s) + 1;
 }

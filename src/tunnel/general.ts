@@ -10,7 +10,7 @@ import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { noSpace } from '../wire/errors.js';
 import { innerFlowHash } from './flowhash.js';
-import { EncapsulatorTemplate, Headroom, argError, checkPerPacket, hashedFlowId, type PerPacketOptions } from './template.js';
+import { EncapsulatorTemplate, Headroom, argError, calledFlowId, checkPerPacket, hashedFlowId, toeplitzFlowId, type PerPacketOptions } from './template.js';
 
 /** Whether `target[offset, offset + length)` and `inner` share a byte (both views of one buffer). */
 function overlaps(target: Uint8Array, offset: number, length: number, inner: Uint8Array): boolean {
@@ -64,7 +64,9 @@ export class GeneralEncapsulator extends EncapsulatorTemplate {
       flowId = this.low24 ? this.flowPolicy as number : perPacket.flowId;
     }
     else if (this.flowPolicy === 'hash') flowId = hashedFlowId(inner);
-    else flowId = this.flowPolicy;
+    else if (this.flowIdTable !== null) flowId = toeplitzFlowId(this.flowIdTable, inner);
+    else if (typeof this.flowPolicy === 'function') flowId = calledFlowId(this.flowPolicy, inner);
+    else flowId = this.flowPolicy as number;
 
     target.set(this.template, offset);
     if (strip === 0) {

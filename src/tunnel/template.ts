@@ -13,16 +13,22 @@ import { IPV4, IpProtocol, writeIpv4 } from '../wire/ipv4.js';
 import { IPV6, writeIpv6 } from '../wire/ipv6.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import { foldFlowId, innerFlowHash } from './flowhash.js';
+import { frameToeplitzHash, toeplitzTableOf } from '../wire/toeplitz.js';
 
 
 export interface EncapsulateOptions {
   /** 24-bit Virtual Subnet ID. 0–0xFFF and 0xFFFFFF are reserved (RFC 7637 §3.4): refused unless `allowReservedVsid`. */
   readonly vsid: number;
   /**
-   * `'hash'` (default): an 8-bit hash of the inner flow (RFC 7637 §3.2 asks for entropy);
-   * `'zero'`: FlowID not generated, all zeros (§3.2; also what draft-era peers expect); a number: used as is.
+   * FlowID policy (RFC 7637 §3.2; docs/rss.md §8). `'hash'` (default): a hash of the inner flow mapped
+   * onto 1–255, never 0 (0 reads as "not generated"); `'toeplitz'`: the low byte of the inner frame's
+   * RSS Toeplitz hash with `flowIdKey`, 0 remapped to 1, so a sender and a receiving NIC with the same
+   * key agree on flow identity; a function: called with each inner frame, returns 1–255; `'zero'`: not
+   * generated, all zeros (also what draft-era peers expect); a number: used as is.
    */
-  readonly flowId?: number | 'hash' | 'zero';
+  readonly flowId?: number | 'hash' | 'zero' | 'toeplitz' | ((inner: Uint8Array) => number);
+  /** Key of `flowId: 'toeplitz'` (at least 40 bytes). Default: Microsoft's RSS verification key (docs/rss.md §2). */
+  readonly flowIdKey?: Uint8Array;
   readonly srcMac: AddressInput;
   readonly dstMac: AddressInput;
   /** Provider addresses; the outer IP version follows them (both must be the same version). */
@@ -94,6 +100,24 @@ export function hashedFlowId(inner: Uint8Array): number {
 /** {@link hashedFlowId} of the inner frame `bytes[start, end)` (the fast path hashes its own copy). */
 export function hashedFlowIdAt(bytes: Uint8Array, start: number, end: number): number {
   return foldFlowId(innerFlowHash(bytes, start, end));
+}
+
+/**
+ * `flowId: 'toeplitz'` (docs/rss.md §8): the low byte of the inner frame's Toeplitz hash with the key's
+ * table `t`, 0 remapped to 1; a frame that is not IP gets the `'hash'` FlowID.
+ */
+export function toeplitzFlowId(t: Int32Array, inner: Uint8Array): number {
+  const h = frameToeplitzHash(t, inner, 0, inner.length);
+  return h < 0 ? hashedFlowId(inner) : h & 0xff || 1;
+}
+
+/** `flowId: (inner) => number`: the caller's FlowID, which must be 1–255 (docs/rss.md §8). */
+export function calledFlowId(policy: (inner: Uint8Array) => number, inner: Uint8Array): number {
+  const id = policy(inner);
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > 255) {
+    throw argError(`the flowId function returned ${typeof id === 'number' ? id : typeof id}; a FlowID is 1–255 (RFC 7637 §3.2: 0 means not generated; use flowId: 'zero' to send 0)`);
+  }
+  return id;
 }
 
 /** Inner frames at least this long are checked for sitting in the target's headroom (see encapsulateInto). */
@@ -184,7 +208,9 @@ export class EncapsulatorTemplate {
   protected readonly greOffset: number;
   /** Folded sum of the IPv4 template header with Total Length, ID, checksum (and TOS when inherited) zero. */
   protected readonly ipv4PartialSum: number;
-  protected readonly flowPolicy: number | 'hash';
+  protected readonly flowPolicy: number | 'hash' | 'toeplitz' | ((inner: Uint8Array) => number);
+  /** The key table of `flowId: 'toeplitz'`, else null. */
+  protected readonly flowIdTable: Int32Array | null;
   /** The FlowID when it is the same for every packet, or -1 when it is hashed per packet. */
   protected readonly fixedFlowId: number;
   /** True when no outer field but lengths, IPv4 ID and checksum and the FlowID changes per packet (the fast path). */
@@ -214,12 +240,19 @@ export class EncapsulatorTemplate {
     if (layout !== 'rfc7637' && layout !== 'low24') throw argError(`keyLayout must be 'rfc7637' or 'low24', got ${String(layout)}`);
     this.low24 = layout === 'low24';
     const flow = o.flowId ?? (this.low24 ? 'zero' : 'hash');
-    if (flow !== 'hash' && flow !== 'zero') checkOptionInt(flow, 'flowId', 0, 255);
+    if (flow !== 'hash' && flow !== 'zero' && flow !== 'toeplitz' && typeof flow !== 'function') checkOptionInt(flow, 'flowId', 0, 255);
+    if (o.flowIdKey !== undefined) {
+      if (flow !== 'toeplitz') throw argError(`flowIdKey goes with flowId: 'toeplitz', got flowId ${typeof flow === 'function' ? 'a function' : String(flow)}`);
+      if (!(o.flowIdKey instanceof Uint8Array) || o.flowIdKey.length < 40) {
+        throw argError(`flowIdKey must be a Uint8Array of at least 40 bytes (the IPv6 4-tuple's 36 + 4), got ${o.flowIdKey instanceof Uint8Array ? `${o.flowIdKey.length} bytes` : typeof o.flowIdKey}`);
+      }
+    }
     if (this.low24 && flow !== 'zero' && flow !== 0) {
       throw argError(`keyLayout 'low24' has no FlowID (the key's high byte must be zero); flowId must be 'zero' or 0, got ${String(flow)}`);
     }
     // Under low24 the key's last byte is the VSID's low byte: the "FlowID" byte the paths write.
     this.flowPolicy = this.low24 ? o.vsid & 0xff : flow === 'zero' ? 0 : flow;
+    this.flowIdTable = this.flowPolicy === 'toeplitz' ? toeplitzTableOf(o.flowIdKey).table : null;
     const srcMac = parseMac(o.srcMac, 'srcMac');
     const dstMac = parseMac(o.dstMac, 'dstMac');
     const srcIp = parseIp(o.srcIp, 'srcIp');
@@ -245,8 +278,9 @@ export class EncapsulatorTemplate {
     if (o.ipId !== undefined) checkOptionInt(o.ipId, 'ipId', 0, 0xffff);
     if (o.flowLabel !== undefined && o.flowLabel !== 'hash') checkOptionInt(o.flowLabel, 'flowLabel', 0, 0xfffff);
     this.hashFlowLabel = o.flowLabel === 'hash';
-    this.fixedFlowId = this.flowPolicy === 'hash' ? -1 : this.flowPolicy;
-    this.fastPath = !this.inheritsTos && !this.hashFlowLabel;
+    this.fixedFlowId = typeof this.flowPolicy === 'number' ? this.flowPolicy : -1;
+    // The fast path computes a fixed or 'hash' FlowID; 'toeplitz' and a function take the general path.
+    this.fastPath = !this.inheritsTos && !this.hashFlowLabel && (this.fixedFlowId >= 0 || this.flowPolicy === 'hash');
     if (o.mtu !== undefined) checkOptionInt(o.mtu, 'mtu', 68, 0xffffffff);
     if (o.innerVlan !== undefined && o.innerVlan !== 'strip' && o.innerVlan !== 'reject') {
       throw argError(`innerVlan must be 'strip' or 'reject', got ${String(o.innerVlan)}`);

@@ -284,6 +284,29 @@ export function hashRssIp(t: Int32Array, bytes: Uint8Array, ip: RssIp, types: nu
   return ex !== 0 ? RssType.IPV6_EX : RssType.IPV6;
 }
 
+const flowIp = new RssIp();
+const flowOut = new Uint32Array(1);
+const FLOW_4 = RssType.TCP_IPV4 | RssType.UDP_IPV4 | RssType.TCP_IPV6 | RssType.UDP_IPV6;
+const FLOW_2 = RssType.IPV4 | RssType.IPV6;
+
+/**
+ * The Toeplitz hash of the Ethernet frame `bytes[start, end)` as the inner packet of an NVGRE frame
+ * (docs/rss.md §8): the TCP/UDP 4-tuple when it immediately follows an unfragmented IP header (what an
+ * NVGRE-aware NIC hashes, §4), else the IP 2-tuple. -1 when the frame is not IP. Never throws.
+ */
+export function frameToeplitzHash(t: Int32Array, bytes: Uint8Array, start: number, end: number): number {
+  if (end - start < Wire.ETH_HEADER) return -1;
+  let et = u16(bytes, start + Wire.ETH_TYPE);
+  let o = start + Wire.ETH_HEADER;
+  for (let tags = 0; tags < 2 && (et === Wire.TPID_VLAN || et === Wire.TPID_QINQ) && end - o >= Wire.VLAN_TAG; tags++) {
+    et = u16(bytes, o + 2);
+    o += Wire.VLAN_TAG;
+  }
+  if (!parseRssIp(bytes, et, o, end, flowIp)) return -1;
+  if (hashRssIp(t, bytes, flowIp, FLOW_4, true, flowOut) === 0 && hashRssIp(t, bytes, flowIp, FLOW_2, false, flowOut) === 0) return -1;
+  return flowOut[0]!;
+}
+
 /** Key bytes the enabled `types` need: the longest input they hash, plus 4 (docs/rss.md §2). */
 export function rssKeyBytesNeeded(types: number): number {
   const v6 = RssType.IPV6 | RssType.IPV6_EX | RssType.TCP_IPV6 | RssType.TCP_IPV6_EX | RssType.UDP_IPV6 | RssType.UDP_IPV6_EX;
