@@ -6,13 +6,14 @@
  * an ECMP fabric that ignores the Key puts them on one path, one that hashes the Key spreads them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, createEncapsulator, writePcap } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let built: BuiltCli | undefined;
 let CLI: string;
 let work: string;
@@ -194,5 +195,26 @@ describe('nvgre ecmp', () => {
     expect(nvgre('ecmp', 'flows.pcap').stderr).toMatch(/--paths N is required/);
     expect(nvgre('ecmp', 'flows.pcap', '--paths', '4', '--hash', 'both').stderr).toMatch(/--hash must be one of outer, outer\+key, inner/);
     expect(nvgre('ecmp', 'flows.pcap', '--paths', '0').status).toBe(2);
+  });
+});
+
+describe('README.md: "Where will this packet land?"', () => {
+  it('its script writes the capture and nvgre rss prints what the README shows', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Where will this packet land?\n');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const script = /```js\n([\s\S]*?)```/.exec(section)![1]!;
+    const consoleBlock = /```console\n([\s\S]*?)```/.exec(section)![1]!.trimEnd().split('\n');
+    // The script as a user runs it with the package installed: 'nvgre' is the library built for this test.
+    writeFileSync(file('tenant-flows.mjs'), script.replace("from 'nvgre'", `from ${JSON.stringify(path.join(path.dirname(CLI), 'index.js'))}`));
+    expect(consoleBlock[0]).toBe('$ node tenant-flows.mjs');
+    const node = spawnSync(process.execPath, ['tenant-flows.mjs'], { cwd: work, encoding: 'utf8' });
+    expect(node.stderr).toBe('');
+    expect(node.status).toBe(0);
+    expect(consoleBlock[1]).toBe('$ npx nvgre rss --compare-outer tenant-flows.pcap');
+    const r = nvgre('rss', '--compare-outer', 'tenant-flows.pcap');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd()).toBe(consoleBlock.slice(2).join('\n'));
   });
 });
