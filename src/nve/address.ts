@@ -139,9 +139,12 @@ export function macText(mac: Uint8Array): string {
   return formatMac(mac, 0);
 }
 
-/** A MAC as a 48-bit number (a map key). */
-export function macNumber(b: Uint8Array, o: number): number {
-  return (((b[o]! << 8) | b[o + 1]!) * 0x100000000) + (((b[o + 2]! << 24) | (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!) >>> 0);
+/**
+ * A MAC as a map key: three UTF-16 code units. (Not a 48-bit number: V8 hashes a number map key above
+ * 2^30 through a runtime call, which made indexing 100,000 records several times slower.)
+ */
+export function macNumber(b: Uint8Array, o: number): string {
+  return String.fromCharCode((b[o]! << 8) | b[o + 1]!, (b[o + 2]! << 8) | b[o + 3]!, (b[o + 4]! << 8) | b[o + 5]!);
 }
 
 export function describe(value: unknown): string {

@@ -5,7 +5,7 @@
  * neighbours.
  */
 import type { KeyLayout } from '../wire/gre.js';
-import { ipFromBytes, macNumber, macText, prefixContains, type IpAddr, type Prefix } from './address.js';
+import { ipFromBytes, macNumber, prefixContains, type IpAddr, type Prefix } from './address.js';
 import type { LookupRule, LookupType, Policy, Problem } from './policy.js';
 import { PrefixTable, type PrefixSlot } from './prefix-table.js';
 import { canonicalPolicy, parsePolicy, type ParsedPolicy, type ResolvedOptions } from './validate.js';
@@ -33,7 +33,8 @@ export interface VsidInfo {
   /** Wildcard (0.0.0.0 / ::) records other than L2Only: the gateway wildcard. */
   readonly wildcards: Rec[];
   readonly multicastGroup: IpAddr | null;
-  readonly byMac: Map<number, Rec>;
+  /** MAC key → record, made on the first lookup by MAC (frames without IP are rare). */
+  byMac: Map<string, Rec> | null;
   readonly records: Rec[];
 }
 
@@ -46,7 +47,6 @@ export interface Rec {
   readonly ca: IpAddr;
   readonly wildcard: boolean;
   readonly mac: Uint8Array;
-  readonly macText: string;
   readonly pa: IpAddr | null;
   /** The host that owns `pa` (null for a PA-less rule "none" record). */
   readonly owner: HostInfo | null;
@@ -108,26 +108,25 @@ export interface NextHop {
   readonly onLinkPa: PaInfo | null;
 }
 
-const TWO_32 = 0x100000000;
-
 /** A validated, indexed policy: what `createPolicy` returns and `createNve` runs on. */
 export class NvePolicy {
-  /** The policy in canonical spelling (addresses normalised, MACs "aa:bb:cc:dd:ee:ff"). */
-  readonly policy: Policy;
+  private canonical: Policy | null = null;
   readonly domains = new Map<string, DomainInfo>();
   readonly vsids = new Map<number, VsidInfo>();
   readonly records: Rec[] = [];
   readonly routes: RouteInfo[] = [];
   readonly hosts = new Map<string, HostInfo>();
   readonly paOwner = new Map<string, PaInfo>();
-  /** (scope × 2^32 + IPv4) → record. */
-  private readonly rec4 = new Map<number, Rec>();
+  /**
+   * IPv4 records: (scope × 2^16 + the address's high 16 bits) → (low 16 bits) → record. Both keys stay
+   * small integers, which V8 hashes inline (a key above 2^30 is hashed by a runtime call).
+   */
+  private readonly rec4 = new Map<number, Map<number, Rec>>();
   /** `${scope} ${key}` → record (IPv6). */
   private readonly rec6 = new Map<string, Rec>();
 
   /** Use `createPolicy`: this constructor trusts a problem-free parse. */
-  constructor(parsed: ParsedPolicy) {
-    this.policy = canonicalPolicy(parsed);
+  constructor(private readonly parsed: ParsedPolicy) {
     for (const [key, id] of parsed.domainNames) {
       this.domains.set(key, { key, id, scope: this.domains.size, routes: new PrefixTable(), vsids: [], wildcardPas: new Set() });
     }
@@ -137,7 +136,7 @@ export class NvePolicy {
       if (v === undefined) {
         const dk = parsed.vsidDomain.get(vsid);
         const domain = dk === undefined ? null : this.domains.get(dk)!;
-        v = { vsid, domain, scope: domain?.scope ?? scopes++, gateway: null, l2only: [], wildcards: [], multicastGroup: null, byMac: new Map(), records: [] };
+        v = { vsid, domain, scope: domain?.scope ?? scopes++, gateway: null, l2only: [], wildcards: [], multicastGroup: null, byMac: null, records: [] };
         domain?.vsids.push(v);
         this.vsids.set(vsid, v);
       }
@@ -189,7 +188,6 @@ export class NvePolicy {
         ca: r.ca,
         wildcard: r.wildcard,
         mac: r.mac,
-        macText: macText(r.mac),
         pa: r.pa,
         owner,
         rule: r.rule,
@@ -199,11 +197,15 @@ export class NvePolicy {
       };
       this.records.push(rec);
       vsid.records.push(rec);
-      if (!vsid.byMac.has(macNumber(r.mac, 0))) vsid.byMac.set(macNumber(r.mac, 0), rec);
       if (r.type === 'l2only') vsid.l2only.push(rec);
       else if (r.wildcard) vsid.wildcards.push(rec);
       if (!r.wildcard) {
-        if (r.ca.version === 4) this.rec4.set(vsid.scope * TWO_32 + r.ca.v4, rec);
+        if (r.ca.version === 4) {
+          const hi = vsid.scope * 0x10000 + (r.ca.v4 >>> 16);
+          let m = this.rec4.get(hi);
+          if (m === undefined) this.rec4.set(hi, (m = new Map()));
+          m.set(r.ca.v4 & 0xffff, rec);
+        }
         else this.rec6.set(`${vsid.scope} ${r.ca.key}`, rec);
       }
       if ((r.wildcard || r.type === 'l2only') && r.pa !== null) vsid.domain?.wildcardPas.add(r.pa.key);
@@ -240,7 +242,16 @@ export class NvePolicy {
 
   /** The record of `ca` in the routing domain of `vsid` (any of its VSIDs); not wildcards. */
   recordInScope(vsid: VsidInfo, ca: IpAddr): Rec | undefined {
-    return ca.version === 4 ? this.rec4.get(vsid.scope * TWO_32 + ca.v4) : this.rec6.get(`${vsid.scope} ${ca.key}`);
+    return ca.version === 4 ? this.recordInScope4(vsid.scope, ca.v4) : this.rec6.get(`${vsid.scope} ${ca.key}`);
+  }
+
+  /** The record of the VM with the MAC at `b[o…o+6)` in `vsid` (the first, when several share it). */
+  recordByMac(vsid: VsidInfo, b: Uint8Array, o: number): Rec | undefined {
+    if (vsid.byMac === null) {
+      vsid.byMac = new Map();
+      for (const r of vsid.records) if (!vsid.byMac.has(macNumber(r.mac, 0))) vsid.byMac.set(macNumber(r.mac, 0), r);
+    }
+    return vsid.byMac.get(macNumber(b, o));
   }
 
   /** The record of `ca` in `vsid` itself. */
@@ -251,7 +262,7 @@ export class NvePolicy {
 
   /** {@link recordInScope} for an IPv4 address given as a number (the per-packet path). */
   recordInScope4(scope: number, ip: number): Rec | undefined {
-    return this.rec4.get(scope * TWO_32 + ip);
+    return this.rec4.get(scope * 0x10000 + (ip >>> 16))?.get(ip & 0xffff);
   }
 
   /** {@link recordInScope} for an IPv6 address at `b[o…o+16)` given as its key. */
@@ -278,6 +289,11 @@ export class NvePolicy {
     if (slot === undefined) return null;
     const route = slot[0]!;
     return { via: 'provider-route', address: route.nextHop ?? dst, route, onLinkPa: null };
+  }
+
+  /** The policy in canonical spelling (addresses normalised, MACs "aa:bb:cc:dd:ee:ff"), made on first read. */
+  get policy(): Policy {
+    return (this.canonical ??= canonicalPolicy(this.parsed));
   }
 
   /** JSON: the canonical native policy (what `nvgre policy` commands write). */

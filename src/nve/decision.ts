@@ -57,7 +57,7 @@ const NONE: readonly Uint8Array[] = Object.freeze([]);
 export function recordText(r: Rec): string {
   const pa = r.pa === null ? 'no PA' : `PA ${r.pa.text}`;
   const kind = r.type !== undefined ? `${r.type} ` : '';
-  return `${r.wildcard ? `${kind}wildcard ${r.ca.text}` : r.ca.text} in VSID ${r.vsid.vsid} → ${pa}, MAC ${r.macText}${r.vmName !== undefined ? `, VM ${r.vmName}` : ''}, rule ${r.rule} (lookupRecords[${r.index}])`;
+  return `${r.wildcard ? `${kind}wildcard ${r.ca.text}` : r.ca.text} in VSID ${r.vsid.vsid} → ${pa}, MAC ${macText(r.mac)}${r.vmName !== undefined ? `, VM ${r.vmName}` : ''}, rule ${r.rule} (lookupRecords[${r.index}])`;
 }
 
 export function routeText(r: RouteInfo): string {

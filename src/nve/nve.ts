@@ -12,7 +12,7 @@ import { assertBytes, assertInt, u32 } from '../wire/bytes.js';
 import { NvgreError, NvgreErrorCode, isNvgreError } from '../wire/errors.js';
 import { createEncapsulator } from '../tunnel/encapsulate.js';
 import type { Encapsulator } from '../tunnel/template.js';
-import { ipFromBytes, macNumber, type IpAddr } from './address.js';
+import { ipFromBytes, macNumber, macText, type IpAddr } from './address.js';
 import { NvePolicy, type HostInfo, type PaInfo, type Rec, type VsidInfo } from './compile.js';
 import { TransmitDecision, recordText, type ReceiveResult, type TraceStep, type TransmitFacts, type TransmitResult } from './decision.js';
 import { ARP, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, arpOperation, arpReply, hasIpv4, hasIpv6, multicastMac, neighborAdvertisement, neighborSolicitationTarget, readL2 } from './packets.js';
@@ -169,12 +169,12 @@ class Endpoint implements Nve {
     }
     // Unicast without IP (an ARP reply to a flooded request, other EtherTypes): the record of the destination MAC.
     const facts = newFacts(vsid, host);
-    const rec = v?.byMac.get(macNumber(f, 0));
+    const rec = (v === undefined ? undefined : this.policy.recordByMac(v, f, 0));
     if (v === undefined || rec === undefined) {
       return this.drop(facts, NvgreErrorCode.NO_LOOKUP_RECORD, `no lookup record in VSID ${vsid} has the destination MAC ${Array.from(f.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':')}; add the VM's record`);
     }
     facts.notes = [{ step: 'lookup-record', detail: `by destination MAC (not IP; EtherType 0x${etherType.toString(16).padStart(4, '0')})` }];
-    return this.emit(this.complete(facts, v, rec, false, v.byMac.get(macNumber(f, 6)) ?? null, null, 0, 0), f, target, offset);
+    return this.emit(this.complete(facts, v, rec, false, this.policy.recordByMac(v, f, 6) ?? null, null, 0, 0), f, target, offset);
   }
 
   /** ARP request / Neighbor Solicitation: answered from a record, else flooded (docs/nve.md §5 step 2). */
@@ -184,7 +184,7 @@ class Endpoint implements Nve {
     if (rec === undefined && v?.gateway != null && v.gateway.ca.key === targetIp.key) rec = v.gateway;
     if (rec !== undefined && !rec.wildcard) {
       const d = new TransmitDecision('answered', newFacts(vsid, this.info));
-      d.facts.notes = [{ step: 'arp', detail: `${what} ${targetIp.text}: HNV answers with ${rec.macText} from ${recordText(rec)}; nothing goes on the wire` }];
+      d.facts.notes = [{ step: 'arp', detail: `${what} ${targetIp.text}: HNV answers with ${macText(rec.mac)} from ${recordText(rec)}; nothing goes on the wire` }];
       d.replies = [answer(rec)];
       d.vsid = vsid;
       return d;
@@ -323,7 +323,7 @@ class Endpoint implements Nve {
     const facts = newFacts(vsid, host);
     facts.notes = notes;
     if (v === undefined) return this.drop(facts, NvgreErrorCode.NO_LOOKUP_RECORD, `VSID ${vsid} has no lookup records in the policy, so there is no one to flood to; add the VSID's records`);
-    const own = sender === null ? v.byMac.get(macNumber(f, 6)) : this.policy.record(v, sender);
+    const own = sender === null ? this.policy.recordByMac(v, f, 6) : this.policy.record(v, sender);
     const ownPa = own?.owner === host ? (host.paByKey.get(own.pa!.key) ?? null) : null;
     const frames: Uint8Array[] = [];
     if (host.options.flood === 'multicast' && v.multicastGroup !== null) {

@@ -7,7 +7,7 @@
 import { assertBytes, u32 } from '../wire/bytes.js';
 import { NvgreErrorCode } from '../wire/errors.js';
 import { createEncapsulator } from '../tunnel/encapsulate.js';
-import { ipFromBytes, ipv6Key, keyAt, macNumber, type IpAddr } from './address.js';
+import { ipFromBytes, ipv6Key, keyAt, type IpAddr } from './address.js';
 import type { HostInfo, NvePolicy, PaInfo, Rec, VsidInfo } from './compile.js';
 import { ReceiveDecision, type ReceiveFacts, type TraceStep } from './decision.js';
 import { KeyedDecapsulator } from './keyed.js';
@@ -42,7 +42,8 @@ interface Arrival {
 
 export class Receiver {
   private readonly decoder: KeyedDecapsulator;
-  private readonly pa4 = new Map<number, PaInfo>();
+  /** This host's IPv4 PAs (a host has a few: a scan beats a map keyed by numbers above 2^30). */
+  private readonly pa4: PaInfo[] = [];
   private readonly cache: (RxPath | undefined)[] = new Array<RxPath | undefined>(CACHE_SIZE).fill(undefined);
 
   constructor(
@@ -50,7 +51,7 @@ export class Receiver {
     private readonly host: HostInfo,
   ) {
     this.decoder = new KeyedDecapsulator(host.keyLayout);
-    for (const pa of host.pas) if (pa.address.version === 4) this.pa4.set(pa.address.v4, pa);
+    for (const pa of host.pas) if (pa.address.version === 4) this.pa4.push(pa);
   }
 
   receive(f: Uint8Array): ReceiveDecision {
@@ -113,8 +114,8 @@ export class Receiver {
     const l3 = l2.l3;
     if (l2.etherType === ETHERTYPE_IPV4) {
       if (f.length < l3 + 20 || f[l3]! >>> 4 !== 4 || f[l3 + 9] !== PROTOCOL_GRE) return null;
-      const pa = this.pa4.get(u32(f, l3 + 16));
-      if (pa !== undefined) return { l3, version: 4, pa, groupVsids: null };
+      const dst = u32(f, l3 + 16);
+      for (const pa of this.pa4) if (pa.address.v4 === dst) return { l3, version: 4, pa, groupVsids: null };
       const groups = this.host.groups.get(keyAt(f, l3 + 16, 4));
       return groups === undefined ? null : { l3, version: 4, pa: null, groupVsids: groups };
     }
@@ -170,7 +171,7 @@ export class Receiver {
     }
     const local = (r: Rec | undefined): boolean => r !== undefined && r.vsid === v && r.owner === this.host && (a.pa === null || r.pa!.key === a.pa.address.key);
     // Destination (step 3): the record of the inner destination behind the PA the packet was sent to.
-    let dest: Rec | undefined = dstIp !== null ? this.policy.recordInScope(v, dstIp) : v.byMac.get(macNumber(inner, 0));
+    let dest: Rec | undefined = dstIp !== null ? this.policy.recordInScope(v, dstIp) : this.policy.recordByMac(v, inner, 0);
     if (!local(dest) && dstIp !== null && !group) {
       // An address beyond a gateway: the gateway's wildcard record behind this PA takes it.
       const wildcard = v.wildcards.find((r) => local(r) && r.ca.version === dstIp!.version);
@@ -192,7 +193,7 @@ export class Receiver {
     facts.destination = dest!;
     // Source (step 4): the inner source belongs behind the outer source PA, or that PA holds a wildcard record.
     if (this.host.options.sourceCheck) {
-      const s = srcIp !== null && !srcIp.unspecified ? this.policy.recordInScope(v, srcIp) : v.byMac.get(macNumber(inner, 6));
+      const s = srcIp !== null && !srcIp.unspecified ? this.policy.recordInScope(v, srcIp) : this.policy.recordByMac(v, inner, 6);
       if (s !== undefined && s.pa !== null && s.pa.key === outerSrc.key) facts.source = s;
       else if ((v.domain?.wildcardPas.has(outerSrc.key) ?? false) || v.wildcards.concat(v.l2only).some((w) => w.pa?.key === outerSrc.key)) facts.sourceByWildcard = true;
       else {

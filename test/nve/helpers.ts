@@ -44,7 +44,7 @@ export function arpRequest(senderMac: string, senderIp: string, targetIp: string
 }
 
 /** The inner destination and source MACs and IPv4 addresses of a frame (parsed). */
-export function addressesOf(frame: Uint8Array): { dstMac: string; srcMac: string; src?: string; dst?: string } {
+export function addressesOf(frame: Uint8Array): { dstMac: string; srcMac: string; src: string | undefined; dst: string | undefined } {
   const p = parseFrame(frame, { transportChecksums: false });
   return { dstMac: p.ethernet.dst, srcMac: p.ethernet.src, src: p.ip?.src, dst: p.ip?.dst };
 }
