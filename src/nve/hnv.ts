@@ -46,6 +46,11 @@ const RULE_NUMBERS: Record<number, LookupRule> = { 0: 'nat', 1: 'encap', 2: 'non
 const TYPE_NAMES: Record<string, LookupType> = { static: 'static', dynamic: 'dynamic', gatewaywildcard: 'gatewayWildcard', l2only: 'l2only' };
 const TYPE_NUMBERS: Record<number, LookupType> = { 0: 'static', 1: 'dynamic', 2: 'gatewayWildcard', 3: 'l2only', 35: 'static', 36: 'dynamic', 37: 'gatewayWildcard', 41: 'l2only' };
 
+const ENUM_HELP: Record<string, string> = {
+  Rule: 'TranslationMethodNat (0 or 35), TranslationMethodEncap (1 or 36) or TranslationMethodNone (2 or 37)',
+  Type: 'Static (0 or 35), Dynamic (1 or 36), GatewayWildcard (2 or 37) or L2Only (3 or 41)',
+};
+
 function fail(path: string, message: string): NvgreError {
   return new NvgreError(NvgreErrorCode.INVALID_POLICY, path, 0, message);
 }
@@ -54,8 +59,11 @@ function fail(path: string, message: string): NvgreError {
 function items(value: unknown, path: string): Record<string, unknown>[] {
   let v = value;
   if (typeof v === 'string') {
+    const text = v.replace(/^\uFEFF/, '');
+    // An empty table exports as nothing at all.
+    if (text.trim() === '') return [];
     try {
-      v = JSON.parse(v.replace(/^\uFEFF/, ''));
+      v = JSON.parse(text);
     } catch (e) {
       throw fail(path, `not JSON (${e instanceof Error ? e.message : String(e)}); export with "| ConvertTo-Json"`);
     }
@@ -97,8 +105,7 @@ function enumValue<T>(o: Record<string, unknown>, name: string, path: string, na
   if (typeof v === 'string' && names[v.trim().toLowerCase()] !== undefined) return names[v.trim().toLowerCase()];
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
   if (numbers[n] !== undefined) return numbers[n];
-  const allowed = `${[...new Set(Object.values(names))].join(', ')} (by name, 0-based number or WMI number: ${Object.keys(numbers).join(', ')})`;
-  throw fail(`${path}.${name}`, `${describe(v)} is not a ${name}; expected one of ${allowed}`);
+  throw fail(`${path}.${name}`, `${describe(v)} is not a ${name}; expected ${ENUM_HELP[name]} (a name, its 0-based number or its WMI number)`);
 }
 
 function mac(o: Record<string, unknown>, name: string, path: string): string {

@@ -82,8 +82,8 @@ describe('longest-prefix match', () => {
   const prefix = (bytes: number[], length: number): Prefix => prefixOf(ipFromBytes(Uint8Array.from(bytes)), length);
 
   it('agrees with a brute-force search (IPv4 and IPv6, ties → lowest metric)', () => {
-    const v4 = fc.record({ bytes: fc.array(fc.constantFrom(0, 10, 192, 168, 1, 255), { minLength: 4, maxLength: 4 }), length: fc.integer({ min: 0, max: 32 }), metric: fc.integer({ min: 0, max: 3 }) });
-    const v6 = fc.record({ bytes: fc.array(fc.constantFrom(0, 0x20, 0x01, 0xfd, 0xff), { minLength: 16, maxLength: 16 }), length: fc.integer({ min: 0, max: 128 }), metric: fc.integer({ min: 0, max: 3 }) });
+    const v4: fc.Arbitrary<{ bytes: number[]; length: number; metric: number }> = fc.record({ bytes: fc.array(fc.constantFrom(0, 10, 192, 168, 1, 255), { minLength: 4, maxLength: 4 }), length: fc.integer({ min: 0, max: 32 }), metric: fc.integer({ min: 0, max: 3 }) });
+    const v6: fc.Arbitrary<{ bytes: number[]; length: number; metric: number }> = fc.record({ bytes: fc.array(fc.constantFrom(0, 0x20, 0x01, 0xfd, 0xff), { minLength: 16, maxLength: 16 }), length: fc.integer({ min: 0, max: 128 }), metric: fc.integer({ min: 0, max: 3 }) });
     for (const [routesArb, family] of [
       [v4, 4],
       [v6, 16],
