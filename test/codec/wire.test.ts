@@ -1,4 +1,4 @@
-// The hot paths' const-enum copies of the wire numbers (src/codec/wire.ts) must equal the public
+// The hot paths' const-enum copies of the wire numbers (src/wire/wire.ts) must equal the public
 // field maps they copy: a typo in one of them would change what decapsulate or encapsulateInto
 // accept or write only on the fast path, which the fast-vs-general tests would catch only for the
 // shapes they happen to build.
@@ -55,7 +55,7 @@ describe('Wire (hot-path copies of the field maps)', () => {
   it('the table above covers every member', () => {
     // A member added to Wire without a row above fails here. (A const enum has no object to list at
     // type level, so the members are read from the source.)
-    const source = readFileSync(new URL('../../src/codec/wire.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/wire/wire.ts', import.meta.url), 'utf8');
     const members = [...source.matchAll(/^\s+([A-Z][A-Z0-9_]*) = /gm)].map((m) => m[1]!);
     expect(members.sort()).toEqual(pairs.map(([name]) => name).sort());
   });
