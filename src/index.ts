@@ -81,10 +81,15 @@ export { readCapture, readCaptureStream, CaptureStreamParser } from './capture/s
 export type { CaptureChunkSource, ByteStreamLike } from './capture/stream.js';
 export { Reassembler } from './capture/reassembly.js';
 export type { ReassemblerOptions, ReassemblyStats } from './capture/reassembly.js';
+// Link types: where the outer IP header of a record starts, and records of any link type as Ethernet frames.
+export { LinkType, locateOuterIp, linkTypeName, LinkNormalizer, createLinkNormalizer } from './capture/linktype.js';
+export type { LinkProblem, OuterIpLocation } from './capture/linktype.js';
 
 // Conformance linting.
 export { lint, LintCode, LINT_SEVERITY } from './diagnose/lint.js';
 export type { Finding, LintOptions, LintSeverity } from './diagnose/lint.js';
+export { lintRecord } from './diagnose/lint-record.js';
+export type { LinkRecord } from './diagnose/lint-record.js';
 
 // One decoded view of a frame, its fields by name, the display filter over them (docs/filter.md), the
 // field tree of `nvgre decode -V` and the one-line summary (pure TypeScript: usable in a browser).

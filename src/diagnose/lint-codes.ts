@@ -42,6 +42,8 @@ export const LintCode = {
   IPV6_UDP_ZERO_CHECKSUM: 'IPV6_UDP_ZERO_CHECKSUM',
   INNER_FRAGMENT: 'INNER_FRAGMENT',
   // Structure
+  /** A capture record of a link type this library does not read (lintRecord): it was not examined. */
+  UNSUPPORTED_LINK_TYPE: 'UNSUPPORTED_LINK_TYPE',
   TRUNCATED: 'TRUNCATED',
   BAD_LENGTH: 'BAD_LENGTH',
   BAD_IP_HEADER: 'BAD_IP_HEADER',
@@ -79,6 +81,14 @@ export interface LintOptions {
    * low 24 bits; a non-zero high byte is `RESERVED_KEY_BITS`, an error; no FlowID, so no `FLOWID_ZERO`).
    */
   readonly keyLayout?: KeyLayout;
+  /**
+   * Judge as NVGRE only GRE that claims to be NVGRE (protocol 0x6558, RFC 7637 §3.2). Other GRE
+   * (IPv4-in-GRE, PPTP, ERSPAN, ...) then gets one `NOT_NVGRE` info finding naming what it carries (its
+   * outer header is checked like any non-NVGRE packet's), and GRE inside an NVGRE frame is VM payload.
+   * Default false: every GRE packet is judged as NVGRE (`nvgre lint --all-gre`). The CLI and the doctor
+   * set it.
+   */
+  readonly nvgreOnly?: boolean;
   /** NVGRE levels walked before `NESTING_LIMIT` (default 4, as parseFrame). */
   readonly maxDepth?: number;
 }
@@ -115,6 +125,7 @@ export const LINT_SEVERITY: Readonly<Record<LintCode, LintSeverity>> = {
   INNER_ICMP_CHECKSUM: 'error',
   IPV6_UDP_ZERO_CHECKSUM: 'error',
   INNER_FRAGMENT: 'info',
+  UNSUPPORTED_LINK_TYPE: 'error',
   TRUNCATED: 'error',
   BAD_LENGTH: 'error',
   BAD_IP_HEADER: 'error',

@@ -683,6 +683,31 @@ const TABLE: Readonly<Record<string, Row>> = {
       { what: 'outerEcn "3"', run: () => api.applyEcnOnDecapsulation(PLAIN.slice(), '3' as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'outerEcn' },
     ],
   },
+  // --- link types: records of any supported link type (docs/api.md "Link types")
+  locateOuterIp: { valid: () => [113, new Uint8Array([0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 8, 0, ...NV4.subarray(14)])], ints: { 0: 'linkType' }, bytes: { 1: 'data' } },
+  linkTypeName: { valid: () => [276], ints: { 0: 'linkType' } },
+  LinkNormalizer: {
+    valid: () => [],
+    call: construct,
+    cases: [
+      { what: 'toEthernet(1, a plain array)', run: () => new api.LinkNormalizer().toEthernet(1, [1, 2] as never), expect: 'TypeError', mentions: 'data' },
+      { what: 'toEthernet(-1, frame)', run: () => new api.LinkNormalizer().toEthernet(-1, NV4), expect: 'RangeError', mentions: 'linkType' },
+      { what: 'toEthernet(101, a detached view)', run: () => new api.LinkNormalizer().toEthernet(101, detached()), expect: 'TypeError', mentions: 'data' },
+      { what: 'toRecord(null)', run: () => new api.LinkNormalizer().toRecord(null as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'toEthernet(127, frame): null, never a throw', run: () => expect(new api.LinkNormalizer().toEthernet(127, NV4)).toBeNull(), expect: 'ok' },
+    ],
+  },
+  createLinkNormalizer: { valid: () => [] },
+  lintRecord: {
+    valid: () => [RECORD, { nvgreOnly: true }],
+    cases: [
+      { what: 'record null', run: () => api.lintRecord(null as never), expect: 'TypeError', mentions: 'record' },
+      { what: 'record.data a plain array', run: () => api.lintRecord({ linkType: 1, data: [1, 2] as never }), expect: 'TypeError', mentions: 'record.data' },
+      { what: 'record.linkType 1.5', run: () => api.lintRecord({ linkType: 1.5, data: NV4 }), expect: 'TypeError', mentions: 'record.linkType' },
+      { what: 'options.nvgreOnly "yes"', run: () => api.lintRecord(RECORD, { nvgreOnly: 'yes' as never }), expect: 'TypeError', mentions: 'options.nvgreOnly' },
+      { what: 'an unsupported link type with bad options', run: () => api.lintRecord({ linkType: 127, data: NV4 }, { mtu: 1 }), expect: 'RangeError', mentions: 'options.mtu' },
+    ],
+  },
   // --- the NVE model (docs/nve.md): a policy is untrusted input (INVALID_POLICY naming the entry), frames are bytes
   createPolicy: {
     valid: () => [api.examplePolicy()],
