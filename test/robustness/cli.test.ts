@@ -3,45 +3,33 @@
  * prints exactly one sentence on stderr naming the file, the record and the byte offset, exits 1,
  * and leaves nothing behind — no output file, no temporary file.
  *
- * The CLI is bundled from src/cli/main.ts into a private temporary directory (tsup's API, the same
- * options as tsup.config.ts), so this file never races test/cli/cli.test.ts rebuilding dist/.
+ * The CLI is built from src/ with tsup.config.ts outside dist/ (test/helpers/cli-build.ts), once per
+ * run for every test file that runs it, so this file never races anything rebuilding dist/.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, writePcap, writePcapng } from '../../src/index.js';
+import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-let bin: string;
+let built: BuiltCli | undefined;
 let work: string;
 
 beforeAll(async () => {
-  bin = mkdtempSync(path.join(os.tmpdir(), 'nvgre-robust-bin-'));
-  await build({
-    entry: { cli: path.join(ROOT, 'src', 'cli', 'main.ts') },
-    format: ['esm'],
-    platform: 'node',
-    target: 'node18',
-    outDir: bin,
-    config: false,
-    clean: false,
-    dts: false,
-    sourcemap: false,
-    silent: true,
-  });
+  built = await buildCli();
   work = mkdtempSync(path.join(os.tmpdir(), 'nvgre-robust-cli-'));
   for (const [name, bytes] of Object.entries(inputs())) writeFileSync(path.join(work, name), bytes);
-}, 120_000);
+}, 180_000);
 
 afterAll(() => {
-  for (const dir of [bin, work]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  built?.dispose();
 });
 
 function nvgre(args: readonly string[], stdin?: Uint8Array): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(bin, 'cli.js'), ...args], {
+  const r = spawnSync(process.execPath, [built!.cli, ...args], {
     cwd: work,
     encoding: 'utf8',
     input: stdin,
@@ -138,10 +126,11 @@ describe('nvgre on truncated and garbage captures', () => {
   it('a valid pcapng whose timestamp does not fit classic pcap: one sentence naming the input record, no output', () => {
     writeFileSync(path.join(work, 'future.pcapng'), writePcapng([FRAME, { data: FRAME, timestamp: { seconds: 2 ** 40, nanoseconds: 0 } }]));
     const before = listing();
+    // --format pcap: a pcapng input is written as pcapng by default, which holds the timestamp.
     for (const args of [
-      ['decap', 'future.pcapng', 'out.pcap'],
-      ['segment', '--mss', '100', 'future.pcapng', 'out.pcap'],
-      ['checksum', '--fill', 'future.pcapng', 'out.pcap'],
+      ['decap', '--format', 'pcap', 'future.pcapng', 'out.pcap'],
+      ['segment', '--format', 'pcap', '--mss', '100', 'future.pcapng', 'out.pcap'],
+      ['checksum', '--format', 'pcap', '--fill', 'future.pcapng', 'out.pcap'],
     ]) {
       const r = nvgre(args);
       expectOneSentence(r, args[0]!, 'future.pcapng');
