@@ -207,7 +207,9 @@ function withoutChecksums(fields: Json): Json {
   return f as unknown as Json;
 }
 
-describe(`differential test against Scapy (seed ${SEED}, ${COUNT} frames per direction)`, () => {
+// Each direction is one Scapy process over COUNT frames: seconds on an idle machine, far longer on a
+// busy one, so the tests wait as long as runScript lets Scapy run.
+describe(`differential test against Scapy (seed ${SEED}, ${COUNT} frames per direction)`, { timeout: 300_000 }, () => {
   it('(a) parseFrame decodes the fields Scapy dissects from Scapy-built frames', (ctx) => {
     needs(SCAPY, ctx);
     expect(SCAPY.version).toBe('2.5.0');
