@@ -117,6 +117,11 @@ export interface CaptureRecordInput {
   originalLength?: number;
   /** pcapng only (default 0); classic pcap has one interface and ignores it. */
   interfaceId?: number;
+  /**
+   * pcapng only: comments written as `opt_comment` options of the frame's Enhanced Packet Block (Wireshark
+   * shows them as `frame.comment`); UTF-8, at most 65535 bytes each. Classic pcap has no place for them.
+   */
+  comments?: readonly string[];
 }
 
 export interface ReadCaptureOptions {
@@ -541,6 +546,8 @@ export interface NormalizedFrame {
   timestamp: CaptureTimestamp;
   originalLength: number;
   interfaceId: number;
+  /** pcapng only (see {@link CaptureRecordInput.comments}). */
+  comments?: readonly string[];
 }
 
 /** @internal */
@@ -563,7 +570,12 @@ export function normalizeFrame(frame: Uint8Array | CaptureRecordInput, index: nu
   assertInt(originalLength, `${name}.originalLength`, frame.data.length, 0xffff_ffff);
   const interfaceId = frame.interfaceId ?? 0;
   assertInt(interfaceId, `${name}.interfaceId`, 0, 0xffff_ffff);
-  return { data: frame.data, timestamp, originalLength, interfaceId };
+  const comments = frame.comments;
+  if (comments === undefined || comments === null) return { data: frame.data, timestamp, originalLength, interfaceId };
+  if (!Array.isArray(comments) || !comments.every((c) => typeof c === 'string')) {
+    throw new TypeError(`${name}.comments must be an array of strings`);
+  }
+  return { data: frame.data, timestamp, originalLength, interfaceId, comments };
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   write16,
   write32,
 } from './pcap.js';
+import { commentBytes, commentOptionsLength, writeCommentOptions } from './pcapng-comments.js';
 
 // TextEncoder/TextDecoder are globals in browsers and Node ≥ 11; src/ compiles without DOM types.
 declare const TextEncoder: new () => { encode(input: string): Uint8Array };
@@ -577,6 +578,24 @@ interface WriterInterface {
   name: Uint8Array | undefined;
 }
 
+function writerInterface(itf: PcapngInterfaceOptions, path: string): WriterInterface {
+  optionsArg(itf, path);
+  const linkType = itf.linkType ?? LINKTYPE_ETHERNET;
+  const snaplen = itf.snaplen ?? DEFAULT_SNAPLEN;
+  const tsresol = itf.tsresol ?? DEFAULT_TSRESOL;
+  assertInt(linkType, `${path}.linkType`, 0, 0xffff);
+  assertInt(snaplen, `${path}.snaplen`, 0, 0xffff_ffff);
+  assertInt(tsresol, `${path}.tsresol`, 0, 0xff);
+  if (itf.name !== undefined && typeof itf.name !== 'string') {
+    throw new TypeError(`${path}.name must be a string`);
+  }
+  const name = itf.name === undefined ? undefined : new TextEncoder().encode(itf.name);
+  if (name !== undefined && name.length > 0xffff) {
+    throw new RangeError(`${path}.name is longer than an option can hold (65535 bytes)`);
+  }
+  return { linkType, snaplen, tsresol, units: unitsPerSecond(tsresol), name };
+}
+
 /** 2^64: EPB timestamps are 64-bit tick counts. */
 const TICKS_LIMIT = 1n << 64n;
 
@@ -597,23 +616,23 @@ export class PcapngWriter {
     if (!Array.isArray(given) || given.length === 0) {
       throw new RangeError('options.interfaces must be a non-empty array');
     }
-    this.interfaces = given.map((itf: PcapngInterfaceOptions, i: number) => {
-      optionsArg(itf, `options.interfaces[${i}]`);
-      const linkType = itf.linkType ?? LINKTYPE_ETHERNET;
-      const snaplen = itf.snaplen ?? DEFAULT_SNAPLEN;
-      const tsresol = itf.tsresol ?? DEFAULT_TSRESOL;
-      assertInt(linkType, `options.interfaces[${i}].linkType`, 0, 0xffff);
-      assertInt(snaplen, `options.interfaces[${i}].snaplen`, 0, 0xffff_ffff);
-      assertInt(tsresol, `options.interfaces[${i}].tsresol`, 0, 0xff);
-      if (itf.name !== undefined && typeof itf.name !== 'string') {
-        throw new TypeError(`options.interfaces[${i}].name must be a string`);
-      }
-      const name = itf.name === undefined ? undefined : new TextEncoder().encode(itf.name);
-      if (name !== undefined && name.length > 0xffff) {
-        throw new RangeError(`options.interfaces[${i}].name is longer than an option can hold (65535 bytes)`);
-      }
-      return { linkType, snaplen, tsresol, units: unitsPerSecond(tsresol), name };
-    });
+    this.interfaces = given.map((itf: PcapngInterfaceOptions, i: number) => writerInterface(itf, `options.interfaces[${i}]`));
+  }
+
+  /**
+   * Describes one more interface (its id is the number of interfaces described before it) and returns
+   * its Interface Description Block, to be written after {@link header} and before the first frame
+   * that uses it — for output that learns its interfaces while it is written.
+   */
+  addInterface(itf: PcapngInterfaceOptions = {}): Uint8Array {
+    const added = writerInterface(itf, 'interface');
+    this.interfaces.push(added);
+    return this.interfaceBlock(added);
+  }
+
+  /** Interfaces described so far (header and {@link addInterface}). */
+  get interfaceCount(): number {
+    return this.interfaces.length;
   }
 
   /** Section Header Block followed by one Interface Description Block per interface. */
@@ -681,14 +700,14 @@ export class PcapngWriter {
   /** One Enhanced Packet Block. The default timestamp counts frames written so far. */
   record(frame: Uint8Array | CaptureRecordInput): Uint8Array {
     const f = normalizeFrame(frame, this.count);
-    const out = new Uint8Array(EPB.MIN_LENGTH + pad4(this.capturedLength(f)));
+    const out = new Uint8Array(this.lengthOf(f));
     this.writeInto(f, out, 0);
     return out;
   }
 
   /** @internal Bytes writeInto will write for `f`. */
   lengthOf(f: NormalizedFrame): number {
-    return EPB.MIN_LENGTH + pad4(this.capturedLength(f));
+    return EPB.MIN_LENGTH + pad4(this.capturedLength(f)) + commentOptionsLength(commentBytes(f.comments, `frames[${this.count}].comments`));
   }
 
   /** @internal Writes an EPB for a normalized frame at `offset`; returns the bytes written. */
@@ -696,7 +715,8 @@ export class PcapngWriter {
     const le = this.littleEndian;
     const itf = this.interfaceOf(f);
     const captured = this.capturedLength(f);
-    const length = EPB.MIN_LENGTH + pad4(captured);
+    const comments = commentBytes(f.comments, `frames[${this.count}].comments`);
+    const length = EPB.MIN_LENGTH + pad4(captured) + commentOptionsLength(comments);
     const { seconds, nanoseconds } = f.timestamp;
     const ticks = BigInt(seconds) * itf.units + (BigInt(nanoseconds) * itf.units) / NANOSECONDS_PER_SECOND;
     if (ticks >= TICKS_LIMIT) {
@@ -712,6 +732,7 @@ export class PcapngWriter {
     write32(target, o + EPB.ORIGINAL_LENGTH, f.originalLength, le);
     target.set(captured === f.data.length ? f.data : f.data.subarray(0, captured), o + EPB.DATA);
     target.fill(0, o + EPB.DATA + captured, o + EPB.DATA + pad4(captured)); // §3.1 padding
+    writeCommentOptions(target, o + EPB.DATA + pad4(captured), comments, le);
     write32(target, o + length - BLOCK.TRAILER_LENGTH, length, le);
     this.count++;
     return length;

@@ -17,6 +17,9 @@ export class CliError extends Error {
   }
 }
 
+/** A capture that could not be read to its end (cut short, corrupt): what `--keep-partial` answers. */
+export class CaptureReadError extends CliError {}
+
 export function usageError(message: string): CliError {
   return new CliError(message, EXIT.USAGE);
 }

@@ -2,16 +2,14 @@
  * File and terminal I/O of the CLI (the only place that uses Node APIs):
  * - {@link readRecords}: streams a pcap/pcapng file chunk by chunk through the library's stream parser
  *   (a multi-GB capture never sits in memory) and hands the records of each chunk to a callback;
- * - {@link CaptureOutput}: writes a classic pcap file atomically (a temporary file in the same
- *   directory, renamed at the end), so a failure never leaves a half-written capture behind;
  * - {@link Output}: batched stdout writes that respect backpressure;
  * - {@link Progress}: a progress line on stderr when it is a terminal.
+ * Capture output (`-w`) is in capture-output.ts.
  */
-import { closeSync, createReadStream, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { basename, dirname, join } from 'node:path';
-import { CaptureStreamParser, PcapWriter, defaultTimestamp, type CaptureRecord } from '../index.js';
-import { captureError, dataError } from './errors.js';
+import { CaptureStreamParser, type CaptureInfo, type CaptureRecord } from '../index.js';
+import { CaptureReadError, captureError } from './errors.js';
 
 /**
  * Read size. Small enough that the records of one chunk die young (a 1 MiB chunk holds ~8000 small
@@ -19,20 +17,32 @@ import { captureError, dataError } from './errors.js';
  * enough to amortise the per-chunk work. The parser itself keeps only one unfinished record.
  */
 const CHUNK_BYTES = 1 << 16;
-/** Output buffer of an atomic file. */
-const WRITE_BUFFER_BYTES = 1 << 20;
+
+export interface ReadOptions {
+  /** Asked after each chunk: true stops reading (-c, --frames), with no error for what follows. */
+  readonly stop?: () => boolean;
+  /** Told what the capture is (format, interfaces) after each chunk, before its records are handed over. */
+  readonly onInfo?: (info: CaptureInfo | undefined) => void;
+}
+
+/** The reader's own failure (not the callback's), as the error that --keep-partial answers. */
+function readError(file: string, e: unknown, record?: number): CaptureReadError {
+  const c = captureError(file, e, record);
+  return new CaptureReadError(c.message, c.exitCode);
+}
 
 /**
  * Reads `file` (`-` = stdin) record by record. `onRecords` gets the records completed by each chunk
  * (their `data` stays valid only until it returns or its promise settles: copy what you keep).
- * Errors of the capture format become one-sentence data errors naming the file, record and offset.
- * An inconsistency the reader reads past (records longer than the snaplen) is one warning line on
- * stderr, once per file.
+ * Errors of the capture format become one-sentence data errors (CaptureReadError) naming the file,
+ * record and offset. An inconsistency the reader reads past (records longer than the snaplen) is one
+ * warning line on stderr, once per file.
  */
 export async function readRecords(
   file: string,
   onRecords: (records: CaptureRecord[]) => void | Promise<void>,
   progress?: Progress,
+  options: ReadOptions = {},
 ): Promise<void> {
   const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const parser = new CaptureStreamParser();
@@ -44,6 +54,7 @@ export async function readRecords(
     }
   }
   let warned = false;
+  let stopped = false;
   try {
     for await (const chunk of stream as AsyncIterable<Uint8Array>) {
       let records: CaptureRecord[];
@@ -51,24 +62,36 @@ export async function readRecords(
         // A plain Uint8Array view: its subarrays (one per record) are cheaper than Buffer slices.
         records = parser.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       } catch (e) {
-        throw captureError(file, e, parser.recordsDecoded + 1);
+        throw readError(file, e, parser.recordsDecoded + 1);
       }
       if (!warned && records.length > 0) warned = warnOnce(file, parser, progress);
+      options.onInfo?.(parser.info);
       if (records.length > 0) {
         const pending = onRecords(records);
         if (pending) await pending;
       }
       progress?.update(parser.bytesConsumed);
+      if (options.stop?.() === true) {
+        stopped = true;
+        break;
+      }
     }
-    try {
-      parser.end();
-    } catch (e) {
-      throw captureError(file, e, parser.recordsDecoded + 1);
+    if (!stopped) {
+      try {
+        parser.end();
+      } catch (e) {
+        throw readError(file, e, parser.recordsDecoded + 1);
+      }
+      options.onInfo?.(parser.info);
     }
   } catch (e) {
     if (stream !== process.stdin) (stream as ReturnType<typeof createReadStream>).destroy();
-    throw captureError(file, e);
+    if (e instanceof CaptureReadError) throw e;
+    const c = captureError(file, e);
+    // A failure to read the file itself (no such file, a directory) is the reader's too.
+    throw (e as NodeJS.ErrnoException)?.code !== undefined && typeof (e as NodeJS.ErrnoException).code === 'string' ? new CaptureReadError(c.message, c.exitCode) : c;
   } finally {
+    if (stopped && stream !== process.stdin) (stream as ReturnType<typeof createReadStream>).destroy();
     progress?.done();
   }
 }
@@ -80,168 +103,6 @@ function warnOnce(file: string, parser: CaptureStreamParser, progress?: Progress
   progress?.done(); // clear a progress line first
   process.stderr.write(`nvgre${progress ? ` ${progress.label}` : ''}: warning: ${file}: ${warning.message}.\n`);
   return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Atomic output
-
-const openTemps = new Set<AtomicFile>();
-let cleanupInstalled = false;
-
-function installCleanup(): void {
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  process.on('exit', () => {
-    for (const f of openTemps) f.abort();
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const f of openTemps) f.abort();
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
-    });
-  }
-}
-
-/** A file written under a temporary name in the target's directory and renamed into place by `commit()`. */
-export class AtomicFile {
-  readonly tempPath: string;
-  private fd: number;
-  private buffer = new Uint8Array(WRITE_BUFFER_BYTES);
-  private used = 0;
-  private closed = false;
-  written = 0;
-
-  constructor(readonly path: string) {
-    this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-    try {
-      this.fd = openSync(this.tempPath, 'wx', 0o644);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'ENOENT' ? 'its directory does not exist' : err.code === 'EACCES' ? 'permission denied' : err.message;
-      throw dataError(`${path}: cannot create the output file (${why}).`);
-    }
-    openTemps.add(this);
-    installCleanup();
-  }
-
-  /** Reserves `n` bytes in the write buffer and lets `fill` write them at `(target, offset)`; returns bytes written. */
-  reserve(n: number, fill: (target: Uint8Array, offset: number) => number): number {
-    if (n > this.buffer.length - this.used) {
-      this.flush();
-      if (n > this.buffer.length) this.buffer = new Uint8Array(n);
-    }
-    const w = fill(this.buffer, this.used);
-    this.used += w;
-    this.written += w;
-    return w;
-  }
-
-  write(bytes: Uint8Array): void {
-    this.reserve(bytes.length, (t, o) => {
-      t.set(bytes, o);
-      return bytes.length;
-    });
-  }
-
-  private flush(): void {
-    let at = 0;
-    while (at < this.used) at += writeSync(this.fd, this.buffer, at, this.used - at);
-    this.used = 0;
-  }
-
-  /** Writes what is buffered, closes, and renames over `path`. */
-  commit(): void {
-    try {
-      this.flush();
-      fsyncSync(this.fd); // the data is on disk before the name points at it
-      closeSync(this.fd);
-      this.closed = true;
-      renameSync(this.tempPath, this.path);
-    } catch (e) {
-      this.abort();
-      throw dataError(`${this.path}: cannot write the output file (${(e as Error).message}).`);
-    }
-    openTemps.delete(this);
-  }
-
-  /** Discards the temporary file (idempotent). */
-  abort(): void {
-    if (!this.closed) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        // already closed
-      }
-      this.closed = true;
-    }
-    try {
-      unlinkSync(this.tempPath);
-    } catch {
-      // already gone
-    }
-    openTemps.delete(this);
-  }
-}
-
-/** A classic pcap file written atomically, frame by frame (bytes go straight into the write buffer). */
-export class CaptureOutput {
-  private readonly file: AtomicFile;
-  private readonly writer: PcapWriter;
-  frames = 0;
-
-  constructor(readonly path: string, snaplen = 262_144) {
-    this.file = new AtomicFile(path);
-    this.writer = new PcapWriter({ snaplen });
-    this.file.write(this.writer.header());
-  }
-
-  /** Appends one frame; keeps the timestamp (and wire length) of `from` when given. */
-  add(data: Uint8Array, from?: CaptureRecord, originalLength = data.length): void {
-    if (from !== undefined) {
-      // pcapng timestamps are 64-bit (and if_tsoffset may make them negative); classic pcap has 32-bit
-      // seconds. The fraction is not checked here: a pcap fraction of one second or more is written
-      // back as read (PcapWriter), and the readers give nothing the microsecond field cannot hold.
-      const { seconds, nanoseconds } = from.timestamp;
-      if (!(Number.isInteger(seconds) && seconds >= 0 && seconds <= 0xffffffff)) {
-        throw new RangeError(
-          `record ${from.index + 1} at offset ${from.fileOffset}: its timestamp (${seconds} s + ${nanoseconds} ns) does not fit the 32-bit seconds of a pcap file, so ${this.path} cannot hold it`,
-        );
-      }
-    }
-    // The record as PcapWriter.writeInto takes it (what its `record` builds after checking a caller's input;
-    // here the bytes and the timestamp come from this program and the readers).
-    const f =
-      from === undefined
-        ? { data, timestamp: defaultTimestamp(this.frames), originalLength: data.length, interfaceId: 0 }
-        : { data, timestamp: from.timestamp, originalLength: Math.max(originalLength, data.length), interfaceId: 0 };
-    this.file.reserve(this.writer.recordLength(data), (t, o) => this.writer.writeInto(f, t, o));
-    this.frames++;
-  }
-
-  get bytes(): number {
-    return this.file.written;
-  }
-
-  commit(): void {
-    this.file.commit();
-  }
-
-  abort(): void {
-    this.file.abort();
-  }
-}
-
-/** Runs `body` with an output capture; the file appears only if `body` completes. */
-export async function withCaptureOutput<T>(file: string, body: (out: CaptureOutput) => Promise<T>): Promise<T> {
-  const out = new CaptureOutput(file);
-  try {
-    const result = await body(out);
-    out.commit();
-    return result;
-  } catch (e) {
-    out.abort();
-    throw e;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 import { formatIpv4, formatIpv6, formatMac } from '../wire/address.js';
 import { TCP } from '../wire/tcp.js';
 import { IpProtocol } from '../wire/ipv4.js';
-import { frameField, type FieldValue } from './fields.js';
+import { frameField, type FieldValue, type FrameField } from './fields.js';
 import { assertView, type FrameView } from './frame-view.js';
 import { LINT_SEVERITY } from './lint.js';
 
@@ -82,10 +82,19 @@ interface Row {
   readonly absent?: string;
 }
 
-function rows(v: FrameView, list: readonly Row[]): FieldNode[] {
+/** A row with its field looked up once. */
+interface Resolved extends Row {
+  readonly f: FrameField;
+}
+
+function resolve(list: readonly Row[]): Resolved[] {
+  return list.map((r) => ({ ...r, f: frameField(r.field)! }));
+}
+
+function rows(v: FrameView, list: readonly Resolved[]): FieldNode[] {
   const out: FieldNode[] = [];
   for (const r of list) {
-    const f = frameField(r.field)!;
+    const f = r.f;
     const x = f.get(v);
     if (x === undefined || (Array.isArray(x) && x.length === 0)) {
       if (r.absent !== undefined) out.push({ name: f.name, label: r.label, value: null, text: `${r.label}: ${r.absent}`, depth: r.depth ?? 0 });
@@ -102,6 +111,20 @@ function rows(v: FrameView, list: readonly Row[]): FieldNode[] {
     });
   }
   return out;
+}
+
+/** The values of `list` into `out` (the first value of a name wins), without the display text. */
+function values(v: FrameView, list: readonly Resolved[], out: Record<string, FieldJson>): void {
+  for (const r of list) {
+    const name = r.f.name;
+    if (name in out) continue;
+    const x = r.f.get(v);
+    if (x === undefined || (Array.isArray(x) && x.length === 0)) {
+      if (r.absent !== undefined) out[name] = null;
+    } else {
+      out[name] = Array.isArray(x) ? (x as readonly FieldValue[]).map(jsonOf) : jsonOf(x as FieldValue);
+    }
+  }
 }
 
 function ethRows(p: 'outer' | 'inner'): Row[] {
@@ -153,7 +176,7 @@ function ipRows(p: 'outer' | 'inner', version: 4 | 6, checksum: string): Row[] {
   ];
 }
 
-const NVGRE_ROWS: Row[] = [
+const NVGRE_ROWS = resolve([
   { field: 'gre.flags', label: 'Flags and Version', format: hex(4) },
   { field: 'gre.c', label: 'Checksum Present (must be clear)', depth: 1, format: flag },
   { field: 'gre.k', label: 'Key Present', depth: 1, format: flag },
@@ -164,9 +187,9 @@ const NVGRE_ROWS: Row[] = [
   { field: 'vsid', label: 'Virtual Subnet ID (VSID)', depth: 1, format: decHex(6) },
   { field: 'flowid', label: 'FlowID', depth: 1, format: decHex(2) },
   { field: 'key_layout', label: 'Key layout', depth: 1 },
-];
+]);
 
-const TCP_ROWS: Row[] = [
+const TCP_ROWS = resolve([
   { field: 'inner.srcport', label: 'Source Port' },
   { field: 'inner.dstport', label: 'Destination Port' },
   { field: 'inner.tcp.seq', label: 'Sequence Number' },
@@ -179,118 +202,178 @@ const TCP_ROWS: Row[] = [
   { field: 'csum.transport', label: 'Checksum status', depth: 1 },
   { field: 'inner.tcp.urgent', label: 'Urgent Pointer' },
   { field: 'payload', label: 'TCP payload', format: bytes },
-];
+]);
 
-const UDP_ROWS: Row[] = [
+const UDP_ROWS = resolve([
   { field: 'inner.srcport', label: 'Source Port' },
   { field: 'inner.dstport', label: 'Destination Port' },
   { field: 'inner.udp.length', label: 'Length' },
   { field: 'inner.udp.checksum', label: 'Checksum', format: hex(4) },
   { field: 'csum.transport', label: 'Checksum status', depth: 1 },
   { field: 'payload', label: 'UDP payload', format: bytes },
-];
+]);
 
-const ICMP_ROWS: Row[] = [
+const ICMP_ROWS = resolve([
   { field: 'inner.icmp.type', label: 'Type' },
   { field: 'inner.icmp.code', label: 'Code' },
   { field: 'inner.icmp.checksum', label: 'Checksum', format: hex(4) },
   { field: 'csum.transport', label: 'Checksum status', depth: 1 },
-];
+]);
 
-const ARP_ROWS: Row[] = [
+const ARP_ROWS = resolve([
   { field: 'inner.arp.opcode', label: 'Opcode', format: (x) => `${x === 1 ? 'request' : x === 2 ? 'reply' : 'unknown'} (${x as number})` },
   { field: 'inner.arp.src.mac', label: 'Sender MAC address' },
   { field: 'inner.arp.src.ip', label: 'Sender IP address' },
   { field: 'inner.arp.dst.mac', label: 'Target MAC address' },
   { field: 'inner.arp.dst.ip', label: 'Target IP address' },
-];
+]);
 
-// ---------------------------------------------------------------------------------------------
-// Layers
+const ETH_ROWS = { outer: resolve(ethRows('outer')), inner: resolve(ethRows('inner')) };
+const IP_ROWS = {
+  outer: { 4: resolve(ipRows('outer', 4, 'csum.outer_ip')), 6: resolve(ipRows('outer', 6, 'csum.outer_ip')) },
+  inner: { 4: resolve(ipRows('inner', 4, 'csum.inner_ip')), 6: resolve(ipRows('inner', 6, 'csum.inner_ip')) },
+};
+const FRAME_ROWS = resolve([
+  { field: 'frame.number', label: 'Frame Number' },
+  { field: 'frame.len', label: 'Frame Length', format: bytes },
+  { field: 'frame.cap_len', label: 'Capture Length', format: bytes },
+]);
+const VERDICT_ROWS = resolve([
+  { field: 'nvgre', label: 'NVGRE', format: (x) => (x ? 'yes' : 'no') },
+  { field: 'drop', label: 'Strict RFC 7637 receiver', format: (x) => `drops it (${x as string})`, absent: 'accepts it' },
+  { field: 'csum.ok', label: 'No bad checksum', format: (x) => (x ? 'yes' : 'no') },
+  { field: 'lint.error', label: 'Lint errors', format: (x) => (x ? 'yes' : 'no') },
+]);
 
-function ipTitle(v: FrameView, p: 'outer' | 'inner', version: number): string {
-  const src = jsonOf(frameField(`${p}.ip.src`)!.get(v) as FieldValue);
-  const dst = jsonOf(frameField(`${p}.ip.dst`)!.get(v) as FieldValue);
-  return `Internet Protocol Version ${version} (${p}), Src: ${src}, Dst: ${dst}`;
+const F = {
+  outerSrc: frameField('outer.ip.src')!,
+  outerDst: frameField('outer.ip.dst')!,
+  innerSrc: frameField('inner.ip.src')!,
+  innerDst: frameField('inner.ip.dst')!,
+  outerEthSrc: frameField('outer.eth.src')!,
+  outerEthDst: frameField('outer.eth.dst')!,
+  innerEthSrc: frameField('inner.eth.src')!,
+  innerEthDst: frameField('inner.eth.dst')!,
+  arpOpcode: frameField('inner.arp.opcode')!,
+  tcpSeq: frameField('inner.tcp.seq')!,
+  udpLength: frameField('inner.udp.length')!,
+  icmpType: frameField('inner.icmp.type')!,
+  icmpCode: frameField('inner.icmp.code')!,
+  srcPort: frameField('inner.srcport')!,
+  dstPort: frameField('inner.dstport')!,
+  payload: frameField('payload')!,
+};
+
+function text(v: FrameView, f: FrameField): string {
+  const x = f.get(v);
+  return x === undefined ? '?' : String(jsonOf(x as FieldValue));
 }
 
-function ethTitle(v: FrameView, p: 'outer' | 'inner'): string {
-  return `Ethernet II (${p}), Src: ${jsonOf(frameField(`${p}.eth.src`)!.get(v) as FieldValue)}, Dst: ${jsonOf(frameField(`${p}.eth.dst`)!.get(v) as FieldValue)}`;
+/** One layer found in the frame: its rows, its bytes, and its title (made only when shown). */
+interface LayerPlan {
+  readonly layer: string;
+  readonly title: () => string;
+  readonly offset: number;
+  readonly length: number;
+  readonly rows: readonly Resolved[];
 }
 
-function layer(name: string, title: string, offset: number, length: number, fields: FieldNode[]): FieldLayer {
-  return { layer: name, title, offset, length, fields };
+/** The layers present in the frame loaded in `v`, in wire order, then the verdict. */
+function plan(v: FrameView): LayerPlan[] {
+  const l = v.layout;
+  const out: LayerPlan[] = [];
+  out.push({ layer: 'frame', title: () => `Frame ${v.number}: ${v.originalLength} bytes on wire, ${v.bytes.length} bytes captured`, offset: 0, length: 0, rows: FRAME_ROWS });
+  if (l.outerEthernetLength > 0) {
+    out.push({ layer: 'outer-ethernet', title: () => `Ethernet II (outer), Src: ${text(v, F.outerEthSrc)}, Dst: ${text(v, F.outerEthDst)}`, offset: 0, length: l.outerEthernetLength, rows: ETH_ROWS.outer });
+  }
+  const oip = l.outerIp;
+  if (oip.version !== 0) {
+    const version = oip.version;
+    out.push({
+      layer: `outer-ipv${version}`,
+      title: () => `Internet Protocol Version ${version} (outer), Src: ${text(v, F.outerSrc)}, Dst: ${text(v, F.outerDst)}`,
+      offset: oip.offset,
+      length: oip.headerLength,
+      rows: IP_ROWS.outer[version],
+    });
+  }
+  if (v.nvgre && l.greOffset >= 0) {
+    out.push({ layer: 'nvgre', title: () => `Generic Routing Encapsulation (NVGRE), VSID: ${v.vsid}, FlowID: ${hexText(v.flowId!, 2)}`, offset: l.greOffset, length: l.greLength, rows: NVGRE_ROWS });
+  } else if (!v.nvgre) {
+    const e = v.error!;
+    out.push({ layer: 'not-nvgre', title: () => `Not NVGRE: ${e.code} at ${e.layer} byte ${e.offset}: ${e.message}`, offset: 0, length: 0, rows: [] });
+  }
+  if (v.inner) {
+    const ie = l.innerEthernetOffset;
+    out.push({ layer: 'inner-ethernet', title: () => `Ethernet II (inner), Src: ${text(v, F.innerEthSrc)}, Dst: ${text(v, F.innerEthDst)}`, offset: ie, length: l.innerEthernetLength, rows: ETH_ROWS.inner });
+    const iip = l.innerIp;
+    if (iip.version !== 0) {
+      const version = iip.version;
+      out.push({
+        layer: `inner-ipv${version}`,
+        title: () => `Internet Protocol Version ${version} (inner), Src: ${text(v, F.innerSrc)}, Dst: ${text(v, F.innerDst)}`,
+        offset: iip.offset,
+        length: iip.headerLength,
+        rows: IP_ROWS.inner[version],
+      });
+    }
+    const t = l.transportOffset;
+    const ports = () => `Src Port: ${text(v, F.srcPort)}, Dst Port: ${text(v, F.dstPort)}`;
+    if (F.arpOpcode.get(v) !== undefined) {
+      out.push({ layer: 'inner-arp', title: () => `Address Resolution Protocol (${F.arpOpcode.get(v) === 1 ? 'request' : 'reply'})`, offset: ie + l.innerEthernetLength, length: 28, rows: ARP_ROWS });
+    } else if (F.tcpSeq.get(v) !== undefined) {
+      const hl = (v.bytes[t + TCP.DATA_OFFSET]! >>> 4) * 4;
+      out.push({ layer: 'inner-tcp', title: () => `Transmission Control Protocol, ${ports()}, Len: ${text(v, F.payload)}`, offset: t, length: Math.min(hl, l.transportEnd - t), rows: TCP_ROWS });
+    } else if (F.udpLength.get(v) !== undefined) {
+      out.push({ layer: 'inner-udp', title: () => `User Datagram Protocol, ${ports()}, Len: ${text(v, F.payload)}`, offset: t, length: 8, rows: UDP_ROWS });
+    } else if (F.icmpType.get(v) !== undefined) {
+      const v6 = l.transportProtocol === IpProtocol.ICMPV6;
+      out.push({
+        layer: v6 ? 'inner-icmpv6' : 'inner-icmp',
+        title: () => `Internet Control Message Protocol${v6 ? ' v6' : ''}, Type: ${text(v, F.icmpType)}, Code: ${text(v, F.icmpCode)}`,
+        offset: t,
+        length: Math.min(8, l.transportEnd - t),
+        rows: ICMP_ROWS,
+      });
+    }
+  }
+  const findings = () => v.findings.length;
+  out.push({
+    layer: 'verdict',
+    title: () => `NVGRE verdict: ${v.drop === null ? (v.nvgre ? 'accepted' : 'not NVGRE') : `dropped (${v.drop})`}, ${findings()} lint finding${findings() === 1 ? '' : 's'}`,
+    offset: 0,
+    length: 0,
+    rows: VERDICT_ROWS,
+  });
+  return out;
 }
 
 /**
  * The field tree of the frame loaded in `view`: every layer found, in wire order, then the verdict
- * (the strict receiver's, the checksums', the linter's).
+ * (the strict receiver's, the checksums', the linter's, with one `lint` field per finding).
  */
 export function frameFieldTree(view: FrameView): FieldLayer[] {
   assertView(view);
-  const v = view;
-  const l = v.layout;
-  const out: FieldLayer[] = [];
-  out.push(
-    layer('frame', `Frame ${v.number}: ${v.originalLength} bytes on wire, ${v.bytes.length} bytes captured`, 0, 0, rows(v, [
-      { field: 'frame.number', label: 'Frame Number' },
-      { field: 'frame.len', label: 'Frame Length', format: bytes },
-      { field: 'frame.cap_len', label: 'Capture Length', format: bytes },
-    ])),
-  );
-  if (l.outerEthernetLength > 0) out.push(layer('outer-ethernet', ethTitle(v, 'outer'), 0, l.outerEthernetLength, rows(v, ethRows('outer'))));
-  const oip = l.outerIp;
-  if (oip.version !== 0) out.push(layer(`outer-ipv${oip.version}`, ipTitle(v, 'outer', oip.version), oip.offset, oip.headerLength, rows(v, ipRows('outer', oip.version, 'csum.outer_ip'))));
-  if (v.nvgre && l.greOffset >= 0) {
-    out.push(layer('nvgre', `Generic Routing Encapsulation (NVGRE), VSID: ${v.vsid}, FlowID: ${hexText(v.flowId!, 2)}`, l.greOffset, l.greLength, rows(v, NVGRE_ROWS)));
-  } else if (!v.nvgre) {
-    const e = v.error!;
-    out.push(layer('not-nvgre', `Not NVGRE: ${e.code} at ${e.layer} byte ${e.offset}: ${e.message}`, 0, 0, []));
-  }
-  if (v.inner) {
-    const ie = l.innerEthernetOffset;
-    out.push(layer('inner-ethernet', ethTitle(v, 'inner'), ie, l.innerEthernetLength, rows(v, ethRows('inner'))));
-    const iip = l.innerIp;
-    if (iip.version !== 0) out.push(layer(`inner-ipv${iip.version}`, ipTitle(v, 'inner', iip.version), iip.offset, iip.headerLength, rows(v, ipRows('inner', iip.version, 'csum.inner_ip'))));
-    const t = l.transportOffset;
-    const fields = (list: Row[]) => rows(v, list);
-    if (frameField('inner.arp.opcode')!.get(v) !== undefined) {
-      out.push(layer('inner-arp', `Address Resolution Protocol (${frameField('inner.arp.opcode')!.get(v) === 1 ? 'request' : 'reply'})`, ie + l.innerEthernetLength, 28, fields(ARP_ROWS)));
-    } else if (frameField('inner.tcp.seq')!.get(v) !== undefined) {
-      const hl = (v.bytes[t + TCP.DATA_OFFSET]! >>> 4) * 4;
-      const f = fields(TCP_ROWS);
-      const sp = frameField('inner.srcport')!.get(v);
-      const dp = frameField('inner.dstport')!.get(v);
-      out.push(layer('inner-tcp', `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Len: ${frameField('payload')!.get(v) ?? '?'}`, t, Math.min(hl, l.transportEnd - t), f));
-    } else if (frameField('inner.udp.length')!.get(v) !== undefined) {
-      const sp = frameField('inner.srcport')!.get(v);
-      const dp = frameField('inner.dstport')!.get(v);
-      out.push(layer('inner-udp', `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}, Len: ${frameField('payload')!.get(v)}`, t, 8, fields(UDP_ROWS)));
-    } else if (frameField('inner.icmp.type')!.get(v) !== undefined) {
-      const v6 = l.transportProtocol === IpProtocol.ICMPV6;
-      out.push(layer(v6 ? 'inner-icmpv6' : 'inner-icmp', `Internet Control Message Protocol${v6 ? ' v6' : ''}, Type: ${frameField('inner.icmp.type')!.get(v)}, Code: ${frameField('inner.icmp.code')!.get(v)}`, t, Math.min(8, l.transportEnd - t), fields(ICMP_ROWS)));
+  return plan(view).map((p) => {
+    const fields = rows(view, p.rows);
+    if (p.layer === 'verdict') {
+      for (const f of view.findings) {
+        fields.push({ name: 'lint', label: 'Lint', value: f.code, text: `Lint: ${LINT_SEVERITY[f.code]} ${f.code} at byte ${f.offset} (${f.rfc}): ${f.message}`, depth: 1 });
+      }
     }
-  }
-  const verdict = rows(v, [
-    { field: 'nvgre', label: 'NVGRE', format: (x) => (x ? 'yes' : 'no') },
-    { field: 'drop', label: 'Strict RFC 7637 receiver', format: (x) => `drops it (${x as string})`, absent: 'accepts it' },
-    { field: 'csum.ok', label: 'No bad checksum', format: (x) => (x ? 'yes' : 'no') },
-  ]);
-  const findings = v.findings;
-  const lintRow = frameField('lint')!;
-  const lintNodes: FieldNode[] = findings.map((f) => ({
-    name: lintRow.name,
-    label: 'Lint',
-    value: f.code,
-    text: `Lint: ${LINT_SEVERITY[f.code]} ${f.code} at byte ${f.offset} (${f.rfc}): ${f.message}`,
-    depth: 1,
-  }));
-  const lintError = rows(v, [{ field: 'lint.error', label: 'Lint errors', format: (x) => (x ? 'yes' : 'no') }]);
-  out.push(layer('verdict', `NVGRE verdict: ${v.drop === null ? (v.nvgre ? 'accepted' : 'not NVGRE') : `dropped (${v.drop})`}, ${findings.length} lint finding${findings.length === 1 ? '' : 's'}`, 0, 0, [
-    ...verdict,
-    ...lintError,
-    ...lintNodes,
-  ]));
+    return { layer: p.layer, title: p.title(), offset: p.offset, length: p.length, fields };
+  });
+}
+
+/**
+ * Every field of {@link frameFieldTree} by its filter name, with its value (what the JSON output
+ * carries): a field shown twice keeps its first value; `lint` is the list of finding codes.
+ */
+export function frameFieldValues(view: FrameView): Record<string, FieldJson> {
+  assertView(view);
+  const out: Record<string, FieldJson> = {};
+  for (const p of plan(view)) values(view, p.rows, out);
+  if (view.findings.length > 0) out['lint'] = view.findings.map((f) => f.code);
   return out;
 }
 
@@ -310,7 +393,7 @@ export function frameLayerSpans(view: FrameView): LayerSpan[] {
     spans.push({ layer: name, offset, length: end - offset });
     at = end;
   };
-  for (const l of frameFieldTree(view)) add(l.layer, l.offset, l.length);
+  for (const l of plan(view)) add(l.layer, l.offset, l.length);
   const lay = view.layout;
   const tcp = frameField('inner.tcp.seq')!.get(view) !== undefined;
   const udp = frameField('inner.udp.length')!.get(view) !== undefined;
@@ -326,21 +409,4 @@ export function frameLayerSpans(view: FrameView): LayerSpan[] {
   }
   if (view.bytes.length > at) spans.push({ layer: 'trailer', offset: at, length: view.bytes.length - at });
   return spans;
-}
-
-/** The fields of the tree by filter name (a field with several values, or shown twice, as an array). */
-export function frameFieldValues(tree: readonly FieldLayer[]): Record<string, FieldJson> {
-  const out: Record<string, FieldJson> = {};
-  for (const l of tree) {
-    for (const f of l.fields) {
-      const prev = out[f.name];
-      if (prev === undefined || f.name === 'csum.transport') {
-        out[f.name] = f.value;
-      } else if (f.name === 'lint') {
-        out[f.name] = [...(Array.isArray(prev) ? prev : [prev as string]), f.value as string];
-      }
-    }
-  }
-  if (typeof out['lint'] === 'string') out['lint'] = [out['lint']];
-  return out;
 }

@@ -15,11 +15,11 @@ import {
   compileDisplayFilter,
   createEncapsulator,
   frameFieldTree,
+  frameFieldValues,
   parseDisplayFilter,
   type FrameSpec,
 } from '../../src/index.js';
 import { frameField } from '../../src/diagnose/fields.js';
-import { frameFieldValues } from '../../src/diagnose/tree.js';
 import { INNER, OUTERS, nvgreSpec } from '../nvgre/frames.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,7 +43,7 @@ const v6 = createEncapsulator({ vsid: 6002, flowId: 7, srcMac: '02:00:00:00:00:0
 /** 1: TCP in IPv4, VSID 5001, FlowID 0; 2: DNS/UDP in IPv6, VSID 6002; 3: reserved VSID 5; 4: inner VLAN; 5: bad inner UDP checksum; 6: not NVGRE. */
 function frames(): Uint8Array[] {
   const badUdp = v4.encapsulate(buildFrame({ ...INNER }));
-  badUdp[badUdp.length - 20] ^= 0xff; // a payload byte: the UDP checksum no longer matches
+  badUdp[badUdp.length - 20] = badUdp[badUdp.length - 20]! ^ 0xff; // a payload byte: the UDP checksum no longer matches
   return [
     v4.encapsulate(buildFrame(tcp)),
     v6.encapsulate(buildFrame(dns)),
@@ -194,7 +194,8 @@ describe('the field model', () => {
     const view = new FrameView();
     for (const [i, frame] of frames().entries()) {
       view.load(frame, { number: i + 1 });
-      const values = frameFieldValues(frameFieldTree(view));
+      const values = frameFieldValues(view);
+      expect(Object.keys(values).sort()).toEqual([...new Set(frameFieldTree(view).flatMap((l) => l.fields.map((f) => f.name)))].sort());
       for (const [name, value] of Object.entries(values)) {
         const f = frameField(name);
         expect(f, name).toBeDefined();

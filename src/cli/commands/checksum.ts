@@ -1,22 +1,30 @@
 import { NvgreError, fillChecksums, verifyChecksums, type ChecksumReport, type FillChecksumsOptions, type LayerStatus } from '../../index.js';
-import { parse, positionals } from '../args.js';
+import { parse } from '../args.js';
+import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, usageError } from '../errors.js';
-import { Output, Progress, readRecords, withCaptureOutput } from '../io.js';
+import { Output, Progress, readRecords } from '../io.js';
+import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
-const USAGE = `Usage: nvgre checksum --fill <in> <out>
-       nvgre checksum --verify [--json] <in>
+const USAGE = `Usage: nvgre checksum --fill [options] <in> <out>     (or -r <in> -w <out>)
+       nvgre checksum --verify [--json] [options] <in>   (or -r <in>)
 
 --fill    Tx checksum offload emulation: computes the outer IPv4, inner IPv4 and inner TCP/UDP/ICMP
-          checksums of every frame (UDP: a computed 0 is sent as 0xFFFF) and writes <out> as pcap.
+          checksums of every frame (UDP: a computed 0 is sent as 0xFFFF) and writes <out>.
           Frames that cannot be walked are copied unchanged. <out> appears only when the whole
           input was processed.
 --verify  Rx checksum offload emulation: prints the status of every checksum of every frame
           (ok, bad, absent, unverifiable, ...). Exit status 1 when any checksum is bad.
 
 Options:
-  --json        (--verify) one JSON object per frame
-  -h, --help    show this help`;
+${HELP.read}
+${HELP.write}
+${HELP.count}
+${HELP.frames}
+${HELP.format}
+${HELP.keepPartial}
+  --json            (--verify) one JSON object per frame
+  -h, --help        show this help`;
 
 const FILL: FillChecksumsOptions = { maxHeaderSize: Infinity };
 
@@ -34,11 +42,14 @@ export const checksum: Command = {
   summary: 'fill (Tx offload) or verify (Rx offload) outer and inner checksums',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals: pos } = parse('checksum', argv, {
+    const parsed = parse('checksum', argv, {
+      ...READ_OPTIONS,
+      ...WRITE_OPTIONS,
       fill: { type: 'boolean' },
       verify: { type: 'boolean' },
       json: { type: 'boolean' },
     });
+    const { values } = parsed;
     if (values.help) {
       console.log(USAGE);
       return EXIT.OK;
@@ -47,9 +58,12 @@ export const checksum: Command = {
       throw usageError('give exactly one of --fill and --verify; see "nvgre checksum --help".');
     }
     const progress = new Progress('checksum');
+    const selector = new Selector(selection(parsed));
     let n = 0;
     if (values.fill === true) {
-      const [input, output] = positionals('checksum', pos, ['in', 'out']) as [string, string];
+      const { input, output } = inputAndOutput('checksum', parsed, true);
+      const format = formatOption(parsed);
+      checkOutputPath(output);
       let filled = 0;
       const copied = new Map<string, number>();
       await withCaptureOutput(output, async (out) => {
@@ -57,7 +71,9 @@ export const checksum: Command = {
           input,
           (records) => {
             for (const r of records) {
+              if (selector.done) break;
               n++;
+              if (!selector.take(n, r)) continue;
               const frame = r.data.slice();
               try {
                 if (r.linkType !== 1) throw new Error('not Ethernet');
@@ -73,14 +89,19 @@ export const checksum: Command = {
             progress.frames = n;
           },
           progress,
+          { stop: () => selector.done, onInfo: (info) => out.input(info) },
         );
-      });
-      let msg = `checksum: wrote ${output}: ${n} frame${n === 1 ? '' : 's'}, checksums filled in ${filled}`;
+      }, { format, keepPartial: values['keep-partial'] === true });
+      const written = selector.active ? selector.selected : n;
+      let msg = `checksum: wrote ${output === '-' ? 'standard output' : output}: ${written} frame${written === 1 ? '' : 's'}, checksums filled in ${filled}`;
       if (copied.size > 0) msg += `; copied unchanged: ${[...copied].map(([c, k]) => `${c} ×${k}`).join(', ')}`;
       console.error(msg + '.');
       return EXIT.OK;
     }
-    const [input] = positionals('checksum', pos, ['in']) as [string];
+    if (values.write !== undefined || values.format !== undefined || values['keep-partial'] !== undefined) {
+      throw usageError('-w, --format and --keep-partial go with --fill (--verify writes no capture); see "nvgre checksum --help".');
+    }
+    const { input } = inputAndOutput('checksum', parsed, false);
     const json = values.json === true;
     const out = new Output();
     let bad = 0;
@@ -89,7 +110,9 @@ export const checksum: Command = {
       input,
       async (records) => {
         for (const r of records) {
+          if (selector.done) break;
           n++;
+          if (!selector.take(n, r)) continue;
           let report: ChecksumReport;
           try {
             report = verifyChecksums(r.data);
@@ -117,6 +140,7 @@ export const checksum: Command = {
         await out.maybeFlush();
       },
       progress,
+      { stop: () => selector.done },
     );
     if (!json) out.line(`-- ${n} frame${n === 1 ? '' : 's'}: ${bad} bad checksum${bad === 1 ? '' : 's'} in ${framesBad} frame${framesBad === 1 ? '' : 's'}`);
     await out.flush();

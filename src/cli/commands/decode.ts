@@ -1,29 +1,43 @@
-import { Reassembler, type CaptureRecord } from '../../index.js';
-import { intOption, parse, positionals } from '../args.js';
+import { FrameView, Reassembler, frameSummary, type CaptureRecord, type KeyLayout } from '../../index.js';
+import { intOption, parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT } from '../errors.js';
-import { FrameFacts, describe, jsonLine, textLine, type SummaryOptions } from '../format.js';
+import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { FILTER_OPTIONS, HELP, READ_OPTIONS, inputAndOutput, selection } from '../select.js';
+import { hexLines } from '../views/hex.js';
+import { jsonLine } from '../views/json.js';
+import { treeLines } from '../views/tree.js';
 
-const USAGE = `Usage: nvgre decode <file> [options]
+const USAGE = `Usage: nvgre decode [options] <file>
+       nvgre decode [options] -r <file>
 
 Decodes every frame of a pcap or pcapng capture (auto-detected; "-" reads stdin) and prints one line
-per frame: frame number, VSID, FlowID, outer and inner addresses, protocols and checksum status.
-Frames a strict RFC 7637 receiver drops (reserved VSID, inner 802.1Q tag, GRE C/S bits, bad outer
-checksum) are still shown, with the reason; other frames are shown as "not NVGRE" with a typed code.
+per frame: frame number, VSID, FlowID, outer addresses, inner endpoints and protocol, TCP flags, the
+TCP/UDP payload length (payload N), an inner VLAN tag, and the checksum status. Frames a strict
+RFC 7637 receiver drops (reserved VSID, inner 802.1Q tag, GRE C/S bits, bad outer checksum) are still
+shown, with the reason; other frames are shown as "not NVGRE" with a typed code.
 
 Options:
-  --json            one JSON object per frame (JSON Lines) with frame, vsid, flowId, key, outer,
-                    inner, checksums and reason
-  --filter-vsid N   only NVGRE frames of VSID N (decimal or 0x hex)
+${HELP.read}
+${HELP.count}
+${HELP.frames}
+${HELP.filter}
+  -V, --verbose     the field tree of every layer (like tshark -V, with the NVGRE semantics)
+  -x, --hex         offset, hex and ASCII of every frame, with the layer boundaries marked (|)
+  --json            one JSON object per frame (JSON Lines): frame, vsid, flowId, key, outer, inner,
+                    checksums, reason, drop, payload, and every -V field under "fields"
+  --filter-vsid N   only NVGRE frames of VSID N (decimal or 0x hex); -Y 'vsid == N' says the same
   --reassemble      reassemble outer IP fragments first (bounded: 1024 datagrams, 64 MiB,
                     30 s per datagram); fragments held for reassembly are listed as such
   --legacy-key      also show the key as a draft-era peer reads it (TNI + reserved byte)
+  --key-layout L    read the VSID from the key as rfc7637 (default) or low24 (draft-00,
+                    docs/nvgre.md §7)
   -h, --help        show this help
 
 Examples:
   nvgre decode capture.pcapng
-  nvgre decode capture.pcap --json --filter-vsid 5001 | jq .inner.dst`;
+  nvgre decode -Y 'vsid == 5001 && inner.udp && !csum.ok' -V capture.pcap
+  nvgre decode capture.pcap --json -c 10 | jq .inner.dst`;
 
 /**
  * The record's instant as a JSON number with microsecond digits. A pcap fraction of one second or
@@ -36,49 +50,73 @@ function timestamp(r: CaptureRecord): string {
 
 export const decode: Command = {
   name: 'decode',
-  summary: 'print one line (or JSON object) per frame of a pcap/pcapng capture',
+  summary: 'print one line (or a field tree, hex, JSON) per frame of a pcap/pcapng capture',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals: pos } = parse('decode', argv, {
+    const parsed = parse('decode', argv, {
+      ...READ_OPTIONS,
+      ...FILTER_OPTIONS,
+      verbose: { type: 'boolean', short: 'V' },
+      hex: { type: 'boolean', short: 'x' },
       json: { type: 'boolean' },
       'filter-vsid': { type: 'string' },
       reassemble: { type: 'boolean' },
       'legacy-key': { type: 'boolean' },
+      'key-layout': { type: 'string' },
     });
+    const { values } = parsed;
     if (values.help) {
       console.log(USAGE);
       return EXIT.OK;
     }
-    const [file] = positionals('decode', pos, ['file']) as [string];
-    const filter = intOption('filter-vsid', values['filter-vsid'], 0, 0xffffff);
+    const { input: file } = inputAndOutput('decode', parsed, false);
+    const keyLayout = stringOption(values['key-layout']) ?? 'rfc7637';
+    if (keyLayout !== 'rfc7637' && keyLayout !== 'low24') throw usageError(`--key-layout must be rfc7637 or low24, got "${keyLayout}".`);
+    const vsidFilter = intOption('filter-vsid', values['filter-vsid'], 0, 0xffffff);
     const json = values.json === true;
-    const opts: SummaryOptions = { legacyKey: values['legacy-key'] === true };
+    const verbose = values.verbose === true;
+    const hex = values.hex === true;
+    if (json && (verbose || hex)) throw usageError('--json carries every field already; -V and -x print text (give one or the other).');
+    const legacyKey = values['legacy-key'] === true;
+    const viewOptions = { keyLayout: keyLayout as KeyLayout };
+    const sel = selection(parsed, viewOptions);
+    const filter = sel.filter;
+    const selecting = vsidFilter !== undefined || sel.count !== undefined || sel.frames !== undefined || filter !== undefined;
     const reassembler = values.reassemble === true ? new Reassembler({ maxDatagrams: 1024, maxBytes: 64 * 1024 * 1024, timeoutMs: 30_000 }) : null;
     const out = new Output();
     const progress = new Progress('decode');
-    const facts = new FrameFacts();
+    const view = new FrameView(viewOptions);
     let n = 0;
+    /** Frames --frames lets through (all frames without it): what the closing line counts. */
+    let considered = 0;
     let nvgre = 0;
     let dropped = 0;
     let other = 0;
     let held = 0;
     let shown = 0;
+    const full = () => sel.count !== undefined && shown >= sel.count;
+    const show = (lines: string[]) => {
+      shown++;
+      for (const l of lines) out.line(l);
+    };
     await readRecords(
       file,
       async (records) => {
         for (const r of records) {
+          if (full()) break;
           n++;
+          if (sel.frames !== undefined && !sel.frames.has(n)) continue;
+          considered++;
           let frame = r.data;
           let extra = json ? `,"ts":${timestamp(r)}` : '';
           if (r.linkType !== 1) {
             other++;
-            if (filter !== undefined) continue;
-            shown++;
-            out.line(
+            if (vsidFilter !== undefined || filter !== undefined) continue;
+            show([
               json
-                ? `{"frame":${n},"length":${frame.length},"nvgre":false,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"LINKTYPE","codes":["LINKTYPE"],"message":"link type ${r.linkType} is not Ethernet"}${extra}}`
+                ? `{"frame":${n},"length":${frame.length},"nvgre":false,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"LINKTYPE","codes":["LINKTYPE"],"message":"link type ${r.linkType} is not Ethernet"},"drop":null,"fields":{}${extra}}`
                 : `${String(n).padStart(6)}  not NVGRE  link type ${r.linkType} is not Ethernet (1)`,
-            );
+            ]);
             continue;
           }
           if (reassembler !== null) {
@@ -86,13 +124,12 @@ export const decode: Command = {
             const whole = reassembler.push(frame, ms);
             if (whole === null) {
               held++;
-              if (filter !== undefined) continue;
-              shown++;
-              out.line(
+              if (vsidFilter !== undefined || filter !== undefined) continue;
+              show([
                 json
-                  ? `{"frame":${n},"length":${frame.length},"nvgre":null,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"FRAGMENT_HELD","codes":["FRAGMENT_HELD"],"message":"outer IP fragment held for reassembly"}${extra}}`
+                  ? `{"frame":${n},"length":${frame.length},"nvgre":null,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"FRAGMENT_HELD","codes":["FRAGMENT_HELD"],"message":"outer IP fragment held for reassembly"},"drop":null,"fields":{}${extra}}`
                   : `${String(n).padStart(6)}  fragment held for reassembly`,
-              );
+              ]);
               continue;
             }
             if (whole !== frame) {
@@ -100,30 +137,44 @@ export const decode: Command = {
               extra += json ? ',"reassembled":true' : '';
             }
           }
-          describe(frame, facts);
-          if (facts.nvgre) {
+          view.load(frame, { number: n, originalLength: frame === r.data ? r.originalLength : frame.length });
+          if (view.nvgre) {
             nvgre++;
-            if (facts.dropReasons.length > 0) dropped++;
+            if (view.decapsulated!.dropReasons.length > 0) dropped++;
           } else {
             other++;
           }
-          if (filter !== undefined && (!facts.nvgre || facts.vsid !== filter)) continue;
-          shown++;
-          let line = json ? jsonLine(n, frame, facts, opts, extra) : textLine(n, frame, facts, opts);
-          if (!json && frame !== r.data) line += '  (reassembled)';
-          out.line(line);
+          if (vsidFilter !== undefined && (!view.nvgre || view.vsid !== vsidFilter)) continue;
+          if (filter !== undefined && !filter.test(view)) continue;
+          if (json) {
+            show([jsonLine(view, n, { legacyKey }, extra)]);
+            continue;
+          }
+          const lines: string[] = [];
+          if (verbose) {
+            lines.push(...treeLines(view));
+            if (frame !== r.data) lines.push('    (reassembled from outer IP fragments)');
+          } else {
+            lines.push(`${String(n).padStart(6)}  ${frameSummary(view, { legacyKey })}${frame !== r.data ? '  (reassembled)' : ''}`);
+          }
+          if (hex) lines.push(...hexLines(view));
+          if (verbose || hex) lines.push('');
+          show(lines);
         }
         progress.frames = n;
         await out.maybeFlush();
       },
       progress,
+      { stop: () => full() || (sel.frames !== undefined && n >= sel.frames.last) },
     );
     if (!json) {
-      let s = `-- ${n} frame${n === 1 ? '' : 's'}: ${nvgre} NVGRE`;
+      let s = `-- ${considered} frame${considered === 1 ? '' : 's'}: ${nvgre} NVGRE`;
       if (dropped > 0) s += ` (${dropped} dropped by strict receivers)`;
       s += `, ${other} not NVGRE`;
       if (held > 0) s += `, ${held} fragments held for reassembly`;
-      if (filter !== undefined) s += `; ${shown} shown for VSID ${filter}`;
+      if (vsidFilter !== undefined && filter === undefined && sel.count === undefined && sel.frames === undefined) s += `; ${shown} shown for VSID ${vsidFilter}`;
+      else if (selecting) s += `; ${shown} shown`;
+      if (full()) s += ` (stopped after ${sel.count}: -c)`;
       out.line(s);
     }
     await out.flush();

@@ -1,11 +1,12 @@
-import { buildFrame, createEncapsulator, segment, type EncapsulateOptions, type FrameSpec } from '../../index.js';
+import { FrameView, buildFrame, createEncapsulator, frameSummary, segment, type EncapsulateOptions, type FrameSpec } from '../../index.js';
 import { parse, positionals, stringOption } from '../args.js';
+import { CaptureOutput, checkOutputPath } from '../capture-output.js';
 import type { Command } from '../command.js';
-import { EXIT } from '../errors.js';
-import { FrameFacts, describe, textLine } from '../format.js';
-import { CaptureOutput, Output } from '../io.js';
+import { EXIT, usageError } from '../errors.js';
+import { Output } from '../io.js';
+import { formatOption } from '../select.js';
 
-const USAGE = `Usage: nvgre demo [--out FILE]
+const USAGE = `Usage: nvgre demo [-w FILE] [--format pcap|pcapng]
 
 Crafts a handful of NVGRE frames (outer IPv4 and IPv6, with and without an outer VLAN tag; inner
 TCP, UDP/DNS, ICMP, ICMPv6 and ARP; mixed outer/inner IP versions; one large TCP send segmented by
@@ -13,8 +14,10 @@ LSOv2 emulation), writes them to nvgre-demo.pcap in the current directory, and p
 summary as "nvgre decode". Open the file in Wireshark or run "nvgre decode nvgre-demo.pcap --json".
 
 Options:
-  --out FILE    write FILE instead of nvgre-demo.pcap
-  -h, --help    show this help`;
+  -w, --out FILE    write FILE instead of nvgre-demo.pcap ("-" = standard output, binary; the
+                    summary then goes to stderr)
+  --format F        pcap (default) or pcapng
+  -h, --help        show this help`;
 
 const GET = 'GET / HTTP/1.1\r\nHost: tenant1.example\r\n\r\n';
 
@@ -69,15 +72,19 @@ export const demo: Command = {
   summary: 'craft sample NVGRE frames into nvgre-demo.pcap and decode them',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals: pos } = parse('demo', argv, { out: { type: 'string' } });
+    const parsed = parse('demo', argv, { out: { type: 'string', short: 'w' }, write: { type: 'string' }, format: { type: 'string' } });
+    const { values, positionals: pos } = parsed;
     if (values.help) {
       console.log(USAGE);
       return EXIT.OK;
     }
     positionals('demo', pos, []);
-    const file = stringOption(values.out) ?? 'nvgre-demo.pcap';
+    if (values.out !== undefined && values.write !== undefined) throw usageError('give -w (--out) once; see "nvgre demo --help".');
+    const file = stringOption(values.out) ?? stringOption(values.write) ?? 'nvgre-demo.pcap';
+    const format = formatOption(parsed) ?? 'pcap';
+    checkOutputPath(file);
     const frames = demoFrames();
-    const capture = new CaptureOutput(file);
+    const capture = new CaptureOutput(file, { format });
     try {
       for (const f of frames) capture.add(f);
       capture.commit();
@@ -85,11 +92,19 @@ export const demo: Command = {
       capture.abort();
       throw e;
     }
+    const toStdout = file === '-';
+    const lines: string[] = [];
+    const view = new FrameView();
+    frames.forEach((f, i) => lines.push(`${String(i + 1).padStart(6)}  ${frameSummary(view.load(f, { number: i + 1 }))}`));
+    const where = toStdout ? 'standard output' : file;
+    lines.push(`-- wrote ${where}: ${frames.length} NVGRE frames, ${capture.bytes} bytes (frames 10-12: one 4000-byte TCP send segmented at MSS 1418)`);
+    if (!toStdout) lines.push(`   next: "nvgre decode ${file} --json", "nvgre lint ${file}", or open it in Wireshark`);
+    if (toStdout) {
+      process.stderr.write(lines.join('\n') + '\n');
+      return EXIT.OK;
+    }
     const out = new Output();
-    const facts = new FrameFacts();
-    frames.forEach((f, i) => out.line(textLine(i + 1, f, describe(f, facts))));
-    out.line(`-- wrote ${file}: ${frames.length} NVGRE frames, ${capture.bytes} bytes (frames 10-12: one 4000-byte TCP send segmented at MSS 1418)`);
-    out.line(`   next: "nvgre decode ${file} --json", "nvgre lint ${file}", or open it in Wireshark`);
+    for (const l of lines) out.line(l);
     await out.flush();
     return EXIT.OK;
   },

@@ -1,16 +1,25 @@
 import { NvgreError, createEncapsulator, type EncapsulateOptions, type Encapsulator } from '../../index.js';
-import { intOption, parse, positionals, stringOption } from '../args.js';
+import { intOption, parse, stringOption } from '../args.js';
+import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, frameError, usageError } from '../errors.js';
-import { Progress, readRecords, withCaptureOutput } from '../io.js';
+import { Progress, readRecords } from '../io.js';
+import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre encap --vsid N --src-ip A --dst-ip B [options] <in> <out>
+       nvgre encap --vsid N --src-ip A --dst-ip B [options] -r <in> -w <out>
 
-Encapsulates every Ethernet frame of <in> (pcap or pcapng) in NVGRE and writes <out> as pcap.
+Encapsulates every Ethernet frame of <in> (pcap or pcapng) in NVGRE and writes <out>.
 The outer IP version follows --src-ip/--dst-ip. Inner 802.1Q tags are stripped (RFC 7637 §3.3).
 Timestamps are kept. <out> appears only when every frame was encapsulated.
 
 Options:
+${HELP.read}
+${HELP.write}
+${HELP.count}
+${HELP.frames}
+${HELP.format}
+${HELP.keepPartial}
   --vsid N          24-bit Virtual Subnet ID (decimal or 0x hex); 0-0xFFF and 0xFFFFFF are reserved
   --src-ip A        provider address of the encapsulating NVE (IPv4 or IPv6)
   --dst-ip B        provider address of the destination NVE (same IP version)
@@ -30,7 +39,9 @@ export const encap: Command = {
   summary: 'encapsulate every frame of a capture in NVGRE (pcap out)',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals: pos } = parse('encap', argv, {
+    const parsed = parse('encap', argv, {
+      ...READ_OPTIONS,
+      ...WRITE_OPTIONS,
       vsid: { type: 'string' },
       'src-ip': { type: 'string' },
       'dst-ip': { type: 'string' },
@@ -41,11 +52,14 @@ export const encap: Command = {
       ttl: { type: 'string' },
       'allow-reserved': { type: 'boolean' },
     });
+    const { values } = parsed;
     if (values.help) {
       console.log(USAGE);
       return EXIT.OK;
     }
-    const [input, output] = positionals('encap', pos, ['in', 'out']) as [string, string];
+    const { input, output } = inputAndOutput('encap', parsed, true);
+    const format = formatOption(parsed);
+    const selector = new Selector(selection(parsed));
     for (const required of ['vsid', 'src-ip', 'dst-ip']) {
       if (values[required] === undefined) throw usageError(`--${required} is required; see "nvgre encap --help".`);
     }
@@ -78,6 +92,7 @@ export const encap: Command = {
       }
       throw e;
     }
+    checkOutputPath(output);
     const progress = new Progress('encap');
     const written = await withCaptureOutput(output, async (out) => {
       let n = 0;
@@ -85,7 +100,9 @@ export const encap: Command = {
         input,
         (records) => {
           for (const r of records) {
+            if (selector.done) break;
             n++;
+            if (!selector.take(n, r)) continue;
             let frame: Uint8Array;
             try {
               frame = encapsulator.encapsulate(r.data);
@@ -97,10 +114,11 @@ export const encap: Command = {
           progress.frames = n;
         },
         progress,
+        { stop: () => selector.done, onInfo: (info) => out.input(info) },
       );
       return out.frames;
-    });
-    console.error(`encap: wrote ${output}: ${written} NVGRE frame${written === 1 ? '' : 's'} (VSID ${vsid}).`);
+    }, { format, keepPartial: values['keep-partial'] === true });
+    console.error(`encap: wrote ${output === '-' ? 'standard output' : output}: ${written} NVGRE frame${written === 1 ? '' : 's'} (VSID ${vsid}).`);
     return EXIT.OK;
   },
 };

@@ -1,18 +1,27 @@
 import { FrameLayout, NvgreError, TCP, segment as segmentFrame, walkFrame, type SegmentOptions, type SegmentProfile } from '../../index.js';
-import { intOption, parse, positionals, stringOption } from '../args.js';
+import { intOption, parse, stringOption } from '../args.js';
+import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, frameError, usageError } from '../errors.js';
-import { Progress, readRecords, withCaptureOutput } from '../io.js';
+import { Progress, readRecords } from '../io.js';
+import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre segment --mss N [options] <in> <out>
+       nvgre segment --mss N [options] -r <in> -w <out>
 
 Emulates LSOv2 through NVGRE (NDIS 6.30 semantics by default): every frame whose inner TCP payload
 is larger than N bytes is cut into segments of at most N payload bytes, each a complete NVGRE frame
 with fixed lengths, IP IDs, TCP sequence numbers, flags and checksums; the VSID and FlowID are
 copied. Other frames (not TCP, SYN/RST/URG, fragments, payload <= N) are copied unchanged.
-Writes <out> as pcap; <out> appears only when the whole input was processed.
+Writes <out> (the input's format by default); <out> appears only when the whole input was processed.
 
 Options:
+${HELP.read}
+${HELP.write}
+${HELP.count}
+${HELP.frames}
+${HELP.format}
+${HELP.keepPartial}
   --mss N           maximum TCP payload bytes per segment (1-1048575)
   --profile P       ndis (default), linux or dpdk (docs/offload.md §14; dpdk counts N as the whole segment)
   -h, --help        show this help
@@ -27,12 +36,15 @@ export const segment: Command = {
   summary: 'LSOv2-segment large inner TCP frames (NDIS semantics; pcap out)',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals: pos } = parse('segment', argv, { mss: { type: 'string' }, profile: { type: 'string' } });
+    const parsed = parse('segment', argv, { ...READ_OPTIONS, ...WRITE_OPTIONS, mss: { type: 'string' }, profile: { type: 'string' } });
+    const { values } = parsed;
     if (values.help) {
       console.log(USAGE);
       return EXIT.OK;
     }
-    const [input, output] = positionals('segment', pos, ['in', 'out']) as [string, string];
+    const { input, output } = inputAndOutput('segment', parsed, true);
+    const format = formatOption(parsed);
+    const selector = new Selector(selection(parsed));
     if (values.mss === undefined) throw usageError('--mss is required; see "nvgre segment --help".');
     const mss = intOption('mss', values.mss, 1, 0xfffff)!;
     const profile = stringOption(values.profile) ?? 'ndis';
@@ -44,12 +56,15 @@ export const segment: Command = {
     let n = 0;
     let segmented = 0;
     const pass = (why: string) => passed.set(why, (passed.get(why) ?? 0) + 1);
+    checkOutputPath(output);
     const written = await withCaptureOutput(output, async (out) => {
       await readRecords(
         input,
         (records) => {
           for (const r of records) {
+            if (selector.done) break;
             n++;
+            if (!selector.take(n, r)) continue;
             const frame = r.data;
             if (r.linkType !== 1 || r.capturedLength < r.originalLength) {
               pass(r.linkType !== 1 ? 'not Ethernet' : 'cut by the snaplen');
@@ -94,10 +109,11 @@ export const segment: Command = {
           progress.frames = n;
         },
         progress,
+        { stop: () => selector.done, onInfo: (info) => out.input(info) },
       );
       return out.frames;
-    });
-    let msg = `segment: wrote ${output}: ${n} frame${n === 1 ? '' : 's'} in, ${written} out; ${segmented} segmented at MSS ${mss}`;
+    }, { format, keepPartial: values['keep-partial'] === true });
+    let msg = `segment: wrote ${output === '-' ? 'standard output' : output}: ${n} frame${n === 1 ? '' : 's'} in, ${written} out; ${segmented} segmented at MSS ${mss}`;
     if (passed.size > 0) msg += `; copied unchanged: ${[...passed].map(([why, k]) => `${why} ×${k}`).join(', ')}`;
     console.error(msg + '.');
     return EXIT.OK;
