@@ -11,13 +11,16 @@ import { decode } from './commands/decode.js';
 import { demo } from './commands/demo.js';
 import { ecmp } from './commands/ecmp.js';
 import { encap } from './commands/encap.js';
+import { explain } from './commands/explain.js';
 import { lint } from './commands/lint.js';
+import { policy } from './commands/policy.js';
 import { rss } from './commands/rss.js';
 import { segment } from './commands/segment.js';
+import { simulate } from './commands/simulate.js';
 import { CliError, EXIT } from './errors.js';
 import { flushOutputs } from './io.js';
 
-const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum, rss, ecmp];
+const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -41,6 +41,11 @@ export interface Nve {
   transmitInto(target: Uint8Array, offset: number, vmFrame: Uint8Array, port: VmPort): TransmitResult;
   /** A frame from the wire → delivered to a VM, dropped (and maybe answered), or not for this host. */
   receive(wireFrame: Uint8Array): ReceiveResult;
+  /**
+   * The port a VM frame comes from, as far as the policy tells: the VSID of this host's lookup record
+   * with the frame's source MAC; null when no VM of this host has it (pass the port explicitly then).
+   */
+  portFor(vmFrame: Uint8Array): VmPort | null;
 }
 
 /** A resolved decision for one (port VSID, source, destination) — the cache entry. */
@@ -113,6 +118,16 @@ class Endpoint implements Nve {
 
   receive(wireFrame: Uint8Array): ReceiveResult {
     return this.receiver.receive(wireFrame);
+  }
+
+  portFor(vmFrame: Uint8Array): VmPort | null {
+    if (!(vmFrame instanceof Uint8Array) || vmFrame.length === 0) assertBytes(vmFrame, 'vmFrame');
+    if (vmFrame.length < 12) return null;
+    for (const v of this.policy.vsids.values()) {
+      const r = this.policy.recordByMac(v, vmFrame, 6);
+      if (r !== undefined && r.owner === this.info) return { vsid: v.vsid };
+    }
+    return null;
   }
 
   toJSON(): object {
