@@ -124,6 +124,16 @@ export async function run(lib) {
       le32(f, 28 + 4, length);
       bounded(lib, `readPcapng, a block length of ${length} (BAD_CAPTURE)`, 'one block', 200, () => lib.readPcapng(f));
     }
+    // An Enhanced Packet Block whose total length is 0, 8, 13, 30 or 4 GiB (test/pcap/pcapng.test.ts).
+    const withPacket = lib.writePcapng([new Uint8Array(20)]);
+    const dv = new DataView(withPacket.buffer, withPacket.byteOffset, withPacket.byteLength);
+    const shbLength = dv.getUint32(4, true);
+    const epbAt = shbLength + dv.getUint32(shbLength + 4, true);
+    for (const length of [0, 8, 13, 30, 0xfffffffc]) {
+      const f = withPacket.slice();
+      le32(f, epbAt + 4, length);
+      bounded(lib, `readPcapng, an Enhanced Packet Block length of ${length} (BAD_CAPTURE)`, 'one block', 100, () => lib.readPcapng(f));
+    }
     const claim200m = pcap.slice();
     le32(claim200m, 16, 0);
     le32(claim200m, 24 + 8, 200 << 20);

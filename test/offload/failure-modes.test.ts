@@ -356,11 +356,11 @@ describe('docs/offload.md §16 known failure modes', () => {
       for (let k = 0; k < levels; k++) f = encapsulate(f, { ...encOptions, ipId: k });
       return f;
     };
-    const t0 = performance.now();
+    // Bounded time: a walk past the limit would not end before the test timeout; the time itself is
+    // reported by `npm run bench -- --only=bounded` (parseFrame on TEB-in-TEB), not asserted here.
     expectCode(() => parseFrame(nest(5)), 'NESTING_LIMIT');
     const deep = nest(1000); // ~42 KB of headers: still bounded (the walk stops at the limit)
     expectCode(() => parseFrame(deep), 'NESTING_LIMIT');
-    expect(performance.now() - t0).toBeLessThan(1000);
     // The offload walk decodes one NVGRE level only: a nested frame is GRE-in-inner-IP, not recursion.
     const r = verifyChecksums(deep);
     expect(r).toMatchObject({ encapsulated: true, outerIpv4: 'ok', innerIpv4: 'ok', transport: { protocol: 47, status: 'not-applicable' } });

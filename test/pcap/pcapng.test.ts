@@ -199,11 +199,14 @@ describe('readPcapng errors', () => {
     expect(expectNvgreError(() => readPcapng(version), ['BAD_CAPTURE']).message).toContain('version 2.0');
   });
 
-  it('block total length 0, 8, 13 or 4 GiB: BAD_CAPTURE at once, no loop', () => {
+  it('block total length 0, 8, 13 or 4 GiB: BAD_CAPTURE, no loop, nothing allocated from the claim', () => {
+    // A loop would not end (the test timeout fails it); how long each takes is reported by
+    // `npm run bench -- --only=bounded`, not asserted here.
     for (const length of [0, 8, 13, 30, 0xffff_fffc]) {
-      const started = performance.now();
-      const e = expectNvgreError(() => readPcapng(concat(head, withLength(block(le, 6, new Uint8Array(20)), length, 'lead'))), ['BAD_CAPTURE']);
-      expect(performance.now() - started).toBeLessThan(100);
+      const file = concat(head, withLength(block(le, 6, new Uint8Array(20)), length, 'lead'));
+      const before = process.memoryUsage().arrayBuffers;
+      const e = expectNvgreError(() => readPcapng(file), ['BAD_CAPTURE']);
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
       expect(e.offset).toBe(head.length + 4);
     }
   });
