@@ -17,10 +17,11 @@ import { policy } from './commands/policy.js';
 import { rss } from './commands/rss.js';
 import { segment } from './commands/segment.js';
 import { simulate } from './commands/simulate.js';
+import { wiresharkPluginCommand } from './commands/wireshark-plugin.js';
 import { CliError, EXIT } from './errors.js';
 import { flushOutputs } from './io.js';
 
-const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain];
+const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain, wiresharkPluginCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
