@@ -39,7 +39,8 @@ export { readIpv6, writeIpv6, checkIpv6, walkIpv6 } from './wire/ipv6.checked.js
 export type { Ipv6Header, Ipv6Fields, Ipv6Chain, Ipv6ExtensionHeader } from './wire/ipv6.js';
 export { GRE, VSID } from './wire/gre.js';
 export { readGre, writeGre, writeNvgreHeader, greHeaderLength, greLength, nvgreKey, isReservedVsid } from './wire/gre.checked.js';
-export type { GreHeader, GreFields, KeyLayout } from './wire/gre.js';
+export type { GreHeader, GreFields, KeyLayout, KeyReadings } from './wire/gre.js';
+export { keyReadings } from './wire/gre.checked.js';
 export { TCP, TcpFlag } from './wire/tcp.js';
 export { readTcp, writeTcp, checkTcp, tcpLength } from './wire/tcp.checked.js';
 export type { TcpHeader, TcpFields } from './wire/tcp.js';

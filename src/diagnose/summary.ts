@@ -6,6 +6,7 @@
 import { formatIpv4, formatIpv6, formatMac } from '../wire/address.js';
 import { u16 } from '../wire/bytes.js';
 import { ETH } from '../wire/ethernet.js';
+import { keyReadings } from '../wire/gre.js';
 import type { LayerStatus } from '../offload/report.js';
 import { frameField, payloadLength, type FieldValue } from './fields.js';
 import { assertView, type FrameView } from './frame-view.js';
@@ -97,6 +98,19 @@ function innerText(v: FrameView): string {
 }
 
 /**
+ * How peers using the first draft's two key layouts read `key` (docs/nvgre.md §7), and whether either
+ * differs from `vsid` (this view's reading): "draft text (low24) VSID 0x138900, draft figure VSID
+ * 0x001389 — differs".
+ */
+function otherReadings(key: number, vsid: number): string {
+  const r = keyReadings(key);
+  const low24 = r.low24 === null ? `drops (high byte ${hexText(key >>> 24, 2)})` : `VSID ${hexText(r.low24, 6)}`;
+  const figure = r.figure === null ? `drops (low byte ${hexText(key & 0xff, 2)})` : `VSID ${hexText(r.figure, 6)}`;
+  const differs = r.low24 !== vsid || r.figure !== vsid || r.rfc7637.vsid !== vsid;
+  return `draft text (low24) ${low24}, draft figure ${figure}${differs ? ' — differs' : ''}`;
+}
+
+/**
  * One line for the frame loaded in `view` (without the frame number): for NVGRE, the VSID, FlowID,
  * outer addresses, inner endpoints and protocol, `payload N`, checksums and the strict receiver's
  * drop reasons; otherwise `not NVGRE` with the typed reason.
@@ -112,7 +126,7 @@ export function frameSummary(view: FrameView, options: FrameSummaryOptions = {})
   const vsid = v.vsid!;
   const flowId = v.flowId!;
   let s = `vsid ${vsid} (${hexText(vsid, 6)}) flow ${hexText(flowId, 2)}`;
-  if (options.legacyKey) s += ` [draft key: tni ${hexText(vsid, 6)} rsvd ${hexText(flowId, 2)}${flowId !== 0 ? ' != 0' : ''}]`;
+  if (options.legacyKey) s += ` [${otherReadings(v.key!, vsid)}]`;
   const l = v.layout;
   if (l.outerIp.version !== 0) {
     s += `  ${text(v, 'outer.ip.src')} > ${text(v, 'outer.ip.dst')}`;

@@ -55,6 +55,12 @@ export function nvgreKey(vsid: number, flowId: number): number {
   return gre.nvgreKey(vsid, flowId);
 }
 
+/** Every reading of a 32-bit key: RFC 7637's and the first draft's two (docs/nvgre.md §7). */
+export function keyReadings(key: number): gre.KeyReadings {
+  uint(key, 'key', U32);
+  return gre.keyReadings(key);
+}
+
 export function isReservedVsid(vsid: number): boolean {
   uint(vsid, 'vsid', gre.VSID.MAX);
   return gre.isReservedVsid(vsid);

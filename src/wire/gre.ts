@@ -64,6 +64,25 @@ export function vsidOf(key: number, layout: KeyLayout): number {
   return layout === 'low24' ? key & 0xffffff : key >>> 8;
 }
 
+/**
+ * Every reading of `key` (docs/nvgre.md §7): RFC 7637's, the first draft's text (`low24`: null when the
+ * high byte, which it reserves, is set) and the draft's figure (VSID high, low byte reserved: null when
+ * that byte is set).
+ */
+export interface KeyReadings {
+  readonly rfc7637: { readonly vsid: number; readonly flowId: number };
+  readonly low24: number | null;
+  readonly figure: number | null;
+}
+
+export function keyReadings(key: number): KeyReadings {
+  return {
+    rfc7637: { vsid: key >>> 8, flowId: key & 0xff },
+    low24: key >>> 24 === 0 ? key & 0xffffff : null,
+    figure: (key & 0xff) === 0 ? key >>> 8 : null,
+  };
+}
+
 /** The FlowID a receiver using `layout` reads from `key` (`low24`: none, 0). */
 export function flowIdOf(key: number, layout: KeyLayout): number {
   return layout === 'low24' ? 0 : key & 0xff;

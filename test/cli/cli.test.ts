@@ -208,11 +208,13 @@ describe('nvgre decode', () => {
     }
   });
 
-  it('--legacy-key shows the draft-era view', () => {
+  it("--legacy-key shows how the first draft's two layouts read each key (docs/nvgre.md §7)", () => {
+    // Demo frame 1: VSID 5001 (0x001389) and a hashed FlowID, never 0: the draft's text (low24) reads
+    // VSID 0x1389nn, its figure drops the key for the non-zero low byte.
     const r = nvgre('decode', 'nvgre-demo.pcap', '--legacy-key');
-    expect(r.stdout).toContain('[draft key: tni 0x001389 rsvd');
+    expect(r.stdout).toMatch(/\[draft text \(low24\) VSID 0x1389[0-9a-f]{2}, draft figure drops \(low byte 0x[0-9a-f]{2}\) — differs\]/);
     const j = jsonLines(nvgre('decode', 'nvgre-demo.pcap', '--json', '--legacy-key').stdout)[0]!;
-    expect(j).toHaveProperty('legacy.tni', 5001);
+    expect(j).toHaveProperty('legacy', { low24: (j.key as number) & 0xffffff, figure: null, mismatch: true });
   });
 
   it('is lenient: frames a strict receiver drops are shown with the reason; non-NVGRE with its code', () => {

@@ -185,6 +185,7 @@ function writes(fn: (...a: never[]) => unknown, target: Uint8Array, offset: numb
 const TABLE: Readonly<Record<string, Row>> = {
   // --- classes
   NvgreError: { valid: () => ['TRUNCATED', 'gre', 0, 'cut short'], call: construct, cases: [{ what: 'garbage fields (still an Error)', run: () => new NvgreError(undefined as never, undefined as never, NaN, undefined as never), expect: 'ok' }] },
+  isNvgreError: { valid: () => [new NvgreError('TRUNCATED', 'gre', 0, 'x')], neverThrows: true, cases: [{ what: 'null, a string, a look-alike', run: () => [null, 'NvgreError', { code: 'TRUNCATED' }].map((v) => api.isNvgreError(v)), expect: 'ok' }] },
   FrameLayout: { valid: () => [], call: construct },
   IpLayout: { valid: () => [], call: construct },
   PcapWriter: {
@@ -450,6 +451,7 @@ const TABLE: Readonly<Record<string, Row>> = {
   greLength: { valid: () => [{ key: 1, sequence: 2 }], cases: [{ what: 'fields null', run: () => api.greLength(null as never), expect: 'TypeError', mentions: 'fields' }, { what: 'key -1', run: () => api.greLength({ key: -1 }), expect: 'RangeError', mentions: 'fields.key' }] },
   nvgreKey: { valid: () => [0x800000, 0xff], ints: { 0: 'vsid', 1: 'flowId' } },
   isReservedVsid: { valid: () => [0xfff], ints: { 0: 'vsid' } },
+  keyReadings: { valid: () => [0x00138900], ints: { 0: 'key' } },
   readTcp: reader(NV4, 76),
   checkTcp: checker(api.checkTcp, NV4, 76, 'tcp'),
   tcpLength: { valid: () => [{ options: new Uint8Array(8) }], cases: [{ what: 'fields "x"', run: () => api.tcpLength('x' as never), expect: 'TypeError', mentions: 'fields' }, { what: '3 bytes of options', run: () => api.tcpLength({ options: new Uint8Array(3) }), expect: 'RangeError', mentions: 'fields.options' }] },

@@ -4,7 +4,7 @@
  * is the strict receiver's verdict, `payload` the TCP/UDP payload length, and `fields` carries every
  * field of the `-V` tree by its filter name (docs/filter.md).
  */
-import { frameFieldValues, type FrameView } from '../../index.js';
+import { frameFieldValues, keyReadings, type FrameView } from '../../index.js';
 
 export interface JsonOptions {
   /** Also the key as a draft-era peer reads it (TNI + reserved byte). */
@@ -31,7 +31,12 @@ export function jsonLine(view: FrameView, n: number, o: JsonOptions = {}, extra 
   const vsid = v.vsid!;
   const flowId = v.flowId!;
   let s = `{"frame":${n},"length":${v.bytes.length},"nvgre":true,"vsid":${vsid},"flowId":${flowId},"key":${v.key!}`;
-  if (o.legacyKey) s += `,"legacy":{"tni":${vsid},"reserved":${flowId},"mismatch":${flowId !== 0}}`;
+  if (o.legacyKey) {
+    // docs/nvgre.md §7: the draft's text (low24) and figure readings; null where that layout drops the key.
+    const r = keyReadings(v.key!);
+    const mismatch = r.low24 !== vsid || r.figure !== vsid || r.rfc7637.vsid !== vsid;
+    s += `,"legacy":{"low24":${r.low24 ?? 'null'},"figure":${r.figure ?? 'null'},"mismatch":${mismatch}}`;
+  }
   const l = v.layout;
   if (v.inner) {
     const outer = l.outerIp;
