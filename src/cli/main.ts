@@ -3,55 +3,11 @@
  * The only module of the package that uses Node APIs. Exit status: 0 success, 1 data error,
  * 2 usage error.
  */
-import { readFileSync } from 'node:fs';
-import type { Command } from './command.js';
-import { checksum } from './commands/checksum.js';
-import { decap } from './commands/decap.js';
-import { decode } from './commands/decode.js';
-import { demo } from './commands/demo.js';
-import { ecmp } from './commands/ecmp.js';
-import { encap } from './commands/encap.js';
-import { explain } from './commands/explain.js';
-import { lint } from './commands/lint.js';
-import { policy } from './commands/policy.js';
-import { rss } from './commands/rss.js';
-import { segment } from './commands/segment.js';
-import { simulate } from './commands/simulate.js';
-import { wiresharkPluginCommand } from './commands/wireshark-plugin.js';
+import { COMMANDS, mainUsage as usage } from './registry.js';
 import { CliError, EXIT } from './errors.js';
 import { flushOutputs } from './io.js';
+import { packageVersion } from './version.js';
 
-const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain, wiresharkPluginCommand];
-
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return `Usage: nvgre <command> [options]
-
-Craft, decode, lint and process NVGRE frames (RFC 7637) in pcap and pcapng captures.
-
-Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
-
-Options:
-  -h, --help      show this help ("nvgre <command> --help" for a command)
-  -v, --version   print the version
-
-Exit status: 0 success, 1 data error (corrupt capture, lint errors, bad checksums), 2 usage error.
-Start with: nvgre demo`;
-}
-
-function version(): string {
-  // dist/cli.js → ../package.json (the package root, in a clone and when installed).
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'nvgre' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return 'unknown';
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -65,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   if (first === '-v' || first === '--version') {
-    console.log(version());
+    console.log(packageVersion());
     return EXIT.OK;
   }
   const command = COMMANDS.find((c) => c.name === first);

@@ -36,7 +36,7 @@ Example:
 
 export const encap: Command = {
   name: 'encap',
-  summary: 'encapsulate every frame of a capture in NVGRE (pcap out)',
+  summary: 'encapsulate every frame of a capture in NVGRE',
   usage: USAGE,
   async run(argv) {
     const parsed = parse('encap', argv, {

@@ -40,7 +40,7 @@ function findingText(f: Finding): string {
 
 export const lint: Command = {
   name: 'lint',
-  summary: 'report RFC 7637 conformance findings per frame (exit status 1 on errors); --annotate writes them into pcapng',
+  summary: 'report RFC 7637 conformance findings per frame (exit 1 on errors; --annotate: as pcapng comments)',
   usage: USAGE,
   async run(argv) {
     const parsed = parse('lint', argv, {

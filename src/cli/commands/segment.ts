@@ -33,7 +33,7 @@ const PROFILES = ['ndis', 'linux', 'dpdk'];
 
 export const segment: Command = {
   name: 'segment',
-  summary: 'LSOv2-segment large inner TCP frames (NDIS semantics; pcap out)',
+  summary: 'LSOv2-segment large inner TCP frames (NDIS semantics)',
   usage: USAGE,
   async run(argv) {
     const parsed = parse('segment', argv, { ...READ_OPTIONS, ...WRITE_OPTIONS, mss: { type: 'string' }, profile: { type: 'string' } });
