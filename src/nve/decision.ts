@@ -97,8 +97,23 @@ export class TransmitDecision implements TransmitResult {
 
   constructor(
     public action: TransmitAction,
-    readonly facts: TransmitFacts,
+    public facts: TransmitFacts,
   ) {}
+
+  /** Makes this result a new one (transmitInto's reused result). */
+  refill(action: TransmitAction, facts: TransmitFacts): this {
+    this.action = action;
+    this.facts = facts;
+    this.frames = NONE;
+    this.replies = NONE;
+    this.length = 0;
+    this.vsid = undefined;
+    this.inner = undefined;
+    this.vm = undefined;
+    this.reason = undefined;
+    this.message = undefined;
+    return this;
+  }
 
   get trace(): readonly TraceStep[] {
     const f = this.facts;

@@ -17,6 +17,7 @@ import { NvePolicy, type HostInfo, type PaInfo, type Rec, type VsidInfo } from '
 import { TransmitDecision, recordText, type ReceiveResult, type TraceStep, type TransmitFacts, type TransmitResult } from './decision.js';
 import { ARP, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, arpOperation, arpReply, hasIpv4, hasIpv6, multicastMac, neighborAdvertisement, neighborSolicitationTarget, readL2 } from './packets.js';
 import { Receiver } from './receive.js';
+import { CACHE_SETS, cacheWay } from './cache.js';
 import { createPolicy } from './create.js';
 import type { Policy } from './policy.js';
 
@@ -35,8 +36,10 @@ export interface Nve {
   transmit(vmFrame: Uint8Array, port: VmPort): TransmitResult;
   /**
    * Like {@link transmit}, but a unicast NVGRE frame is written into `target` at `offset` (its length
-   * is the result's `length`; `frames` stays empty) — the allocation-free path. Other actions return
-   * their frames as `transmit` does. Throws `NO_SPACE` when the frame does not fit.
+   * is the result's `length`; `frames` stays empty) — the allocation-free path: its result object is
+   * the endpoint's own, refilled by the next `transmitInto` (read what you need first). Other actions
+   * (floods, answers) return new frames and a new result as `transmit` does. Throws `NO_SPACE` when
+   * the frame does not fit.
    */
   transmitInto(target: Uint8Array, offset: number, vmFrame: Uint8Array, port: VmPort): TransmitResult;
   /** A frame from the wire → delivered to a VM, dropped (and maybe answered), or not for this host. */
@@ -65,7 +68,6 @@ interface Path {
   readonly message: string | undefined;
 }
 
-const CACHE_SIZE = 1024;
 
 function argError(message: string): NvgreError {
   return new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, message);
@@ -79,8 +81,8 @@ function portVsid(port: unknown): number {
   return vsid;
 }
 
-function newFacts(portVsidValue: number, host: HostInfo): TransmitFacts {
-  return { portVsid: portVsidValue, notes: null, route: null, record: null, source: null, routed: false, srcPa: null, nextHop: null, nextHopMac: null, keyLayout: host.keyLayout };
+function newFacts(portVsidValue: number, host: HostInfo | null): TransmitFacts {
+  return { portVsid: portVsidValue, notes: null, route: null, record: null, source: null, routed: false, srcPa: null, nextHop: null, nextHopMac: null, keyLayout: host?.keyLayout ?? 'rfc7637' };
 }
 
 function putMac(target: Uint8Array, at: number, mac: Uint8Array): void {
@@ -94,7 +96,9 @@ function putMac(target: Uint8Array, at: number, mac: Uint8Array): void {
 
 class Endpoint implements Nve {
   readonly host: string;
-  private readonly cache: (Path | undefined)[] = new Array<Path | undefined>(CACHE_SIZE).fill(undefined);
+  private readonly cache: (Path | undefined)[] = new Array<Path | undefined>(2 * CACHE_SETS).fill(undefined);
+  /** The result of `transmitInto`, refilled by each call (its allocation-free contract). */
+  private readonly reused = new TransmitDecision('drop', newFacts(0, null));
   private readonly encapsulators = new Map<string, Encapsulator>();
   private readonly receiver: Receiver;
 
@@ -141,11 +145,19 @@ class Endpoint implements Nve {
     if (vsid !== 0 && f.length >= 34 && f[12] === 0x08 && f[13] === 0x00 && (f[0]! & 1) === 0 && f[14]! >>> 4 === 4) {
       const src = u32(f, 26);
       const dst = u32(f, 30);
-      const slot = (Math.imul(dst ^ Math.imul(src, 0x45d9f3b) ^ vsid, 0x9e3779b1) >>> 22) & (CACHE_SIZE - 1);
-      let p = this.cache[slot];
+      const cache = this.cache;
+      const way = cacheWay(dst ^ Math.imul(src, 0x45d9f3b) ^ Math.imul(vsid, 0x27d4eb2d));
+      let p = cache[way];
       if (p === undefined || p.dst !== dst || p.src !== src || p.vsid !== vsid) {
-        p = this.resolveUnicast(vsid, ipFromBytes(f.slice(26, 30)), ipFromBytes(f.slice(30, 34)), src, dst);
-        this.cache[slot] = p;
+        const q = cache[way + 1];
+        if (q !== undefined && q.dst === dst && q.src === src && q.vsid === vsid) {
+          cache[way + 1] = p;
+          cache[way] = p = q;
+        } else {
+          p = this.resolveUnicast(vsid, ipFromBytes(f.slice(26, 30)), ipFromBytes(f.slice(30, 34)), src, dst);
+          cache[way + 1] = cache[way];
+          cache[way] = p;
+        }
       }
       return this.emit(p, f, target, offset);
     }
@@ -395,7 +407,7 @@ class Endpoint implements Nve {
   }
 
   private emit(p: Path, f: Uint8Array, target: Uint8Array | null, offset: number): TransmitDecision {
-    const d = new TransmitDecision(p.action, p.facts);
+    const d = target === null ? new TransmitDecision(p.action, p.facts) : this.reused.refill(p.action, p.facts);
     if (p.action === 'drop') {
       d.reason = p.reason;
       d.message = p.message;

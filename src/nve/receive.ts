@@ -10,7 +10,8 @@ import { createEncapsulator } from '../tunnel/encapsulate.js';
 import { ipFromBytes, ipv6Key, keyAt, type IpAddr } from './address.js';
 import type { HostInfo, NvePolicy, PaInfo, Rec, VsidInfo } from './compile.js';
 import { ReceiveDecision, type ReceiveFacts, type TraceStep } from './decision.js';
-import { KeyedDecapsulator } from './keyed.js';
+import { createDecapsulator, type Decapsulator } from '../tunnel/decapsulate.js';
+import { CACHE_SETS, cacheWay } from './cache.js';
 import { ARP, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, arpOperation, mayAnswerWithIcmp, neighborSolicitationTarget, readL2, unreachableFor } from './packets.js';
 
 /** A cached decision for (VSID, outer source, outer destination, inner source, inner destination), all IPv4. */
@@ -28,7 +29,6 @@ interface RxPath {
   readonly mismatch: boolean;
 }
 
-const CACHE_SIZE = 1024;
 const PROTOCOL_GRE = 47;
 
 /** Where the outer packet goes, as read before decapsulation. */
@@ -41,51 +41,88 @@ interface Arrival {
 }
 
 export class Receiver {
-  private readonly decoder: KeyedDecapsulator;
+  /** The strict receiver reading keys in this host's layout (docs/nvgre.md §4, §7); one result object, refilled. */
+  private readonly dec: Decapsulator;
   /** This host's IPv4 PAs (a host has a few: a scan beats a map keyed by numbers above 2^30). */
   private readonly pa4: PaInfo[] = [];
-  private readonly cache: (RxPath | undefined)[] = new Array<RxPath | undefined>(CACHE_SIZE).fill(undefined);
+  private readonly cache: (RxPath | undefined)[] = new Array<RxPath | undefined>(2 * CACHE_SETS).fill(undefined);
 
   constructor(
     private readonly policy: NvePolicy,
     private readonly host: HostInfo,
   ) {
-    this.decoder = new KeyedDecapsulator(host.keyLayout);
+    this.dec = createDecapsulator({ keyLayout: host.keyLayout });
     for (const pa of host.pas) if (pa.address.version === 4) this.pa4.push(pa);
   }
 
   receive(f: Uint8Array): ReceiveDecision {
     if (!(f instanceof Uint8Array) || f.length === 0) assertBytes(f, 'wireFrame');
-    const arrival = this.arrival(f);
-    if (arrival === null) return new ReceiveDecision('not-for-us', { notes: [{ step: 'arrival', detail: 'not GRE to one of this host\'s provider addresses: not for HNV' }], destination: null, source: null, sourceByWildcard: false });
-    const d = this.decoder.decode(f);
-    if (d === null) {
-      const e = this.decoder.error!;
-      if (e.code === NvgreErrorCode.NOT_GRE) return new ReceiveDecision('not-for-us', { notes: [{ step: 'arrival', detail: `not GRE: ${e.message}` }], destination: null, source: null, sourceByWildcard: false });
-      const r = new ReceiveDecision('drop', { notes: [{ step: 'decapsulate', detail: `the strict receiver (docs/nvgre.md §4) drops it, reading the key as ${this.host.keyLayout}` }], destination: null, source: null, sourceByWildcard: false });
-      r.reason = e.code;
-      r.message = e.message;
-      return r;
+    // The common case without allocating: untagged outer IPv4 (no options) carrying GRE to one of our PAs.
+    if (f.length >= 34 && f[12] === 0x08 && f[13] === 0x00 && f[14] === 0x45 && f[23] === PROTOCOL_GRE) {
+      const odst = u32(f, 30);
+      const pas = this.pa4;
+      for (let k = 0; k < pas.length; k++) if (pas[k]!.address.v4 === odst) return this.receiveAt(f, pas[k]!, odst);
     }
+    return this.receiveOther(f);
+  }
+
+  /** The fast path's rest: the frame is IPv4 GRE to `pa`. */
+  private receiveAt(f: Uint8Array, pa: PaInfo, odst: number): ReceiveDecision {
+    const d = this.dec.decapsulateOrNull(f);
+    if (d === null) return this.undecoded();
     const vsid = d.vsid;
     const io = d.innerOffset;
     const il = d.innerLength;
-    // The common case, cached: IPv4 outer to a PA, unicast IPv4 inner.
-    if (arrival.pa !== null && arrival.version === 4 && il >= 34 && f[io + 12] === 0x08 && f[io + 13] === 0x00 && (f[io]! & 1) === 0 && f[io + 14]! >>> 4 === 4) {
-      const l3 = arrival.l3;
-      const osrc = u32(f, l3 + 12);
-      const odst = u32(f, l3 + 16);
+    if (il >= 34 && f[io + 12] === 0x08 && f[io + 13] === 0x00 && (f[io]! & 1) === 0 && f[io + 14]! >>> 4 === 4) {
+      const osrc = u32(f, 26);
       const isrc = u32(f, io + 26);
       const idst = u32(f, io + 30);
-      const slot = (Math.imul(idst ^ Math.imul(isrc, 0x45d9f3b) ^ Math.imul(osrc, 0x27d4eb2d) ^ vsid, 0x9e3779b1) >>> 22) & (CACHE_SIZE - 1);
-      let p = this.cache[slot];
+      const cache = this.cache;
+      const way = cacheWay(idst ^ Math.imul(isrc, 0x45d9f3b) ^ Math.imul(osrc, 0x27d4eb2d) ^ Math.imul(vsid, 0x165667b1));
+      let p = cache[way];
       if (p === undefined || p.idst !== idst || p.isrc !== isrc || p.osrc !== osrc || p.odst !== odst || p.vsid !== vsid) {
-        p = this.resolve(f, arrival, vsid, d.key, io, il, osrc, odst, isrc, idst);
-        this.cache[slot] = p;
+        const q = cache[way + 1];
+        if (q !== undefined && q.idst === idst && q.isrc === isrc && q.osrc === osrc && q.odst === odst && q.vsid === vsid) {
+          cache[way + 1] = p;
+          cache[way] = p = q;
+        } else {
+          p = this.resolve(f, { l3: 14, version: 4, pa, groupVsids: null }, vsid, d.key, io, il, osrc, odst, isrc, idst);
+          cache[way + 1] = cache[way];
+          cache[way] = p;
+        }
       }
-      return this.finish(p, f, arrival, d.key, io, il);
+      if (p.deliver) {
+        const r = new ReceiveDecision('deliver', p.facts);
+        r.vsid = p.vsid;
+        r.vm = p.vm;
+        r.frame = f;
+        r.innerOffset = io;
+        r.innerLength = il;
+        return r;
+      }
+      return this.finish(p, f, { l3: 14, version: 4, pa, groupVsids: null }, d.key, io, il);
     }
+    const arrival: Arrival = { l3: 14, version: 4, pa, groupVsids: null };
     return this.finish(this.resolve(f, arrival, vsid, d.key, io, il, 0, 0, 0, 0), f, arrival, d.key, io, il);
+  }
+
+  /** What the strict receiver said about a frame it did not decode. */
+  private undecoded(): ReceiveDecision {
+    const e = this.dec.lastError!;
+    if (e.code === NvgreErrorCode.NOT_GRE) return new ReceiveDecision('not-for-us', { notes: [{ step: 'arrival', detail: `not GRE: ${e.message}` }], destination: null, source: null, sourceByWildcard: false });
+    const r = new ReceiveDecision('drop', { notes: [{ step: 'decapsulate', detail: `the strict receiver (docs/nvgre.md §4) drops it, reading the key as ${this.host.keyLayout}` }], destination: null, source: null, sourceByWildcard: false });
+    r.reason = e.code;
+    r.message = e.message;
+    return r;
+  }
+
+  /** Everything the fast path does not take: tags, IPv6, options, multicast groups, not-for-us. */
+  private receiveOther(f: Uint8Array): ReceiveDecision {
+    const arrival = this.arrival(f);
+    if (arrival === null) return new ReceiveDecision('not-for-us', { notes: [{ step: 'arrival', detail: 'not GRE to one of this host\'s provider addresses: not for HNV' }], destination: null, source: null, sourceByWildcard: false });
+    const d = this.dec.decapsulateOrNull(f);
+    if (d === null) return this.undecoded();
+    return this.finish(this.resolve(f, arrival, d.vsid, d.key, d.innerOffset, d.innerLength, 0, 0, 0, 0), f, arrival, d.key, d.innerOffset, d.innerLength);
   }
 
   private finish(p: RxPath, f: Uint8Array, arrival: Arrival, key: number, io: number, il: number): ReceiveDecision {
