@@ -13,7 +13,7 @@ import { QUICK, addRows, declaredCases, recordedAllocations, recordedRows, table
 
 // --only codec,offload runs a subset (the scripts are bench/<name>.mjs).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const selected = onlyArg ? onlyArg.split(',') : ['codec', 'offload', 'rss', 'capture', 'bounded', 'scapy', 'tshark'];
+const selected = onlyArg ? onlyArg.split(',') : ['codec', 'offload', 'rss', 'nve', 'capture', 'bounded', 'scapy', 'tshark'];
 const CHILD = process.argv.includes('--child');
 const match = process.argv.find((a) => a.startsWith('--match='))?.slice('--match='.length);
 for (const name of selected) {
