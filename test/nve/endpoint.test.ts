@@ -160,6 +160,30 @@ describe('receive', () => {
     expect(off.replies).toEqual([]);
   });
 
+  it('an IPv6 packet with no record behind this PA is answered with ICMPv6 type 1 code 1 inside NVGRE', () => {
+    const v6: Policy = {
+      lookupRecords: [
+        { customerAddress: 'fd00:1::11', vsid: 7001, mac: '00155D070011', providerAddress: '192.168.10.11' },
+        { customerAddress: 'fd00:1::12', vsid: 7001, mac: '00155D070012', providerAddress: '192.168.10.12' },
+      ],
+      customerRoutes: [{ routingDomain: 'v6', vsid: 7001, prefix: 'fd00:1::/64' }],
+      hosts: examplePolicy().hosts.slice(0, 2),
+    };
+    const frame = buildFrame({
+      ethernet: { src: '00:15:5d:0a:00:0b', dst: '00:15:5d:0a:00:0c' },
+      ipv4: { src: '192.168.10.11', dst: '192.168.10.12' },
+      nvgre: { vsid: 7001 },
+      inner: { ethernet: { src: '00:15:5d:07:00:11', dst: '00:15:5d:07:00:99' }, ipv6: { src: 'fd00:1::11', dst: 'fd00:1::99' }, udp: { srcPort: 1, dstPort: 2 }, payload: 'x' },
+    });
+    const r = createNve(v6, 'host2').receive(frame);
+    expect(r).toMatchObject({ action: 'drop', reason: 'POLICY_MISMATCH' });
+    const reply = parseFrame(r.replies[0]!);
+    expect(reply.nvgre!.vsid).toBe(7001);
+    expect(reply.inner!.ip).toMatchObject({ src: 'fd00:1::99', dst: 'fd00:1::11' });
+    expect(reply.inner!.transport).toMatchObject({ protocol: 'icmpv6', type: 1, code: 1, checksumValid: true });
+    expect(createNve(v6, 'host1').receive(r.replies[0]!)).toMatchObject({ action: 'drop', reason: 'SOURCE_MISMATCH' });
+  });
+
   it('SOURCE_MISMATCH when the inner source is not behind the outer source PA; sourceCheck: false lets it in', () => {
     const spoofed = buildFrame({
       ethernet: { src: '00:15:5d:0a:00:0b', dst: '00:15:5d:0a:00:0c' },
