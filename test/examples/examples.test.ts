@@ -82,4 +82,17 @@ describe('examples/', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('INVALID_ARGUMENT');
   });
+
+  // The NVE scenarios (docs/nve.md §10): each exits 1 when the model stops reproducing its story.
+  it.each(['nve-provider-route.mjs', 'nve-flooding.mjs', 'nve-distributed-routing.mjs', 'nve-gateway.mjs'])('%s reproduces its scenario', (script) => {
+    const r = run(script);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  it('nve-key-layout.mjs reproduces seed 004 and writes the failing exchange', () => {
+    const r = run('nve-key-layout.mjs', 'seed004.pcap');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('ICMP type 3 code 10');
+    expect(records('seed004.pcap')).toHaveLength(2);
+  });
 });
