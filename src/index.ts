@@ -92,6 +92,12 @@ export type { Finding, LintOptions, LintSeverity } from './diagnose/lint.js';
 export { lintRecord } from './diagnose/lint-record.js';
 export type { LinkRecord } from './diagnose/lint-record.js';
 
+// The doctor (docs/doctor.md): a capture's findings across frames, as data, in bounded memory.
+export { diagnose, diagnoseStream, createDoctor, Doctor } from './diagnose/doctor/doctor.js';
+export { DoctorCode, DOCTOR_SEVERITY } from './diagnose/doctor/types.js';
+export type { DoctorOptions, DoctorReport, DoctorFinding, DoctorEvidence, DoctorSubject, DoctorSummary } from './diagnose/doctor/types.js';
+export type { DiagnoseRecord } from './diagnose/doctor/facts.js';
+
 // One decoded view of a frame, its fields by name, the display filter over them (docs/filter.md), the
 // field tree of `nvgre decode -V` and the one-line summary (pure TypeScript: usable in a browser).
 export { FrameView } from './diagnose/frame-view.js';

@@ -711,6 +711,38 @@ const TABLE: Readonly<Record<string, Row>> = {
       { what: 'an unsupported link type with bad options', run: () => api.lintRecord({ linkType: 127, data: NV4 }, { mtu: 1 }), expect: 'RangeError', mentions: 'options.mtu' },
     ],
   },
+  // --- the capture doctor (docs/doctor.md): frames are untrusted bytes, options are checked up front
+  diagnose: {
+    valid: () => [[NV4, NV6, RECORD], { mtu: 1500 }],
+    cases: [
+      { what: 'frames null', run: () => api.diagnose(null as never), expect: 'TypeError', mentions: 'frames' },
+      { what: 'a frame that is a plain array', run: () => api.diagnose([[1, 2]] as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'a record whose data is a DataView', run: () => api.diagnose([{ data: new DataView(new ArrayBuffer(4)) }] as never), expect: 'TypeError', mentions: 'frame.data' },
+      { what: 'mtu 10', run: () => api.diagnose([NV4], { mtu: 10 }), expect: 'RangeError', mentions: 'options.mtu' },
+      { what: 'capturedAt "not an address"', run: () => api.diagnose([NV4], { capturedAt: 'not an address' }), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'options.capturedAt' },
+      { what: 'a policy with a VSID of 5', run: () => api.diagnose([NV4], { policy: { ...api.examplePolicy(), lookupRecords: [{ ...api.examplePolicy().lookupRecords[0]!, vsid: 5 }] } }), expect: 'nvgre:INVALID_POLICY', mentions: 'lookupRecords[0].vsid' },
+      { what: 'hostile bytes: reported, never thrown', run: () => api.diagnose([new Uint8Array(0), new Uint8Array(13), NV4.subarray(0, 40), { linkType: 113, data: NV4.subarray(0, 3) }]), expect: 'ok' },
+    ],
+  },
+  diagnoseStream: {
+    valid: () => [[PCAP.subarray(0, 30), PCAP.subarray(30)], { maxFlows: 10 }],
+    cases: [
+      { what: 'a source that is a number', run: () => api.diagnoseStream(7 as never), expect: 'TypeError', mentions: 'source' },
+      { what: 'a corrupt capture', run: () => api.diagnoseStream([new Uint8Array([1, 2, 3, 4, 5])]), expect: 'nvgre:BAD_CAPTURE' },
+      { what: 'maxFlows 0', run: () => api.diagnoseStream([PCAP], { maxFlows: 0 }), expect: 'RangeError', mentions: 'options.maxFlows' },
+    ],
+  },
+  createDoctor: {
+    valid: () => [{ keyLayout: 'low24' }],
+    cases: [
+      { what: 'options "x"', run: () => api.createDoctor('x' as never), expect: 'TypeError', mentions: 'options' },
+      { what: 'keyLayout "x"', run: () => api.createDoctor({ keyLayout: 'x' as never }), expect: 'TypeError', mentions: 'options.keyLayout' },
+      { what: 'add(null)', run: () => api.createDoctor().add(null as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'add(a detached view)', run: () => api.createDoctor().add(detached()), expect: 'TypeError', mentions: 'frame' },
+      { what: 'add with linkType -1', run: () => api.createDoctor().add({ linkType: -1, data: NV4 }), expect: 'RangeError', mentions: 'frame.linkType' },
+    ],
+  },
+  Doctor: { valid: () => [{ examples: 3 }], call: construct, cases: [{ what: 'examples 101', run: () => new api.Doctor({ examples: 101 }), expect: 'RangeError', mentions: 'options.examples' }] },
   // --- the NVE model (docs/nve.md): a policy is untrusted input (INVALID_POLICY naming the entry), frames are bytes
   createPolicy: {
     valid: () => [api.examplePolicy()],
