@@ -56,28 +56,13 @@ export { walkFrame } from './wire/layout.checked.js';
 export type { WalkOptions } from './wire/layout.js';
 
 // Capture files: classic pcap, pcapng, streaming, and outer fragment reassembly.
-export {
-  readPcap,
-  writePcap,
-  PcapWriter,
-  detectCaptureFormat,
-  LINKTYPE_ETHERNET,
-  DEFAULT_SNAPLEN,
-  DEFAULT_MAX_RECORD_BYTES,
-} from './capture/pcap.js';
-export type {
-  Capture,
-  CaptureInfo,
-  CaptureRecord,
-  CaptureRecordInput,
-  CaptureTimestamp,
-  CaptureInterface,
-  CaptureWarning,
-  ReadCaptureOptions,
-  PcapWriteOptions,
-} from './capture/pcap.js';
-export { readPcapng, writePcapng, PcapngWriter } from './capture/pcapng.js';
-export type { PcapngWriteOptions, PcapngInterfaceOptions } from './capture/pcapng.js';
+export { readPcap, writePcap, PcapWriter, detectCaptureFormat } from './capture/pcap.js';
+export { LINKTYPE_ETHERNET, DEFAULT_SNAPLEN, DEFAULT_MAX_RECORD_BYTES } from './capture/record.js';
+export type { Capture, CaptureInfo, CaptureRecord, CaptureRecordInput, CaptureTimestamp, CaptureInterface, CaptureWarning, ReadCaptureOptions } from './capture/record.js';
+export type { PcapWriteOptions } from './capture/pcap.js';
+export { readPcapng } from './capture/pcapng.js';
+export { writePcapng, PcapngWriter } from './capture/pcapng-writer.js';
+export type { PcapngWriteOptions, PcapngInterfaceOptions } from './capture/pcapng-writer.js';
 export { readCapture, readCaptureStream, CaptureStreamParser } from './capture/stream.js';
 export type { CaptureChunkSource, ByteStreamLike } from './capture/stream.js';
 export { Reassembler } from './capture/reassembly.js';

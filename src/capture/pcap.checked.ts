@@ -2,8 +2,8 @@
  * The argument-checked public twins of the capture-record helpers in pcap.ts.
  * Behaviour on valid arguments is exactly the raw function's; the guards are in guards.ts.
  */
-import * as pcap from './pcap.js';
-import type { CaptureRecord, CaptureTimestamp } from './pcap.js';
+import * as pcap from './record.js';
+import type { CaptureRecord, CaptureTimestamp } from './record.js';
 import { assertBytes, assertInt } from '../wire/bytes.js';
 import { object } from '../wire/guards.js';
 

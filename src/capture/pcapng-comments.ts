@@ -2,7 +2,7 @@
  * Packet comments of the pcapng writer: the `opt_comment` options (§3.5, §4.3) an Enhanced Packet Block
  * carries after its packet data, e.g. the lint findings `nvgre lint --annotate` attaches to each frame.
  */
-import { write16 } from './pcap.js';
+import { write16 } from './record.js';
 
 /** Option header (§3.5): code, length, value padded to 4 bytes. */
 const OPTION_VALUE = 4;

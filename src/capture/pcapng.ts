@@ -8,40 +8,12 @@
  * Framing rules enforced (§3.1): a total length is at least 12, a multiple of 4, inside the file and
  * repeated in the trailer. Every block therefore advances the reader by at least 12 bytes: no loops.
  */
-import { assertBytes, assertInt } from '../wire/bytes.js';
+import { assertBytes } from '../wire/bytes.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
-import {
-  type Capture,
-  type CaptureInfo,
-  type CaptureInterface,
-  type CaptureRecord,
-  type CaptureRecordInput,
-  type CaptureTimestamp,
-  type CaptureUnitDecoder,
-  type CaptureWarning,
-  type NormalizedFrame,
-  type ReadCaptureOptions,
-  DEFAULT_SNAPLEN,
-  LINKTYPE_ETHERNET,
-  PCAPNG_BLOCK_HEADROOM,
-  PCAPNG_MAGIC,
-  decodeWhole,
-  describeLimit,
-  hex32,
-  booleanOption,
-  framesArg,
-  maxRecordBytesOption,
-  normalizeFrame,
-  optionsArg,
-  read16,
-  read32,
-  write16,
-  write32,
-} from './pcap.js';
-import { commentBytes, commentOptionsLength, writeCommentOptions } from './pcapng-comments.js';
+import { type Capture, type CaptureInfo, type CaptureInterface, type CaptureRecord, type CaptureTimestamp, type CaptureUnitDecoder, type CaptureWarning, type ReadCaptureOptions, LINKTYPE_ETHERNET, PCAPNG_BLOCK_HEADROOM, decodeWhole, describeLimit, hex32, maxRecordBytesOption, read16, read32 } from './record.js';
+import { PCAPNG_MAGIC } from './pcap.js';
 
-// TextEncoder/TextDecoder are globals in browsers and Node ≥ 11; src/ compiles without DOM types.
-declare const TextEncoder: new () => { encode(input: string): Uint8Array };
+// TextDecoder is a global in browsers and Node ≥ 11; src/ compiles without DOM types.
 declare const TextDecoder: new (label?: string) => { decode(input: Uint8Array): string };
 
 /** Block type codes (§4, §11.1). */
@@ -56,13 +28,13 @@ export const PCAPNG_BLOCK = {
 } as const;
 
 /** Generic block framing (§3.1). */
-const BLOCK = { TYPE: 0, TOTAL_LENGTH: 4, BODY: 8, TRAILER_LENGTH: 4, MIN_LENGTH: 12 } as const;
+export const BLOCK = { TYPE: 0, TOTAL_LENGTH: 4, BODY: 8, TRAILER_LENGTH: 4, MIN_LENGTH: 12 } as const;
 /** Section Header Block (§4.1). */
-const SHB = { BYTE_ORDER_MAGIC: 8, VERSION_MAJOR: 12, VERSION_MINOR: 14, SECTION_LENGTH: 16, OPTIONS: 24, MIN_LENGTH: 28 } as const;
+export const SHB = { BYTE_ORDER_MAGIC: 8, VERSION_MAJOR: 12, VERSION_MINOR: 14, SECTION_LENGTH: 16, OPTIONS: 24, MIN_LENGTH: 28 } as const;
 /** Interface Description Block (§4.2). */
-const IDB = { LINKTYPE: 8, RESERVED: 10, SNAPLEN: 12, OPTIONS: 16, MIN_LENGTH: 20 } as const;
+export const IDB = { LINKTYPE: 8, RESERVED: 10, SNAPLEN: 12, OPTIONS: 16, MIN_LENGTH: 20 } as const;
 /** Enhanced Packet Block (§4.3). */
-const EPB = {
+export const EPB = {
   INTERFACE_ID: 8,
   TIMESTAMP_HIGH: 12,
   TIMESTAMP_LOW: 16,
@@ -85,23 +57,23 @@ const PB = {
   MIN_LENGTH: 32,
 } as const;
 /** Option header (§3.5) and the option codes this module reads or writes. */
-const OPTION = { CODE: 0, LENGTH: 2, VALUE: 4 } as const;
+export const OPTION = { CODE: 0, LENGTH: 2, VALUE: 4 } as const;
 const OPT_ENDOFOPT = 0;
-const OPT_IF_NAME = 2;
-const OPT_IF_TSRESOL = 9;
+export const OPT_IF_NAME = 2;
+export const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const BYTE_ORDER_MAGIC_SWAPPED = 0x4d3c2b1a;
 /** §4.1: major version 1; minor 0 (minor 2 was written by some tools and means the same). */
-const VERSION_MAJOR = 1;
-const VERSION_MINOR = 0;
+export const VERSION_MAJOR = 1;
+export const VERSION_MINOR = 0;
 /** §4.2 if_tsresol default: 10^-6 s. */
-const DEFAULT_TSRESOL = 6;
+export const DEFAULT_TSRESOL = 6;
 /** if_tsresol bit 7: the exponent is a power of 2, not of 10. */
 const TSRESOL_BINARY = 0x80;
 
-function pad4(n: number): number {
+export function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
@@ -127,7 +99,7 @@ function blockName(type: number): string {
 }
 
 /** Ticks per second of an if_tsresol byte (§4.2): 10^v, or 2^v when bit 7 is set. */
-function unitsPerSecond(tsresol: number): bigint {
+export function unitsPerSecond(tsresol: number): bigint {
   const exponent = BigInt(tsresol & ~TSRESOL_BINARY);
   return (tsresol & TSRESOL_BINARY) !== 0 ? 1n << exponent : 10n ** exponent;
 }
@@ -147,7 +119,7 @@ interface Section {
   interfaces: InterfaceState[];
 }
 
-const NANOSECONDS_PER_SECOND = 1_000_000_000n;
+export const NANOSECONDS_PER_SECOND = 1_000_000_000n;
 
 /** 2^21: below this high word, high·2^32 + low is exact in a double. */
 const EXACT_HIGH_LIMIT = 0x20_0000;
@@ -546,220 +518,4 @@ function walkOptions(
 export function readPcapng(bytes: Uint8Array, options?: ReadCaptureOptions): Capture {
   assertBytes(bytes, 'bytes');
   return decodeWhole(new PcapngDecoder(maxRecordBytesOption(options)), bytes);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writer
-// ---------------------------------------------------------------------------------------------
-
-export interface PcapngInterfaceOptions {
-  /** LINKTYPE_* value, default 1 (Ethernet). */
-  linkType?: number;
-  /** Default {@link DEFAULT_SNAPLEN}; 0 = no limit. Longer frames are cut to it. */
-  snaplen?: number;
-  /** Written as `if_name`. */
-  name?: string;
-  /** The if_tsresol byte: 6 = microseconds (default), 9 = nanoseconds; bit 7 = power of 2. */
-  tsresol?: number;
-}
-
-export interface PcapngWriteOptions {
-  /** Interface Description Blocks, in id order. Default: one Ethernet interface. */
-  interfaces?: readonly PcapngInterfaceOptions[];
-  /** Default true. */
-  littleEndian?: boolean;
-}
-
-interface WriterInterface {
-  linkType: number;
-  snaplen: number;
-  tsresol: number;
-  units: bigint;
-  name: Uint8Array | undefined;
-}
-
-function writerInterface(itf: PcapngInterfaceOptions, path: string): WriterInterface {
-  optionsArg(itf, path);
-  const linkType = itf.linkType ?? LINKTYPE_ETHERNET;
-  const snaplen = itf.snaplen ?? DEFAULT_SNAPLEN;
-  const tsresol = itf.tsresol ?? DEFAULT_TSRESOL;
-  assertInt(linkType, `${path}.linkType`, 0, 0xffff);
-  assertInt(snaplen, `${path}.snaplen`, 0, 0xffff_ffff);
-  assertInt(tsresol, `${path}.tsresol`, 0, 0xff);
-  if (itf.name !== undefined && typeof itf.name !== 'string') {
-    throw new TypeError(`${path}.name must be a string`);
-  }
-  const name = itf.name === undefined ? undefined : new TextEncoder().encode(itf.name);
-  if (name !== undefined && name.length > 0xffff) {
-    throw new RangeError(`${path}.name is longer than an option can hold (65535 bytes)`);
-  }
-  return { linkType, snaplen, tsresol, units: unitsPerSecond(tsresol), name };
-}
-
-/** 2^64: EPB timestamps are 64-bit tick counts. */
-const TICKS_LIMIT = 1n << 64n;
-
-/**
- * Incremental pcapng writer: `header()` (SHB and IDBs) once, then `record(frame)` per frame (an EPB).
- * {@link writePcapng} is the one-shot form.
- */
-export class PcapngWriter {
-  readonly littleEndian: boolean;
-  private readonly interfaces: WriterInterface[];
-  private count = 0;
-
-  constructor(options: PcapngWriteOptions = {}) {
-    optionsArg(options);
-    booleanOption(options.littleEndian, 'options.littleEndian');
-    this.littleEndian = options.littleEndian ?? true;
-    const given = options.interfaces ?? [{}];
-    if (!Array.isArray(given) || given.length === 0) {
-      throw new RangeError('options.interfaces must be a non-empty array');
-    }
-    this.interfaces = given.map((itf: PcapngInterfaceOptions, i: number) => writerInterface(itf, `options.interfaces[${i}]`));
-  }
-
-  /**
-   * Describes one more interface (its id is the number of interfaces described before it) and returns
-   * its Interface Description Block, to be written after {@link header} and before the first frame
-   * that uses it — for output that learns its interfaces while it is written.
-   */
-  addInterface(itf: PcapngInterfaceOptions = {}): Uint8Array {
-    const added = writerInterface(itf, 'interface');
-    this.interfaces.push(added);
-    return this.interfaceBlock(added);
-  }
-
-  /** Interfaces described so far (header and {@link addInterface}). */
-  get interfaceCount(): number {
-    return this.interfaces.length;
-  }
-
-  /** Section Header Block followed by one Interface Description Block per interface. */
-  header(): Uint8Array {
-    const idbs = this.interfaces.map((itf) => this.interfaceBlock(itf));
-    const out = new Uint8Array(SHB.MIN_LENGTH + idbs.reduce((n, b) => n + b.length, 0));
-    const le = this.littleEndian;
-    write32(out, BLOCK.TYPE, PCAPNG_BLOCK.SECTION_HEADER, le);
-    write32(out, BLOCK.TOTAL_LENGTH, SHB.MIN_LENGTH, le);
-    write32(out, SHB.BYTE_ORDER_MAGIC, BYTE_ORDER_MAGIC, le);
-    write16(out, SHB.VERSION_MAJOR, VERSION_MAJOR, le);
-    write16(out, SHB.VERSION_MINOR, VERSION_MINOR, le);
-    // Section Length -1: not specified (§4.1), so the output can be streamed.
-    out.fill(0xff, SHB.SECTION_LENGTH, SHB.SECTION_LENGTH + 8);
-    write32(out, SHB.MIN_LENGTH - BLOCK.TRAILER_LENGTH, SHB.MIN_LENGTH, le);
-    let at = SHB.MIN_LENGTH;
-    for (const idb of idbs) {
-      out.set(idb, at);
-      at += idb.length;
-    }
-    return out;
-  }
-
-  private interfaceBlock(itf: WriterInterface): Uint8Array {
-    const le = this.littleEndian;
-    const options: Array<[number, Uint8Array]> = [];
-    if (itf.name !== undefined) options.push([OPT_IF_NAME, itf.name]);
-    if (itf.tsresol !== DEFAULT_TSRESOL) options.push([OPT_IF_TSRESOL, Uint8Array.of(itf.tsresol)]);
-    let optionBytes = 0;
-    for (const [, value] of options) optionBytes += OPTION.VALUE + pad4(value.length);
-    if (options.length > 0) optionBytes += OPTION.VALUE; // opt_endofopt
-    const length = IDB.MIN_LENGTH + optionBytes;
-    const out = new Uint8Array(length);
-    write32(out, BLOCK.TYPE, PCAPNG_BLOCK.INTERFACE_DESCRIPTION, le);
-    write32(out, BLOCK.TOTAL_LENGTH, length, le);
-    write16(out, IDB.LINKTYPE, itf.linkType, le);
-    write32(out, IDB.SNAPLEN, itf.snaplen, le);
-    let at = IDB.OPTIONS;
-    for (const [code, value] of options) {
-      write16(out, at + OPTION.CODE, code, le);
-      write16(out, at + OPTION.LENGTH, value.length, le);
-      out.set(value, at + OPTION.VALUE);
-      at += OPTION.VALUE + pad4(value.length);
-    }
-    // opt_endofopt is four zero bytes, already there.
-    write32(out, length - BLOCK.TRAILER_LENGTH, length, le);
-    return out;
-  }
-
-  private capturedLength(f: NormalizedFrame): number {
-    const itf = this.interfaceOf(f);
-    return itf.snaplen === 0 ? f.data.length : Math.min(f.data.length, itf.snaplen);
-  }
-
-  private interfaceOf(f: NormalizedFrame): WriterInterface {
-    const itf = this.interfaces[f.interfaceId];
-    if (itf === undefined) {
-      throw new RangeError(
-        `frames[${this.count}].interfaceId is ${f.interfaceId} but only ${this.interfaces.length} interface(s) are defined`,
-      );
-    }
-    return itf;
-  }
-
-  /** One Enhanced Packet Block. The default timestamp counts frames written so far. */
-  record(frame: Uint8Array | CaptureRecordInput): Uint8Array {
-    const f = normalizeFrame(frame, this.count);
-    const out = new Uint8Array(this.lengthOf(f));
-    this.writeInto(f, out, 0);
-    return out;
-  }
-
-  /** @internal Bytes writeInto will write for `f`. */
-  lengthOf(f: NormalizedFrame): number {
-    return EPB.MIN_LENGTH + pad4(this.capturedLength(f)) + commentOptionsLength(commentBytes(f.comments, `frames[${this.count}].comments`));
-  }
-
-  /** @internal Writes an EPB for a normalized frame at `offset`; returns the bytes written. */
-  writeInto(f: NormalizedFrame, target: Uint8Array, offset: number): number {
-    const le = this.littleEndian;
-    const itf = this.interfaceOf(f);
-    const captured = this.capturedLength(f);
-    const comments = commentBytes(f.comments, `frames[${this.count}].comments`);
-    const length = EPB.MIN_LENGTH + pad4(captured) + commentOptionsLength(comments);
-    const { seconds, nanoseconds } = f.timestamp;
-    const ticks = BigInt(seconds) * itf.units + (BigInt(nanoseconds) * itf.units) / NANOSECONDS_PER_SECOND;
-    if (ticks >= TICKS_LIMIT) {
-      throw new RangeError(`frames[${this.count}].timestamp does not fit a 64-bit pcapng timestamp`);
-    }
-    const o = offset;
-    write32(target, o + BLOCK.TYPE, PCAPNG_BLOCK.ENHANCED_PACKET, le);
-    write32(target, o + BLOCK.TOTAL_LENGTH, length, le);
-    write32(target, o + EPB.INTERFACE_ID, f.interfaceId, le);
-    write32(target, o + EPB.TIMESTAMP_HIGH, Number(ticks >> 32n), le);
-    write32(target, o + EPB.TIMESTAMP_LOW, Number(ticks & 0xffff_ffffn), le);
-    write32(target, o + EPB.CAPTURED_LENGTH, captured, le);
-    write32(target, o + EPB.ORIGINAL_LENGTH, f.originalLength, le);
-    target.set(captured === f.data.length ? f.data : f.data.subarray(0, captured), o + EPB.DATA);
-    target.fill(0, o + EPB.DATA + captured, o + EPB.DATA + pad4(captured)); // §3.1 padding
-    writeCommentOptions(target, o + EPB.DATA + pad4(captured), comments, le);
-    write32(target, o + length - BLOCK.TRAILER_LENGTH, length, le);
-    this.count++;
-    return length;
-  }
-}
-
-/**
- * Writes a pcapng file: one section, the given interfaces, one Enhanced Packet Block per frame.
- * Frames are bytes or {@link CaptureRecordInput}s (a read capture's records included); frames without
- * a timestamp get `defaultTimestamp(position)`, timestamps are rounded down to the interface's
- * resolution, frames longer than their interface's snaplen are cut to it. An EPB timestamp is one
- * tick count, so a classic pcap record's fraction of one second or more (`nanoseconds` ≥ 1e9, see
- * `CaptureTimestamp`) is written as the same instant, its whole seconds carried.
- */
-export function writePcapng(
-  frames: Iterable<Uint8Array | CaptureRecordInput>,
-  options?: PcapngWriteOptions,
-): Uint8Array {
-  const writer = new PcapngWriter(options);
-  framesArg(frames);
-  const normalized = Array.from(frames, normalizeFrame);
-  const header = writer.header();
-  let total = header.length;
-  for (const f of normalized) total += writer.lengthOf(f);
-  const out = new Uint8Array(total);
-  out.set(header, 0);
-  let offset = header.length;
-  for (const f of normalized) offset += writer.writeInto(f, out, offset);
-  return out;
 }

@@ -11,18 +11,8 @@
  */
 import { assertBytes } from '../wire/bytes.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
-import {
-  type Capture,
-  type CaptureInfo,
-  type CaptureRecord,
-  type CaptureUnitDecoder,
-  type ReadCaptureOptions,
-  PcapDecoder,
-  detectCaptureFormat,
-  hex32,
-  maxRecordBytesOption,
-  readPcap,
-} from './pcap.js';
+import { type Capture, type CaptureInfo, type CaptureRecord, type CaptureUnitDecoder, type ReadCaptureOptions, hex32, maxRecordBytesOption } from './record.js';
+import { PcapDecoder, detectCaptureFormat, readPcap } from './pcap.js';
 import { PcapngDecoder, readPcapng } from './pcapng.js';
 
 /** Bytes needed to tell the formats apart (the magic number / SHB block type). */

@@ -14,8 +14,9 @@ import { lint } from '../../src/diagnose/lint.js';
 import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
 import { verifyChecksums } from '../../src/offload/verify.js';
 import { readCapture } from '../../src/capture/stream.js';
-import { writePcap, type CaptureRecord } from '../../src/capture/pcap.js';
-import { writePcapng } from '../../src/capture/pcapng.js';
+import { writePcap } from '../../src/capture/pcap.js';
+import { type CaptureRecord } from '../../src/capture/record.js';
+import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { CORPUS_DIR, concat, epb, fragmentIpv4, idb, pcapFile, shb } from '../pcap/helpers.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 

@@ -13,7 +13,7 @@ import { lintRecord } from '../../src/diagnose/lint-record.js';
 import { LinkType, createLinkNormalizer, linkTypeName, locateOuterIp } from '../../src/capture/linktype.js';
 import { readCapture } from '../../src/capture/stream.js';
 import { writePcap } from '../../src/capture/pcap.js';
-import { writePcapng } from '../../src/capture/pcapng.js';
+import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { LINK_TYPES, asLinkType, offsetShift, type LinkTypeName } from './link-records.js';
 
 const INNER: FrameSpec = { ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 5353, dstPort: 53 }, payload: 'query' };

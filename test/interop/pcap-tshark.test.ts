@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
 import { TSHARK, runTool, skipWithout } from '../helpers/tools.js';
-import { type CaptureRecord, writePcap } from '../../src/capture/pcap.js';
-import { writePcapng } from '../../src/capture/pcapng.js';
+import { type CaptureRecord } from '../../src/capture/record.js';
+import { writePcap } from '../../src/capture/pcap.js';
+import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { readCapture } from '../../src/capture/stream.js';
 import { Reassembler } from '../../src/capture/reassembly.js';
 import {

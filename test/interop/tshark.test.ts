@@ -13,7 +13,7 @@ import { buildFrame, type FrameSpec } from '../../src/frame/build.js';
 import { createEncapsulator } from '../../src/tunnel/encapsulate.js';
 import { segment } from '../../src/offload/segment.js';
 import { writePcap } from '../../src/capture/pcap.js';
-import { writePcapng } from '../../src/capture/pcapng.js';
+import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { TSHARK, needs, runTool } from '../helpers/tools.js';
 
 // tshark is found once per run (test/helpers/tools.ts); without it these tests are skipped, or fail with CI=true.

@@ -1,17 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvgreError } from '../../src/wire/errors.js';
-import {
-  DEFAULT_TIMESTAMP_SECONDS,
-  PcapWriter,
-  copyRecord,
-  defaultTimestamp,
-  detectCaptureFormat,
-  readPcap,
-  writePcap,
-} from '../../src/capture/pcap.js';
+import { DEFAULT_TIMESTAMP_SECONDS, copyRecord, defaultTimestamp } from '../../src/capture/record.js';
+import { PcapWriter, detectCaptureFormat, readPcap, writePcap } from '../../src/capture/pcap.js';
 import { readCapture } from '../../src/capture/stream.js';
-import { writePcapng } from '../../src/capture/pcapng.js';
+import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { CORPUS, atOddOffset, corpusFile, expectNvgreError, nvgreErrorOf, pattern, pcapFile } from './helpers.js';
 
 describe('corpus (test/corpus/README.md tables)', () => {

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvgreError } from '../../src/wire/errors.js';
-import { PcapngWriter, readPcapng, writePcapng } from '../../src/capture/pcapng.js';
-import { defaultTimestamp } from '../../src/capture/pcap.js';
+import { PcapngWriter, writePcapng } from '../../src/capture/pcapng-writer.js';
+import { readPcapng } from '../../src/capture/pcapng.js';
+import { defaultTimestamp } from '../../src/capture/record.js';
 import { readCapture } from '../../src/capture/stream.js';
 import {
   CORPUS_DIR,

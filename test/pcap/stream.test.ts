@@ -4,8 +4,9 @@ import { ReadableStream } from 'node:stream/web';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvgreError } from '../../src/wire/errors.js';
-import { type CaptureRecord, copyRecord, writePcap } from '../../src/capture/pcap.js';
-import { writePcapng } from '../../src/capture/pcapng.js';
+import { type CaptureRecord, copyRecord } from '../../src/capture/record.js';
+import { writePcap } from '../../src/capture/pcap.js';
+import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { CaptureStreamParser, readCapture, readCaptureStream } from '../../src/capture/stream.js';
 import { CORPUS, CORPUS_DIR, concat, corpusFile, epb, idb, nvgreErrorOf, pattern, pcapFile, shb, spb } from './helpers.js';
 

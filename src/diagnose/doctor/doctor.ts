@@ -11,7 +11,7 @@ import { formatIp, parseIp } from '../../wire/address.js';
 import { NvgreError, NvgreErrorCode } from '../../wire/errors.js';
 import type { KeyLayout } from '../../wire/gre.js';
 import { readCaptureStream, type CaptureChunkSource } from '../../capture/stream.js';
-import type { ReadCaptureOptions } from '../../capture/pcap.js';
+import type { ReadCaptureOptions } from '../../capture/record.js';
 import { FactReader, type DiagnoseRecord } from './facts.js';
 import { Observer } from './state.js';
 import { PolicyChecker } from './policy.js';
