@@ -78,7 +78,7 @@ export function detectTools(): Record<ToolName, ToolStatus> {
       version: t.error === undefined ? (t.stdout.split('\n')[0]?.trim() ?? '') : null,
       problem: t.error ?? '',
       install: 'apt-get install tshark',
-      tests: 'the tshark interop tests (test/interop/tshark.test.ts, pcap-tshark.test.ts)',
+      tests: 'the tests that run tshark (test/interop/)',
     },
     scapy: {
       name: 'Scapy',
@@ -86,7 +86,7 @@ export function detectTools(): Record<ToolName, ToolStatus> {
       version: s.error === undefined ? s.stdout.trim() : null,
       problem: s.error ?? '',
       install: 'apt-get install python3-scapy',
-      tests: 'the Scapy differential test (test/interop/scapy-diff.test.ts)',
+      tests: 'the tests that run Scapy (test/interop/scapy-diff.test.ts)',
     },
   };
 }
