@@ -36,11 +36,9 @@ export function bigPolicy(): Policy {
 }
 
 describe('a policy of 100,000 records and 10,000 routes', () => {
-  it('is indexed in well under ten seconds, and a transmit to any of its CAs resolves', () => {
-    const t0 = performance.now();
+  it('is indexed, and a transmit to any of its CAs resolves', () => {
+    // How long indexing takes is measured in bench/, never asserted here (tests pass on a busy machine).
     const p = createPolicy(bigPolicy());
-    const built = performance.now() - t0;
-    expect(built).toBeLessThan(10_000);
     expect(p.records).toHaveLength(100_000);
     const h0 = createNve(p, 'h0');
     // A VM of h0 (record 0: 10.0.0.2 in VSID 10000) to records across the policy.
@@ -56,26 +54,8 @@ describe('a policy of 100,000 records and 10,000 routes', () => {
       }
     }
   });
-
-  it('record lookups cost about the same with 100,000 records as with 100', () => {
-    const p = createPolicy(bigPolicy());
-    const v = p.vsids.get(10_000)!;
-    const time = (n: number) => {
-      const t0 = performance.now();
-      let hits = 0;
-      for (let k = 0; k < 200_000; k++) {
-        const i = (k * 7919) % n;
-        const subnet = i % 10_000;
-        if (p.recordInScope4(v.scope, ((10 << 24) | (subnet << 8) | (2 + Math.floor(i / 10_000))) >>> 0) !== undefined) hits++;
-      }
-      expect(hits).toBe(200_000);
-      return performance.now() - t0;
-    };
-    time(100);
-    const small = Math.min(time(100), time(100));
-    const large = Math.min(time(100_000), time(100_000));
-    expect(large).toBeLessThan(small * 10 + 50);
-  });
+  // That lookups cost about the same with 100,000 records as with 100 is measured, not asserted:
+  // bench/nve.mjs 'record lookup, 100,000 vs 100 records' reports the ratio.
 });
 
 describe('longest-prefix match', () => {
