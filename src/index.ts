@@ -82,6 +82,8 @@ export { diagnose, diagnoseStream, createDoctor, Doctor } from './diagnose/docto
 export { DoctorCode, DOCTOR_SEVERITY } from './diagnose/doctor/types.js';
 export type { DoctorOptions, DoctorReport, DoctorFinding, DoctorEvidence, DoctorSubject, DoctorSummary } from './diagnose/doctor/types.js';
 export type { DiagnoseRecord } from './diagnose/doctor/facts.js';
+export { captureStats, captureStatsStream, createStats, StatsCollector } from './diagnose/stats.js';
+export type { CaptureStats, StatsOptions, VsidStats, PairStats, Conversation, ProtocolMix } from './diagnose/stats.js';
 
 // One decoded view of a frame, its fields by name, the display filter over them (docs/filter.md), the
 // field tree of `nvgre decode -V` and the one-line summary (pure TypeScript: usable in a browser).

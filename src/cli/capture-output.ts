@@ -250,6 +250,11 @@ export class StdoutSink extends Sink {
 export interface CaptureOutputOptions {
   /** Default: the input's format (see {@link CaptureOutput.input}), else pcap. */
   readonly format?: CaptureFormat | undefined;
+  /**
+   * The link type of every frame written, whatever the input's (decap and encap write Ethernet frames
+   * from Linux cooked or raw-IP input). Default: the input's link types, for commands that copy records.
+   */
+  readonly linkType?: number | undefined;
 }
 
 /** The output's pcapng description of an input interface: its link type, name and resolution; room for grown frames. */
@@ -289,7 +294,7 @@ export class CaptureOutput {
   private start(): PcapWriter | PcapngWriter {
     if (this.writer !== null) return this.writer;
     if (this.format === 'pcap') {
-      this.writer = new PcapWriter({ snaplen: 262_144 });
+      this.writer = new PcapWriter({ snaplen: 262_144, linkType: this.options.linkType ?? this.info?.linkType ?? 1 });
     } else {
       const info = this.info;
       const interfaces: PcapngInterfaceOptions[] =
@@ -300,7 +305,8 @@ export class CaptureOutput {
               ? [{}]
               : info.interfaces.map(interfaceOf)
             : [{ linkType: info.linkType, snaplen: Math.max(info.snaplen, DEFAULT_SNAPLEN), tsresol: info.nanosecond ? 9 : 6 }];
-      this.writer = new PcapngWriter({ interfaces });
+      const forced = this.options.linkType;
+      this.writer = new PcapngWriter({ interfaces: forced === undefined ? interfaces : interfaces.map((i) => ({ ...i, linkType: forced })) });
     }
     this.sink.write(this.writer.header());
     return this.writer;

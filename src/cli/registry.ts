@@ -5,6 +5,7 @@ import { completion } from './commands/completion.js';
 import { decap } from './commands/decap.js';
 import { decode } from './commands/decode.js';
 import { demo } from './commands/demo.js';
+import { doctor } from './commands/doctor.js';
 import { ecmp } from './commands/ecmp.js';
 import { encap } from './commands/encap.js';
 import { explain } from './commands/explain.js';
@@ -14,9 +15,10 @@ import { policy } from './commands/policy.js';
 import { rss } from './commands/rss.js';
 import { segment } from './commands/segment.js';
 import { simulate } from './commands/simulate.js';
+import { stats } from './commands/stats.js';
 import { wiresharkPluginCommand } from './commands/wireshark-plugin.js';
 
-export const COMMANDS: readonly Command[] = [demo, decode, lint, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain, wiresharkPluginCommand, completion, man];
+export const COMMANDS: readonly Command[] = [demo, decode, lint, doctor, stats, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain, wiresharkPluginCommand, completion, man];
 
 /** `nvgre --help`. */
 export function mainUsage(): string {

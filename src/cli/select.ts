@@ -9,6 +9,7 @@ import { NvgreError, compileDisplayFilter, type CaptureRecord, type DisplayFilte
 import { intOption, stringOption, type OptionSpec, type Parsed } from './args.js';
 import type { CaptureFormat } from './capture-output.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import { LinkFrames } from './link.js';
 
 /** `-r FILE`, `-c N` / `--count N`, `--frames LIST`. */
 export const READ_OPTIONS: OptionSpec = {
@@ -151,6 +152,9 @@ export class Selector {
   loaded = false;
   private lastSeen = 0;
 
+  /** Turns the records the filter reads into Ethernet frames; `links.delta` maps the view's offsets back. */
+  readonly links = new LinkFrames();
+
   constructor(
     readonly selection: Selection,
     private readonly view?: FrameView,
@@ -170,9 +174,11 @@ export class Selector {
     if (s.count !== undefined && this.selected >= s.count) return false;
     if (s.frames !== undefined && !s.frames.has(n)) return false;
     if (s.filter !== undefined) {
-      // The filter reads Ethernet frames: a record of another link type is never selected.
-      if (record.linkType !== 1) return false;
-      this.view!.load(record.data, { number: n, originalLength: record.originalLength });
+      // The filter reads Ethernet frames: a record of another link type is read as one (docs/api.md
+      // "Link types"); a record that cannot be is never selected.
+      const frame = this.links.frame(record);
+      if (frame === null) return false;
+      this.view!.load(frame, { number: n, originalLength: record.originalLength - record.data.length + frame.length });
       this.loaded = true;
       if (!s.filter.test(this.view!)) return false;
     }

@@ -743,6 +743,28 @@ const TABLE: Readonly<Record<string, Row>> = {
     ],
   },
   Doctor: { valid: () => [{ examples: 3 }], call: construct, cases: [{ what: 'examples 101', run: () => new api.Doctor({ examples: 101 }), expect: 'RangeError', mentions: 'options.examples' }] },
+  captureStats: {
+    valid: () => [[NV4, NV6, RECORD], { top: 3 }],
+    cases: [
+      { what: 'frames 7', run: () => api.captureStats(7 as never), expect: 'TypeError', mentions: 'frames' },
+      { what: 'a frame that is a string', run: () => api.captureStats(['abc'] as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'top -1', run: () => api.captureStats([NV4], { top: -1 }), expect: 'RangeError', mentions: 'options.top' },
+      { what: 'hostile bytes: counted, never thrown', run: () => api.captureStats([new Uint8Array(0), NV4.subarray(0, 50), { linkType: 276, data: NV4.subarray(0, 5) }]), expect: 'ok' },
+    ],
+  },
+  captureStatsStream: {
+    valid: () => [[PCAPNG]],
+    cases: [{ what: 'a source that is null', run: () => api.captureStatsStream(null as never), expect: 'TypeError', mentions: 'source' }],
+  },
+  createStats: {
+    valid: () => [{ maxFlows: 10 }],
+    cases: [
+      { what: 'keyLayout 7', run: () => api.createStats({ keyLayout: 7 as never }), expect: 'TypeError', mentions: 'options.keyLayout' },
+      { what: 'add(a Uint16Array)', run: () => api.createStats().add(new Uint16Array(4) as never), expect: 'TypeError', mentions: 'frame' },
+      { what: 'add with number 0', run: () => api.createStats().add(NV4, 0), expect: 'RangeError', mentions: 'number' },
+    ],
+  },
+  StatsCollector: { valid: () => [], call: construct, cases: [{ what: 'maxPairs 0', run: () => new api.StatsCollector({ maxPairs: 0 }), expect: 'RangeError', mentions: 'options.maxPairs' }] },
   // --- the NVE model (docs/nve.md): a policy is untrusted input (INVALID_POLICY naming the entry), frames are bytes
   createPolicy: {
     valid: () => [api.examplePolicy()],

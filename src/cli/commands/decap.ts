@@ -4,6 +4,7 @@ import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre decap [options] <in> <out>
@@ -51,6 +52,7 @@ export const decap: Command = {
     const selector = new Selector(sel, new FrameView({ keyLayout: keyLayout as KeyLayout }));
     const progress = new Progress('decap');
     const skipped = new Map<string, number>();
+    const links = new LinkFrames();
     let n = 0;
     const written = await withCaptureOutput(
       output,
@@ -62,7 +64,8 @@ export const decap: Command = {
               if (selector.done) break;
               n++;
               if (!selector.take(n, r)) continue;
-              const d = r.linkType === 1 ? tryDecapsulate(r.data, options) : null;
+              const frame = links.frame(r);
+              const d = frame !== null ? tryDecapsulate(frame, options) : null;
               if (d === null || !d.ok) {
                 const code = d === null ? 'LINKTYPE' : d.error.code;
                 skipped.set(code, (skipped.get(code) ?? 0) + 1);
@@ -78,7 +81,8 @@ export const decap: Command = {
         );
         return out.frames;
       },
-      { format, keepPartial: values['keep-partial'] === true },
+      // Inner frames are Ethernet whatever the capture's link type.
+      { format, keepPartial: values['keep-partial'] === true, linkType: 1 },
     );
     let msg = `decap: wrote ${output === '-' ? 'standard output' : output}: ${written} inner frame${written === 1 ? '' : 's'}`;
     const considered = selector.active ? selector.selected : n;

@@ -3,6 +3,7 @@ import { intOption, parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { FILTER_OPTIONS, HELP, READ_OPTIONS, inputAndOutput, selection } from '../select.js';
 import { hexLines } from '../views/hex.js';
 import { jsonLine } from '../views/json.js';
@@ -86,6 +87,7 @@ export const decode: Command = {
     const out = new Output();
     const progress = new Progress('decode');
     const view = new FrameView(viewOptions);
+    const links = new LinkFrames();
     let n = 0;
     /** Frames --frames lets through (all frames without it): what the closing line counts. */
     let considered = 0;
@@ -107,18 +109,22 @@ export const decode: Command = {
           n++;
           if (sel.frames !== undefined && !sel.frames.has(n)) continue;
           considered++;
-          let frame = r.data;
           let extra = json ? `,"ts":${timestamp(r)}` : '';
-          if (r.linkType !== 1) {
+          // Any link type the library reads, as an Ethernet frame (docs/api.md "Link types").
+          const linked = links.frame(r);
+          if (linked === null) {
             other++;
             if (vsidFilter !== undefined || filter !== undefined) continue;
+            const why = links.why(r);
             show([
               json
-                ? `{"frame":${n},"length":${frame.length},"nvgre":false,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"LINKTYPE","codes":["LINKTYPE"],"message":"link type ${r.linkType} is not Ethernet"},"drop":null,"fields":{}${extra}}`
-                : `${String(n).padStart(6)}  not NVGRE  link type ${r.linkType} is not Ethernet (1)`,
+                ? `{"frame":${n},"length":${r.data.length},"nvgre":false,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"LINKTYPE","codes":["LINKTYPE"],"message":${JSON.stringify(why)}},"drop":null,"fields":{}${extra}}`
+                : `${String(n).padStart(6)}  not NVGRE  ${why}`,
             ]);
             continue;
           }
+          let frame = linked;
+          if (links.synthetic && json) extra += `,"linkType":${r.linkType},"outerMac":false`;
           if (reassembler !== null) {
             const ms = r.timestamp.seconds * 1000 + r.timestamp.nanoseconds / 1e6;
             const whole = reassembler.push(frame, ms);
@@ -137,7 +143,7 @@ export const decode: Command = {
               extra += json ? ',"reassembled":true' : '';
             }
           }
-          view.load(frame, { number: n, originalLength: frame === r.data ? r.originalLength : frame.length });
+          view.load(frame, { number: n, originalLength: frame === linked ? r.originalLength - r.data.length + linked.length : frame.length });
           if (view.nvgre) {
             nvgre++;
             if (view.decapsulated!.dropReasons.length > 0) dropped++;
@@ -152,10 +158,10 @@ export const decode: Command = {
           }
           const lines: string[] = [];
           if (verbose) {
-            lines.push(...treeLines(view));
-            if (frame !== r.data) lines.push('    (reassembled from outer IP fragments)');
+            lines.push(...links.tree(treeLines(view), r));
+            if (frame !== linked) lines.push('    (reassembled from outer IP fragments)');
           } else {
-            lines.push(`${String(n).padStart(6)}  ${frameSummary(view, { legacyKey })}${frame !== r.data ? '  (reassembled)' : ''}`);
+            lines.push(`${String(n).padStart(6)}  ${frameSummary(view, { legacyKey })}${frame !== linked ? '  (reassembled)' : ''}`);
           }
           if (hex) lines.push(...hexLines(view));
           if (verbose || hex) lines.push('');

@@ -1,4 +1,4 @@
-import { FrameView, lint as lintFrame, type Finding, type LintOptions } from '../../index.js';
+import { FrameView, createLinkNormalizer, lintRecord, type Finding, type LintOptions } from '../../index.js';
 import { intOption, parse } from '../args.js';
 import { checkOutputPath, withCaptureOutput, type CaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
@@ -12,6 +12,8 @@ const USAGE = `Usage: nvgre lint [options] <file>
 Checks every frame of a pcap or pcapng capture against RFC 7637 and the GRE, IP and transport rules
 it inherits, and prints one finding per line: frame, byte offset, severity, code, rule, and what to
 do about it. Severities: error (a conformant receiver drops the frame), warning, info.
+Any link type the library reads is accepted (Ethernet, Linux cooked SLL/SLL2, raw IP, NULL/LOOP);
+offsets are into each record's own bytes, and a record nothing can read is an error, never clean.
 Exit status: 0 when no finding is an error, 1 when any is (or the capture is corrupt), 2 on a usage error.
 
 Options:
@@ -21,6 +23,8 @@ ${HELP.frames}
 ${HELP.filter}
   --mtu N           underlay IP MTU: flag outer packets larger than N bytes (MTU_EXCEEDED)
   --legacy-key      also judge the key as a draft-era peer reads it (TNI + reserved byte)
+  --all-gre         judge every GRE packet as NVGRE (default: only GRE protocol 0x6558; other GRE,
+                    such as IPv4-in-GRE, PPTP or ERSPAN, is summarised as info)
   --json            one JSON object per finding (JSON Lines), with its frame number
   --annotate        with -w: copy the (selected) frames to a pcapng file, each frame's findings
                     attached as packet comments (Wireshark: frame.comment)
@@ -49,6 +53,7 @@ export const lint: Command = {
       ...WRITE_OPTIONS,
       mtu: { type: 'string' },
       'legacy-key': { type: 'boolean' },
+      'all-gre': { type: 'boolean' },
       json: { type: 'boolean' },
       annotate: { type: 'boolean' },
     });
@@ -59,7 +64,7 @@ export const lint: Command = {
     }
     const { input: file } = inputAndOutput('lint', parsed, false);
     const mtu = intOption('mtu', values.mtu, 68, 0xffffffff);
-    const options: LintOptions = { ...(mtu !== undefined ? { mtu } : {}), legacyKeyView: values['legacy-key'] === true };
+    const options: LintOptions = { ...(mtu !== undefined ? { mtu } : {}), legacyKeyView: values['legacy-key'] === true, nvgreOnly: values['all-gre'] !== true };
     const annotate = values.annotate === true;
     const output = typeof values.write === 'string' ? values.write : undefined;
     if (annotate && output === undefined) throw usageError('--annotate writes a capture: give -w FILE (pcapng); see "nvgre lint --help".');
@@ -77,6 +82,9 @@ export const lint: Command = {
     const count = { error: 0, warning: 0, info: 0 };
     let frames = 0;
     let framesWithErrors = 0;
+    const normalizer = createLinkNormalizer();
+    /** Ordinary GRE (IPv4-in-GRE, PPTP, ...), summarised by kind instead of a line per frame. */
+    const otherGre = new Map<string, number>();
     const read = (capture: CaptureOutput | null) =>
       readRecords(
         file,
@@ -85,11 +93,18 @@ export const lint: Command = {
             if (selector.done) break;
             frames++;
             if (!selector.take(frames, r)) continue;
-            const findings: readonly Finding[] = r.linkType !== 1 ? [] : selector.loaded ? view.findings : lintFrame(r.data, options);
+            // The view holds an Ethernet record already linted for the filter; any other record is linted
+            // here, offsets into its own bytes.
+            const findings: readonly Finding[] = selector.loaded && r.linkType === 1 ? view.findings : lintRecord(r, options, normalizer);
             let hasError = false;
             for (const f of findings) {
               count[f.severity]++;
               if (f.severity === 'error') hasError = true;
+              const kind = f.code === 'NOT_NVGRE' && f.layer === 'gre' ? /^Not an NVGRE frame: (.*?), not judged/.exec(f.message)?.[1] : undefined;
+              if (kind !== undefined && !json) {
+                otherGre.set(kind, (otherGre.get(kind) ?? 0) + 1);
+                continue;
+              }
               if (json) {
                 out.line(
                   `{"frame":${frames},"code":"${f.code}","severity":"${f.severity}","layer":"${f.layer}","offset":${f.offset},"rfc":${JSON.stringify(f.rfc)},"message":${JSON.stringify(f.message)}}`,
@@ -114,6 +129,9 @@ export const lint: Command = {
       await withCaptureOutput(output, async (capture) => read(capture), { format, keepPartial: values['keep-partial'] === true });
     }
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    if (output !== '-') {
+      for (const [kind, n] of otherGre) out.line(`info: ${plural(n, 'frame')} of ${kind}, not NVGRE (not judged as NVGRE; --all-gre judges them)`);
+    }
     const summary = `-- ${plural(frames, 'frame')}${selector.active ? ` (${selector.selected} selected)` : ''}: ${plural(count.error, 'error')} (in ${plural(framesWithErrors, 'frame')}), ${plural(count.warning, 'warning')}, ${count.info} info`;
     if (output === '-') {
       process.stderr.write(`${summary}; the ${annotate ? 'annotated ' : ''}capture went to standard output\n`);

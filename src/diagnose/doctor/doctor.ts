@@ -73,6 +73,7 @@ export class Doctor {
   private readonly observer: Observer;
   private readonly policy: PolicyChecker | undefined;
   private count = 0;
+  private last = 0;
 
   constructor(options?: DoctorOptions) {
     this.r = resolve(options);
@@ -90,10 +91,13 @@ export class Doctor {
 
   /**
    * Adds the next frame: an Ethernet frame, or a capture record (`{ linkType, data, timestamp,
-   * originalLength }`, a {@link CaptureRecord} is one). Frames are numbered from 1 in the order added.
-   * Never throws on the bytes; `data` is not kept after the call returns.
+   * originalLength }`, a {@link CaptureRecord} is one). `number` is the frame's 1-based number in the
+   * capture, which the evidence quotes (default: one more than the previous frame's, from 1), so a
+   * caller that skips frames keeps Wireshark's numbering. Never throws on the bytes; `data` is not kept
+   * after the call returns.
    */
-  add(frame: Uint8Array | DiagnoseRecord): void {
+  add(frame: Uint8Array | DiagnoseRecord, number?: number): void {
+    if (number !== undefined) assertInt(number, 'number', 1, Number.MAX_SAFE_INTEGER);
     if (!(frame instanceof Uint8Array)) {
       if (frame === null || typeof frame !== 'object') throw new TypeError(`frame must be a Uint8Array or a record { data }, got ${frame === null ? 'null' : typeof frame}`);
       assertBytes(frame.data, 'frame.data');
@@ -102,7 +106,8 @@ export class Doctor {
       assertBytes(frame, 'frame');
     }
     this.count++;
-    const f = this.reader.read(frame, this.count);
+    this.last = number ?? this.last + 1;
+    const f = this.reader.read(frame, this.last);
     this.observer.observe(f);
     if (this.policy !== undefined && f.linkProblem === null) this.policy.observe(f);
   }

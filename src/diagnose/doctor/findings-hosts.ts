@@ -69,7 +69,7 @@ function offload(c: HostContext, address: string, s: SenderState, out: DoctorFin
     for (const p of ['tcp', 'udp', 'ipv4', 'outer-ipv4']) handled.add(p);
   } else if (s.udp.wrong > 0 && s.tcp.ok.count > 0 && s.tcp.wrong === 0) {
     const unanswered = s.dnsQueries - s.dnsAnswered;
-    const details = [`${wrongText('inner UDP', s.udp)}; all ${s.tcp.total} inner TCP checksums are right.`];
+    const details = [`${wrongText('inner UDP', s.udp)}; ${s.tcp.total === 1 ? 'the one inner TCP checksum is' : `all ${s.tcp.total} inner TCP checksums are`} right.`];
     if (s.dnsQueries > 0) details.push(`${unanswered} of ${plural(s.dnsQueries, 'DNS query', 'DNS queries')} from behind ${address} got no answer${unanswered > 0 ? ' (the DNS server drops them for their bad UDP checksum)' : ''}.`);
     if (s.echoRepliesIn > 0) details.push(`${plural(s.echoRepliesIn, 'ping reply', 'ping replies')} came back to ${address}: ICMP works.`);
     out.push(
@@ -187,7 +187,7 @@ function keyLayouts(c: HostContext, out: DoctorFinding[]): void {
         subject: { sender: address, ...(samples.length > 0 ? { vsid: vsidOf(samples[0]!, other) } : {}) },
         diagnosis: `${address} sends ${plural(s.otherLayoutKeys.count, 'frame')} whose keys name no valid VSID in the ${c.keyLayout} layout but valid VSIDs in the ${other} layout${conclusive !== undefined ? ', and the policy confirms it' : ''}: ${address} very likely writes the ${other === 'low24' ? "first draft's" : 'RFC 7637'} key layout, and receivers using ${c.keyLayout} drop these frames.`,
         tally: s.otherLayoutKeys,
-        counts: { frames: s.otherLayoutKeys.count, siteLayoutFrames: s.siteLayoutKeys, adminProhibited: admin },
+        counts: { siteLayoutFrames: s.siteLayoutKeys, adminProhibited: admin },
         details,
         cause: other === 'low24' ? `${address} follows the first NVGRE draft's key layout (VSID in the low 24 bits; Windows Server 2012 before KB2779768).` : `${address} follows RFC 7637's key layout while this site reads keys as low24.`,
         fix: `Put every host on one key layout (RFC 7637: update ${address}, KB2779768); nvgre lint --legacy-key shows how each layout reads these keys.`,
@@ -208,7 +208,7 @@ function keyLayouts(c: HostContext, out: DoctorFinding[]): void {
         subject: { sender: address, receiver: o.receiver, ...(o.vsid !== undefined ? { vsid: o.vsid } : {}) },
         diagnosis: `By the policy, ${address} and ${o.receiver} read the GRE key in different layouts, so ${o.receiver} puts ${address}'s frames in the wrong virtual subnet and drops them${admin > 0 ? ` (${admin} "administratively prohibited" ${admin === 1 ? 'reply' : 'replies'})` : ''}.`,
         tally: o.tally,
-        counts: { frames: o.tally.count, adminProhibited: admin },
+        counts: { adminProhibited: admin },
         details: [`The policy makes it conclusive: ${o.detail}.`],
         cause: 'One host follows the first NVGRE draft\'s key layout (VSID in the low 24 bits; Windows Server 2012 before KB2779768), the other RFC 7637\'s.',
         fix: 'Put both hosts on one layout (RFC 7637: KB2779768 on the draft-era host), then check with nvgre lint --legacy-key.',
@@ -317,7 +317,7 @@ function tunnels(c: HostContext, out: DoctorFinding[]): void {
         severity: conclusive ? 'error' : 'warning',
         diagnosis: `${plural(p.frames.count, 'NVGRE frame')} went from ${x} to ${y} and none came back${at === x ? ` to ${x}, where the capture was taken` : at === y ? ` from ${y}, where the capture was taken` : ''}: the tunnel works one way only.`,
         tally: p.frames,
-        counts: { frames: p.frames.count, echoRequests: p.echoRequests, tcpSyn: p.tcpSyn, underlayIcmpErrors: icmp.reduce((n, u) => n + u.frames.count, 0) },
+        counts: { echoRequests: p.echoRequests, tcpSyn: p.tcpSyn, underlayIcmpErrors: icmp.reduce((n, u) => n + u.frames.count, 0) },
         details,
         cause:
           at === y

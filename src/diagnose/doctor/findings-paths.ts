@@ -34,7 +34,6 @@ function capture(c: PathContext, out: DoctorFinding[]): void {
         subject: { kind: reason },
         diagnosis: `${plural(t.count, 'frame')} could not be read (${reason}), so nothing in them was checked: this capture is not known to be clean.`,
         tally: t,
-        counts: { frames: t.count },
         cause: reason.startsWith('link type')
           ? `The capture's interface has ${reason}, which this tool does not read (it reads Ethernet, Linux cooked SLL and SLL2, raw IP and NULL/LOOP).`
           : 'Records shorter than their own link-layer header: a damaged capture or a snaplen below the link header.',
@@ -48,7 +47,6 @@ function capture(c: PathContext, out: DoctorFinding[]): void {
       makeFinding(DoctorCode.SNAPLEN_CUT, {
         diagnosis: `${plural(c.o.snaplenCut.count, 'frame was', 'frames were')} cut by the capture's snaplen: their headers were read, but checksums over the missing bytes could not be judged.`,
         tally: c.o.snaplenCut,
-        counts: { frames: c.o.snaplenCut.count },
         cause: 'The capture kept only the first bytes of each frame (tcpdump -s, dumpcap -s).',
         fix: 'Capture with -s 0 to keep whole frames when checksums matter.',
         refs: '',
@@ -205,7 +203,6 @@ function conformance(c: PathContext, out: DoctorFinding[]): void {
         severity,
         diagnosis: `${plural(tally.count, 'frame')} of Ethernet over GRE (protocol 0x6558) ${singular(CONFORMANCE_WORDS[code] ?? `break the rule of lint code ${code}`, tally.count)} (lint ${code}).`,
         tally,
-        counts: { frames: tally.count },
         cause: code === 'RESERVED_VSID' ? 'A sender using reserved VSIDs, or one writing the draft-era key layout (see the key-layout findings, if any).' : 'The encapsulating host or a device on the path builds frames that break RFC 7637 (or the GRE and IP rules it inherits).',
         fix: `Run nvgre lint --frames ${tally.first.join(',')} on the capture for the byte offset and rule of each, and fix the encapsulator.`,
         refs: 'RFC 7637 §3, §4; docs/api.md "Lint"',
@@ -218,7 +215,6 @@ function conformance(c: PathContext, out: DoctorFinding[]): void {
         subject: { kind },
         diagnosis: `${plural(t.count, 'frame')} of ${kind}, not NVGRE: not judged as NVGRE.`,
         tally: t,
-        counts: { frames: t.count },
         cause: 'Other GRE tunnels share the capture (only GRE with protocol 0x6558 is NVGRE).',
         fix: 'Nothing for NVGRE; nvgre lint --all-gre judges every GRE packet as NVGRE if that is what was meant.',
         refs: 'RFC 7637 §3.2; RFC 2784',

@@ -1,0 +1,149 @@
+import { FrameView, createDoctor, type DoctorFinding, type DoctorReport, type KeyLayout } from '../../index.js';
+import { intOption, parse, stringOption } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, usageError } from '../errors.js';
+import { Output, Progress, readRecords } from '../io.js';
+import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, inputAndOutput, selection } from '../select.js';
+import { readPolicy } from './policy.js';
+
+const USAGE = `Usage: nvgre doctor [options] <file>
+
+Reads a capture once (pcap or pcapng, any size, any link type the tool reads) and explains what is
+wrong across its frames: transmit checksum offload faults (the UDP-only pattern that breaks DNS while
+TCP and ping work), hosts that read the GRE key in different layouts, one-way tunnels and underlay ICMP
+errors, MTU and fragmentation, FlowID entropy, conformance, and with --policy what an HNV policy says.
+Each finding: a stable code, a diagnosis with the numbers, the evidence (counts and the first frame
+numbers), the likely cause, the fix and the reference (docs/doctor.md lists every code).
+Exit status: 0 when no finding is an error, 1 when one is (or the capture is corrupt), 2 on a usage error.
+
+Options:
+${HELP.read}
+${HELP.count}
+${HELP.frames}
+${HELP.filter}
+  --policy FILE     an HNV policy (nvgre policy init / import): frames are checked against it, and a
+                    key-layout mismatch it shows is conclusive (docs/doctor.md §9)
+  --captured-at PA  the provider address of the host the capture was taken on: tells seeds left for
+                    the NIC from a fault, and which end of a one-way tunnel is silent
+  --key-layout L    how this site's hosts write the key: rfc7637 (default) or low24
+  --mtu N           underlay IP MTU (default 1500)
+  --max-flows N     inner flows tracked at once (default 100000; docs/doctor.md §10)
+  --max-pairs N     provider addresses, PA pairs and other keyed items tracked (default 4096)
+  --json            the report as one JSON object
+  -h, --help        show this help
+
+Examples:
+  nvgre doctor capture.pcapng
+  nvgre doctor --captured-at 192.0.2.11 --policy policy.json any.pcap`;
+
+const LABEL: Readonly<Record<string, string>> = { error: 'ERROR', warning: 'WARNING', info: 'INFO' };
+
+function subjectText(f: DoctorFinding): string {
+  const s = f.subject;
+  const parts: string[] = [];
+  if (s.sender !== undefined && s.receiver !== undefined) parts.push(`${s.sender} → ${s.receiver}`);
+  else if (s.sender !== undefined) parts.push(s.sender);
+  else if (s.receiver !== undefined) parts.push(`to ${s.receiver}`);
+  if (s.vsid !== undefined) parts.push(`VSID ${s.vsid}`);
+  if (s.protocol !== undefined) parts.push(s.protocol);
+  if (s.lintCode !== undefined) parts.push(s.lintCode);
+  if (s.kind !== undefined) parts.push(s.kind);
+  if (s.reporter !== undefined) parts.push(`reported by ${s.reporter}`);
+  return parts.join(', ');
+}
+
+/** The text report: a header line, the findings grouped by severity, a closing count. */
+export function doctorText(file: string, r: DoctorReport): string[] {
+  const s = r.summary;
+  const plural = (n: number, w: string, many = `${w}s`) => `${n} ${n === 1 ? w : many}`;
+  const lines = [
+    `nvgre doctor: ${file}: ${plural(s.frames, 'frame')} (${s.nvgreFrames} NVGRE${s.otherGreFrames > 0 ? `, ${s.otherGreFrames} other GRE` : ''}${s.unreadableFrames > 0 ? `, ${s.unreadableFrames} unreadable` : ''}), ${plural(s.senders, 'sender')}, ${plural(s.pairs, 'PA pair')}, ${plural(s.flows, 'inner flow')}, ${plural(s.vsids, 'VSID')}${s.duration > 0 ? `, ${s.duration.toFixed(3)} s` : ''}`,
+  ];
+  if (r.findings.length === 0) {
+    lines.push('', 'No findings: nothing wrong that the doctor knows to look for (docs/doctor.md).');
+  }
+  for (const f of r.findings) {
+    const e = f.evidence;
+    const counts = Object.entries(e.counts)
+      .filter(([, v]) => v !== 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const frames = e.frames > 0 ? `${plural(e.frames, 'frame')}${e.firstFrames.length > 0 ? ` (${e.firstFrames.join(', ')}${e.frames > e.firstFrames.length ? ', …' : ''})` : ''}` : '';
+    lines.push('', `${LABEL[f.severity]} ${f.code}${subjectText(f) !== '' ? `  ${subjectText(f)}` : ''}`, `  ${f.diagnosis}`);
+    if (frames !== '' || counts !== '') lines.push(`  evidence: ${[frames, counts].filter((x) => x !== '').join('; ')}`);
+    for (const d of e.details) lines.push(`            ${d}`);
+    lines.push(`  cause:    ${f.cause}`, `  fix:      ${f.fix}`, `  see:      ${f.reference}`);
+  }
+  const n = (sev: string) => r.findings.filter((f) => f.severity === sev).length;
+  lines.push('', `-- ${plural(n('error'), 'error')}, ${plural(n('warning'), 'warning')}, ${n('info')} info${r.limits.untracked > 0 ? `; ${r.limits.untracked} items past the tracking caps` : ''}`);
+  return lines;
+}
+
+export const doctor: Command = {
+  name: 'doctor',
+  summary: 'explain what is wrong in a capture: offload faults, key layouts, one-way tunnels, MTU, entropy (exit 1 on errors)',
+  usage: USAGE,
+  async run(argv) {
+    const parsed = parse('doctor', argv, {
+      ...READ_OPTIONS,
+      ...FILTER_OPTIONS,
+      policy: { type: 'string' },
+      'captured-at': { type: 'string' },
+      'key-layout': { type: 'string' },
+      mtu: { type: 'string' },
+      'max-flows': { type: 'string' },
+      'max-pairs': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const { values } = parsed;
+    if (values.help) {
+      console.log(USAGE);
+      return EXIT.OK;
+    }
+    const { input: file } = inputAndOutput('doctor', parsed, false);
+    const keyLayout = stringOption(values['key-layout']) ?? 'rfc7637';
+    if (keyLayout !== 'rfc7637' && keyLayout !== 'low24') throw usageError(`--key-layout must be rfc7637 or low24, got "${keyLayout}".`);
+    const mtu = intOption('mtu', values.mtu, 68, 0xffffffff);
+    const maxFlows = intOption('max-flows', values['max-flows'], 1, 100_000_000);
+    const maxPairs = intOption('max-pairs', values['max-pairs'], 1, 10_000_000);
+    const capturedAt = stringOption(values['captured-at']);
+    const policyFile = stringOption(values.policy);
+    let d;
+    try {
+      d = createDoctor({
+        keyLayout: keyLayout as KeyLayout,
+        ...(mtu !== undefined ? { mtu } : {}),
+        ...(maxFlows !== undefined ? { maxFlows } : {}),
+        ...(maxPairs !== undefined ? { maxPairs } : {}),
+        ...(capturedAt !== undefined ? { capturedAt } : {}),
+        ...(policyFile !== undefined ? { policy: readPolicy(policyFile) } : {}),
+      });
+    } catch (e) {
+      if (capturedAt !== undefined && e instanceof Error && /capturedAt/.test(e.message)) throw usageError(`--captured-at must be an IPv4 or IPv6 address, got "${capturedAt}".`);
+      throw e;
+    }
+    const viewOptions = { keyLayout: keyLayout as KeyLayout };
+    const selector = new Selector(selection(parsed, viewOptions), new FrameView(viewOptions));
+    const progress = new Progress('doctor');
+    let n = 0;
+    await readRecords(
+      file,
+      (records) => {
+        for (const r of records) {
+          if (selector.done) break;
+          n++;
+          if (selector.take(n, r)) d.add(r, n);
+        }
+        progress.frames = n;
+      },
+      progress,
+      { stop: () => selector.done },
+    );
+    const report = d.report();
+    const out = new Output();
+    if (values.json === true) out.line(JSON.stringify({ file, ...report }, null, 2));
+    else for (const l of doctorText(file, report)) out.line(l);
+    await out.flush();
+    return report.worst === 'error' ? EXIT.DATA : EXIT.OK;
+  },
+};
