@@ -95,6 +95,7 @@ function beginOpen(label: string): number {
   listVersion = list.reset(0);
   pane.clear('Select a frame.');
   byId('lint-list').replaceChildren();
+  byId('lint-hint').hidden = false;
   byId('rss-frame').replaceChildren(el('p', { class: 'hint' }, 'Select a frame.'));
   byId('rss-chart').replaceChildren(el('p', { class: 'hint' }, 'Reading…'));
   byId('doctor').replaceChildren(el('p', { class: 'hint' }, 'Reading…'));
@@ -226,6 +227,7 @@ function kv(rows: readonly (readonly [string, string])[]): HTMLElement {
 function showDetail(d: FrameDetail): void {
   page.detail = d;
   pane.show(d);
+  byId('lint-hint').hidden = true;
   const lintList = byId('lint-list');
   if (d.lint.length === 0) {
     lintList.replaceChildren(el('li', { class: 'clean' }, `Frame ${d.n}: no findings.`));

@@ -36,7 +36,8 @@ const LAYER_CLASS: Record<string, string> = {
 export class FramePane {
   private detail: FrameDetail | null = null;
   private items: Item[] = [];
-  private expanded = new Set<string>();
+  /** Layers the user closed (the frame layer starts closed); every other layer is open. */
+  private collapsed = new Set<string>(['frame']);
   private focused = -1;
   private byteCells: HTMLElement[] = [];
   private asciiCells: HTMLElement[] = [];
@@ -50,9 +51,6 @@ export class FramePane {
     private readonly summary: HTMLElement | null,
   ) {
     tree.addEventListener('keydown', (e) => this.treeKey(e));
-    tree.addEventListener('focus', () => {
-      if (this.focused < 0 && this.items.length > 0) this.focus(0, false);
-    });
     hex.addEventListener('keydown', (e) => this.hexKey(e));
     hex.addEventListener('click', (e) => {
       const o = offsetOf(e.target);
@@ -93,7 +91,6 @@ export class FramePane {
   show(detail: FrameDetail): void {
     const keep = this.selection?.name;
     this.detail = detail;
-    if (this.expanded.size === 0) for (const l of detail.layers) if (l.layer !== 'frame') this.expanded.add(l.layer);
     if (this.summary !== null) {
       this.summary.replaceChildren(el('strong', {}, `Frame ${detail.n}: `), detail.summary);
       if (detail.note !== null) this.summary.append(el('div', { class: 'note' }, detail.note));
@@ -125,7 +122,7 @@ export class FramePane {
     this.items = [];
     const nodes: HTMLElement[] = [];
     d.layers.forEach((layer, li) => {
-      const open = this.expanded.has(layer.layer);
+      const open = !this.collapsed.has(layer.layer);
       const head = el('div', { class: `item layer ${LAYER_CLASS[layer.layer] ?? ''}`, role: 'treeitem', 'aria-expanded': String(open), 'aria-level': '1', 'data-layer': layer.layer }, el('span', { class: 'twisty', 'aria-hidden': 'true' }, open ? '▾' : '▸'), layer.title);
       nodes.push(head);
       this.bindItem(head, { element: head, layer: li, field: -1, range: layer.range });
@@ -153,9 +150,9 @@ export class FramePane {
 
   private toggle(layerIndex: number, open?: boolean): void {
     const name = this.detail!.layers[layerIndex]!.layer;
-    const now = open ?? !this.expanded.has(name);
-    if (now) this.expanded.add(name);
-    else this.expanded.delete(name);
+    const now = open ?? this.collapsed.has(name);
+    if (now) this.collapsed.delete(name);
+    else this.collapsed.add(name);
     this.renderTree();
     const head = this.items.findIndex((it) => it.layer === layerIndex && it.field < 0);
     this.focus(head, true);
@@ -199,13 +196,13 @@ export class FramePane {
         this.focus(n - 1, true);
         break;
       case 'ArrowRight':
-        if (it !== undefined && it.field < 0 && !this.expanded.has(this.detail!.layers[it.layer]!.layer)) this.toggle(it.layer, true);
+        if (it !== undefined && it.field < 0 && this.collapsed.has(this.detail!.layers[it.layer]!.layer)) this.toggle(it.layer, true);
         else this.focus(Math.min(n - 1, this.focused + 1), true);
         break;
       case 'ArrowLeft':
         if (it === undefined) break;
         if (it.field >= 0) this.focus(this.items.findIndex((x) => x.layer === it.layer && x.field < 0), true);
-        else if (this.expanded.has(this.detail!.layers[it.layer]!.layer)) this.toggle(it.layer, false);
+        else if (!this.collapsed.has(this.detail!.layers[it.layer]!.layer)) this.toggle(it.layer, false);
         break;
       case 'Enter':
       case ' ':
@@ -289,8 +286,8 @@ export class FramePane {
       // A field of a collapsed layer: open it and look again.
       const d = this.detail;
       const li = d?.layers.findIndex((l) => l.fields.some((f) => f.range !== null && o >= f.range[0] && o < f.range[0] + f.range[1])) ?? -1;
-      if (d !== null && li >= 0 && !this.expanded.has(d.layers[li]!.layer)) {
-        this.expanded.add(d.layers[li]!.layer);
+      if (d !== null && li >= 0 && this.collapsed.has(d.layers[li]!.layer)) {
+        this.collapsed.delete(d.layers[li]!.layer);
         this.renderTree();
         return this.itemAtByte(o);
       }
@@ -299,15 +296,15 @@ export class FramePane {
   }
 
   private selectByte(o: number): void {
-    this.cursor = o;
     const i = this.itemAtByte(o);
     if (i >= 0) {
       this.focus(i, false);
-      this.byteCells[o]?.classList.add('cursor');
     } else {
       this.focus(-1, false);
       this.mark([o, 1]);
     }
+    // After focus(), which puts the cursor at the field's first byte.
+    this.cursor = o;
     for (const c of this.hex.querySelectorAll('.cursor')) if (c !== this.byteCells[o]) c.classList.remove('cursor');
     this.byteCells[o]?.classList.add('cursor');
   }

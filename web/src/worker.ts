@@ -185,6 +185,18 @@ function ethernetOf(linkType: number, data: Uint8Array): Uint8Array | null {
 }
 
 const PROGRESS_MS = 100;
+const YIELD_MS = 25;
+
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+/** Resolves after the tasks already queued (messages from the page among them) have run. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
 
 /**
  * Streams `file` through the library's capture parser, calling `each` with every record and the file
@@ -196,6 +208,7 @@ async function scan(file: Blob, phase: string, gen: number, live: () => boolean,
   const reader = file.stream().getReader();
   let pos = 0;
   let last = 0;
+  let lastYield = performance.now();
   let error: string | null = null;
   try {
     for (;;) {
@@ -219,6 +232,12 @@ async function scan(file: Blob, phase: string, gen: number, live: () => boolean,
       }
       pos += value.length;
       const now = performance.now();
+      // Let the page's requests (rows on screen, the selected frame) in between chunks: a stream whose
+      // chunks are ready resolves read() without ever returning to the event loop.
+      if (now - lastYield > YIELD_MS) {
+        await yieldToEvents();
+        lastYield = performance.now();
+      }
       if (now - last > PROGRESS_MS) {
         last = now;
         post({ type: 'progress', gen, bytes: pos, total: file.size, frames: parser.recordsDecoded, phase });
