@@ -66,6 +66,7 @@ interface PageState {
   detail: { n: number } | null;
   craft: { ok: boolean; error: string | null; spec: string } | null;
   doctor: { available: boolean; report: { findings: { code: string }[] } | null; error: string | null } | null;
+  stats: { available: boolean; stats: unknown; error: string | null } | null;
   firstRowsAt: number;
   openedAt: number;
 }
@@ -385,6 +386,27 @@ describe.skipIf(CHROMIUM === null)('the browser page in Chromium', () => {
     await link.click();
     await page.waitForFunction((frame) => window.nvgrePage.detail?.n === frame, n);
     await shot('doctor');
+  });
+
+  it('shows the per-VSID statistics of nvgre stats --json, a VSID filtering the list', async () => {
+    for (const file of [path.join(tmp, 'mixed.pcap'), path.join(CORPUS_RAW, 'packetnet', 'gre_nvgre.pcap'), path.join(CORPUS_RAW, 'zeek', 'gre-sample.pcap')]) {
+      const expected = (JSON.parse(runCli(['stats', '--json', file])) as { vsids: { vsid: number; frames: number; flows: number; flowIds: number }[] }).vsids;
+      await openFile(file);
+      await page.waitForFunction(() => window.nvgrePage.stats !== null);
+      const shown = await page.$$eval('#stats tr[data-vsid]', (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? '')));
+      expect(
+        shown.map((c) => ({ vsid: Number(c[0]), frames: Number(c[1]), flows: Number(c[4]), flowIds: Number(c[5]) })),
+        file,
+      ).toEqual(expected.map((v) => ({ vsid: v.vsid, frames: v.frames, flows: v.flows, flowIds: v.flowIds })));
+    }
+    await openFile(path.join(tmp, 'mixed.pcap'));
+    await page.waitForFunction(() => window.nvgrePage.stats !== null);
+    await page.locator('.panels [data-panel="panel-stats"]').click();
+    await page.locator('#stats tr[data-vsid="6000"]').click();
+    await page.waitForFunction(() => window.nvgrePage.filterDone);
+    expect(await page.locator('#filter').inputValue()).toBe('vsid == 6000');
+    expect(await page.locator('#list').getAttribute('aria-rowcount')).toBe(String(decodeJson(path.join(tmp, 'mixed.pcap'), 'vsid == 6000').length));
+    await shot('stats');
   });
 
   it('crafts a frame from the form and downloads a pcap that decodes to the spec', async () => {

@@ -68,27 +68,83 @@ export function renderDoctor(r: DoctorResult, goTo: (frame: number) => void): HT
   return out;
 }
 
-/** One VSID's row of the statistics, as far as this panel reads it. */
-interface VsidRow {
-  readonly vsid: number;
-  readonly [k: string]: unknown;
+/** The parts of the statistics (CaptureStats, docs/doctor.md §11) this panel shows. */
+interface Stats {
+  readonly frames: number;
+  readonly bytes: number;
+  readonly first: number;
+  readonly last: number;
+  readonly vsids: readonly { readonly vsid: number; readonly frames: number; readonly bytes: number; readonly flows: number; readonly flowIds: number; readonly first: number; readonly last: number }[];
+  readonly pairs: readonly { readonly a: string; readonly b: string; readonly framesAtoB: number; readonly framesBtoA: number; readonly bytesAtoB: number; readonly bytesBtoA: number; readonly vsids: readonly number[] }[];
+  readonly protocols: { readonly nvgre: number; readonly otherGre: Readonly<Record<string, number>>; readonly otherIp: number; readonly nonIp: number; readonly unreadable: number; readonly inner: Readonly<Record<string, number>> };
+  readonly drops: Readonly<Record<string, number>>;
+  readonly untracked: number;
+}
+
+function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], attrs: Record<string, string> = {}): HTMLTableElement {
+  const t = el('table', { class: 'stats', ...attrs });
+  t.append(el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))));
+  const body = el('tbody');
+  for (const r of rows) body.append(el('tr', {}, ...r.map((c) => el('td', {}, String(c)))));
+  t.append(body);
+  return t;
+}
+
+function bytesText(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
 }
 
 export function renderStats(r: StatsResult, filterVsid: (vsid: number) => void): HTMLElement {
   if (!r.available) return unavailable('Per-VSID statistics', r.error);
-  if (r.error !== null) return el('div', { class: 'error' }, r.error);
-  const rows = (r.stats as { vsids?: readonly VsidRow[] } | null)?.vsids ?? [];
-  if (rows.length === 0) return el('p', { class: 'hint', 'data-state': 'empty' }, 'No NVGRE frames.');
-  const columns = Object.keys(rows[0]!).filter((k) => typeof rows[0]![k] === 'number' || typeof rows[0]![k] === 'string');
-  const table = el('table', { class: 'stats', 'data-state': 'stats' });
-  table.append(el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', {}, c)))));
-  const body = el('tbody');
-  for (const row of rows) {
-    const tr = el('tr', { 'data-vsid': String(row.vsid) }, ...columns.map((c) => el('td', {}, String(row[c]))));
-    tr.addEventListener('click', () => filterVsid(row.vsid));
-    tr.title = `Filter the list to VSID ${row.vsid}`;
-    body.append(tr);
+  if (r.error !== null || r.stats === null) return el('div', { class: 'error' }, r.error ?? 'no statistics');
+  const s = r.stats as Stats;
+  const out = el('div', { class: 'stats-panel', 'data-state': 'stats' });
+  out.append(el('p', { class: 'muted' }, `${s.frames} frames, ${bytesText(s.bytes)}, ${(s.last - s.first).toFixed(3)} s; ${s.vsids.length} VSID${s.vsids.length === 1 ? '' : 's'}. Click a VSID to filter the list.`));
+  if (s.vsids.length === 0) {
+    out.append(el('p', { class: 'hint' }, 'No NVGRE frames.'));
+  } else {
+    const max = Math.max(...s.vsids.map((v) => v.frames));
+    const t = el('table', { class: 'stats vsids' });
+    t.append(el('thead', {}, el('tr', {}, ...['VSID', 'frames', '', 'bytes', 'flows', 'FlowIDs', 'seconds'].map((h) => el('th', {}, h)))));
+    const body = el('tbody');
+    for (const v of s.vsids) {
+      const bar = el('span', { class: 'meter' });
+      bar.style.width = `${Math.max(1, (60 * v.frames) / max)}px`;
+      const tr = el(
+        'tr',
+        { 'data-vsid': String(v.vsid), title: `Filter the list to VSID ${v.vsid}` },
+        el('td', {}, String(v.vsid)),
+        el('td', {}, String(v.frames)),
+        el('td', { class: 'bar-cell' }, bar),
+        el('td', {}, bytesText(v.bytes)),
+        el('td', {}, String(v.flows)),
+        el('td', {}, String(v.flowIds)),
+        el('td', {}, (v.last - v.first).toFixed(3)),
+      );
+      tr.addEventListener('click', () => filterVsid(v.vsid));
+      body.append(tr);
+    }
+    t.append(body);
+    out.append(t);
   }
-  table.append(body);
-  return table;
+  if (s.pairs.length > 0) {
+    out.append(el('h3', {}, 'Provider address pairs'));
+    out.append(table(['A', 'B', 'A→B', 'B→A', 'VSIDs'], s.pairs.map((p) => [p.a, p.b, p.framesAtoB, p.framesBtoA, p.vsids.join(' ')])));
+  }
+  const p = s.protocols;
+  out.append(el('h3', {}, 'Protocols'));
+  const other = Object.entries(p.otherGre)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const inner = Object.entries(p.inner)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  out.append(el('p', {}, `NVGRE ${p.nvgre}; inner: ${inner}. Other GRE: ${other === '' ? 'none' : other}; other IP ${p.otherIp}, not IP ${p.nonIp}, unreadable ${p.unreadable}.`));
+  const drops = Object.entries(s.drops);
+  if (drops.length > 0) {
+    out.append(el('h3', {}, 'A strict receiver would drop'));
+    out.append(table(['reason', 'frames'], drops));
+  }
+  if (s.untracked > 0) out.append(el('p', { class: 'muted' }, `${s.untracked} items past the tracking caps were counted but not itemised.`));
+  return out;
 }

@@ -15,6 +15,7 @@ import {
   buildFrame,
   compileDisplayFilter,
   createDoctor,
+  createStats,
   createLinkNormalizer,
   createRss,
   createVmq,
@@ -26,6 +27,7 @@ import {
   writePcap,
   type CaptureRecord,
   type Doctor,
+  type StatsCollector,
   type FrameSpec,
   type Rss,
   type RssHashType,
@@ -34,7 +36,7 @@ import {
 } from 'nvgre';
 import { parseHexDump, looksLikeHexText } from './hextext.js';
 import { fieldRange, rangeAt, type Range } from './ranges.js';
-import type { CaptureSummary, DoctorResult, CraftForm, CraftResult, FrameDetail, FromWorker, LintItem, Row, RssConfig, RssItem, Spread, ToWorker, TreeLayer } from './protocol.js';
+import type { CaptureSummary, DoctorResult, StatsResult, CraftForm, CraftResult, FrameDetail, FromWorker, LintItem, Row, RssConfig, RssItem, Spread, ToWorker, TreeLayer } from './protocol.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -113,8 +115,9 @@ interface Open {
   filterGen: number;
   rss: RssEngines;
   rssGen: number;
-  /** The doctor's report, once the whole capture was read. */
+  /** The doctor's report and the statistics, once the whole capture was read. */
   doctor: Promise<DoctorResult>;
+  stats: Promise<StatsResult>;
 }
 
 let current: Open | null = null;
@@ -260,7 +263,20 @@ function emptySpread(queues: number): { inner: number[]; outer: number[] } {
 async function open(gen: number, file: Blob, name: string, config: RssConfig): Promise<void> {
   const index = new Index();
   let doctorDone: (r: DoctorResult) => void = () => {};
-  const o: Open = { gen, file, name, index, done: false, filter: null, filterGen: 0, rss: rssEngines(config), rssGen: 0, doctor: new Promise((resolve) => (doctorDone = resolve)) };
+  let statsDone: (r: StatsResult) => void = () => {};
+  const o: Open = {
+    gen,
+    file,
+    name,
+    index,
+    done: false,
+    filter: null,
+    filterGen: 0,
+    rss: rssEngines(config),
+    rssGen: 0,
+    doctor: new Promise((resolve) => (doctorDone = resolve)),
+    stats: new Promise((resolve) => (statsDone = resolve)),
+  };
   current = o;
   const start = performance.now();
   // A text file of hex (PcapPlusPlus's .dat files, a saved dump) opens as a one-frame capture.
@@ -284,6 +300,8 @@ async function open(gen: number, file: Blob, name: string, config: RssConfig): P
   // The doctor reads every record as it streams by (bounded memory: docs/doctor.md §10).
   let doctor: Doctor | null = createDoctor();
   let doctorError: string | null = null;
+  let stats: StatsCollector | null = createStats();
+  let statsError: string | null = null;
   const result = await scan(file, 'reading', gen, () => current === o, (r, offset) => {
     index.add(r, offset);
     if (doctor !== null) {
@@ -292,6 +310,14 @@ async function open(gen: number, file: Blob, name: string, config: RssConfig): P
       } catch (e) {
         doctorError = errorText(e);
         doctor = null;
+      }
+    }
+    if (stats !== null) {
+      try {
+        stats.add(r, index.count);
+      } catch (e) {
+        statsError = errorText(e);
+        stats = null;
       }
     }
     links.set(r.linkType, (links.get(r.linkType) ?? 0) + 1);
@@ -316,6 +342,11 @@ async function open(gen: number, file: Blob, name: string, config: RssConfig): P
     doctorDone({ available: true, report: doctor === null ? null : doctor.report(), error: doctorError });
   } catch (e) {
     doctorDone({ available: true, report: null, error: errorText(e) });
+  }
+  try {
+    statsDone({ available: true, stats: stats === null ? null : stats.result(), error: statsError });
+  } catch (e) {
+    statsDone({ available: true, stats: null, error: errorText(e) });
   }
   const summary: CaptureSummary = {
     name,
@@ -684,9 +715,10 @@ scope.onmessage = (event) => {
       else current.doctor.then((result) => post({ type: 'doctor', id: m.id, result })).catch(fail);
       break;
     case 'stats':
-      post({ type: 'stats', id: m.id, result: { available: false, stats: null, error: 'per-VSID statistics are not available in this build' } });
+      if (current === null) post({ type: 'stats', id: m.id, result: { available: true, stats: null, error: 'no capture is open' } });
+      else current.stats.then((result) => post({ type: 'stats', id: m.id, result })).catch(fail);
       break;
   }
 };
 
-post({ type: 'ready', doctor: true, stats: false });
+post({ type: 'ready', doctor: true, stats: true });
