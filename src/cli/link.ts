@@ -15,8 +15,7 @@ export class LinkFrames {
   frame(r: CaptureRecord): Uint8Array | null {
     const f = this.normalizer.toEthernet(r.linkType, r.data);
     if (f === null) {
-      const p = this.normalizer.problem!;
-      const kind = p.code === 'UNSUPPORTED_LINK_TYPE' ? linkTypeName(r.linkType) : p.code === 'TRUNCATED' ? 'link-layer header cut short' : 'not IP';
+      const kind = this.kind(r);
       this.unreadable.set(kind, (this.unreadable.get(kind) ?? 0) + 1);
     }
     return f;
@@ -40,6 +39,13 @@ export class LinkFrames {
   /** A frame derived from the latest record, back in that record's link type (for writers that copy records). */
   toRecord(frame: Uint8Array): Uint8Array {
     return this.normalizer.toRecord(frame);
+  }
+
+  /** Why record `r` gave no frame, in a few words that do not vary per record (for counts). */
+  kind(r: CaptureRecord): string {
+    const p = this.normalizer.problem;
+    if (p === null) return 'readable';
+    return p.code === 'UNSUPPORTED_LINK_TYPE' ? linkTypeName(r.linkType) : p.code === 'TRUNCATED' ? 'link-layer header cut short' : 'not IP';
   }
 
   /** One phrase: why record `r` gave no frame. */

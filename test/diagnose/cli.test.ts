@@ -184,3 +184,32 @@ describe('README.md: "Explain a capture"', () => {
     expect(r.stdout.trimEnd().split('\n')).toEqual(lines.slice(2));
   });
 });
+
+describe('the other commands on Linux cooked captures', () => {
+  it('checksum --fill writes the records back in their own link type; --verify, rss and ecmp read them as Ethernet', () => {
+    const files = FILES();
+    const fill = run('checksum', '--fill', files.sll, '-w', 'filled.pcap');
+    expect(fill.status, fill.stderr).toBe(0);
+    expect(fill.stderr).toContain('checksums filled in 6');
+    const filled = readCapture(new Uint8Array(readFileSync(path.join(work, 'filled.pcap'))));
+    expect(filled.linkType).toBe(LINK_TYPES.LINUX_SLL);
+    expect(filled.records.map((r) => r.data.length)).toEqual(story.map((f) => f.length + 2));
+    expect(run('lint', 'filled.pcap')).toMatchObject({ status: 0, stdout: '-- 6 frames: 0 errors (in 0 frames), 0 warnings, 0 info\n' });
+    expect(run('checksum', '--verify', files.sll).stdout).toBe(run('checksum', '--verify', files.ethernet).stdout);
+    for (const cmd of [['rss', '--compare-outer'], ['ecmp']]) {
+      expect(run(...cmd, files.sll2).stdout.replaceAll(files.sll2, 'X'), cmd.join(' ')).toBe(run(...cmd, files.ethernet).stdout.replaceAll(files.ethernet, 'X'));
+    }
+  });
+
+  it('segment cuts a large TCP send from a raw-IP capture and writes raw-IP segments', () => {
+    const big = frameOf(PA.H1, PA.H2, { ...tcp(CA.A, CA.B, 40000, 80, 0x18), payload: new Uint8Array(4000) });
+    const raw = write('big-raw.pcap', writePcap(timed([asLinkType(big, 'RAW')]), { linkType: LINK_TYPES.RAW }));
+    const r = run('segment', '--mss', '1400', raw, '-w', 'segments.pcap');
+    expect(r.status, r.stderr).toBe(0);
+    const c = readCapture(new Uint8Array(readFileSync(path.join(work, 'segments.pcap'))));
+    expect(c.linkType).toBe(LINK_TYPES.RAW);
+    expect(c.records).toHaveLength(3);
+    expect(c.records.every((x) => x.data[0] === 0x45)).toBe(true);
+    expect(run('lint', 'segments.pcap').status).toBe(0);
+  });
+});

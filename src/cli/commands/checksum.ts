@@ -4,6 +4,7 @@ import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre checksum --fill [options] <in> <out>     (or -r <in> -w <out>)
@@ -60,6 +61,7 @@ export const checksum: Command = {
     const progress = new Progress('checksum');
     const selector = new Selector(selection(parsed));
     let n = 0;
+    const links = new LinkFrames();
     if (values.fill === true) {
       const { input, output } = inputAndOutput('checksum', parsed, true);
       const format = formatOption(parsed);
@@ -74,17 +76,24 @@ export const checksum: Command = {
               if (selector.done) break;
               n++;
               if (!selector.take(n, r)) continue;
-              const frame = r.data.slice();
-              try {
-                if (r.linkType !== 1) throw new Error('not Ethernet');
-                fillChecksums(frame, FILL);
-                filled++;
-              } catch (e) {
-                // Not walkable (truncated, malformed, not Ethernet): copied unchanged and counted.
-                const why = e instanceof NvgreError ? e.code : 'not Ethernet';
-                copied.set(why, (copied.get(why) ?? 0) + 1);
+              // Any link type the library reads, as an Ethernet frame (a copy: filling writes into it).
+              const linked = links.frame(r);
+              let record = r.data;
+              if (linked === null) {
+                copied.set('LINKTYPE', (copied.get('LINKTYPE') ?? 0) + 1);
+              } else {
+                const frame = linked.slice();
+                try {
+                  fillChecksums(frame, FILL);
+                  filled++;
+                  record = links.toRecord(frame); // back in the record's own link type
+                } catch (e) {
+                  // Not walkable (truncated, malformed): copied unchanged and counted.
+                  const why = e instanceof NvgreError ? e.code : 'not Ethernet';
+                  copied.set(why, (copied.get(why) ?? 0) + 1);
+                }
               }
-              out.add(frame, r, r.originalLength);
+              out.add(record, r, r.originalLength);
             }
             progress.frames = n;
           },
@@ -115,7 +124,9 @@ export const checksum: Command = {
           if (!selector.take(n, r)) continue;
           let report: ChecksumReport;
           try {
-            report = verifyChecksums(r.data);
+            const linked = links.frame(r);
+            if (linked === null) throw new Error(links.why(r));
+            report = verifyChecksums(linked);
           } catch (e) {
             const msg = e instanceof NvgreError ? `${e.code} at ${e.layer} byte ${e.offset}: ${bareMessage(e)}` : String(e);
             out.line(json ? `{"frame":${n},"error":${JSON.stringify(msg)}}` : `frame ${n}: unverifiable (${msg})`);

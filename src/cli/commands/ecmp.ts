@@ -3,6 +3,7 @@ import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { FlowKeys, Spread, columns, ratio } from './rss.js';
 
 const USAGE = `Usage: nvgre ecmp <file> --paths N [options]
@@ -53,6 +54,7 @@ export const ecmp: Command = {
     const allFlows = new Set<string>();
     let frames = 0;
     let notNvgre = 0;
+    const links = new LinkFrames();
     const progress = new Progress('ecmp');
     await readRecords(
       file,
@@ -60,17 +62,18 @@ export const ecmp: Command = {
         for (const r of records) {
           frames++;
           let h: number;
+          const f = links.frame(r);
           try {
-            if (r.linkType !== 1) throw new Error('not Ethernet');
-            h = ecmpHash(r.data, mode);
+            if (f === null) throw new Error(links.why(r));
+            h = ecmpHash(f, mode);
           } catch {
-            // Not NVGRE (or cut short): an ECMP report over NVGRE frames leaves it out.
+            // Not NVGRE (or cut short, or unreadable): an ECMP report over NVGRE frames leaves it out.
             notNvgre++;
             continue;
           }
-          const flow = flows.key(r.data);
+          const flow = flows.key(f!);
           allFlows.add(flow);
-          spread.add(h % paths, r.data.length, flow);
+          spread.add(h % paths, f!.length, flow);
         }
         progress.frames = frames;
       },

@@ -3,6 +3,7 @@ import { parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { readPolicy } from './policy.js';
 
 const USAGE = `Usage: nvgre explain --policy policy.json <capture> [--json]
@@ -60,12 +61,15 @@ export const explain: Command = {
     const progress = new Progress('explain');
     let n = 0;
     let nvgre = 0;
+    const links = new LinkFrames();
     await readRecords(
       input,
       async (records) => {
         for (const record of records) {
           n++;
-          const e: FrameExplanation = record.linkType === 1 ? explainFrame(policy, record.data) : { nvgre: false, notes: [`not Ethernet (link type ${record.linkType})`] };
+          // Any link type the library reads, as an Ethernet frame (docs/api.md "Link types").
+          const frame = links.frame(record);
+          const e: FrameExplanation = frame !== null ? explainFrame(policy, frame) : { nvgre: false, notes: [`not read: ${links.why(record)}`] };
           if (e.nvgre) nvgre++;
           if (values.json) out.line(JSON.stringify({ frame: n, ...e }));
           else for (const line of text(n, e)) out.line(line);

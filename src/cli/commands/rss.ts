@@ -14,6 +14,7 @@ import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 
 const USAGE = `Usage: nvgre rss <file> [options]
        nvgre rss --vmq FILTERS.json <file> [--json]
@@ -181,17 +182,19 @@ async function runVmq(file: string, filtersFile: string, json: boolean): Promise
   const perQueue = new Map<number, number>();
   let frames = 0;
   let other = 0;
+  const links = new LinkFrames();
   const progress = new Progress('rss --vmq');
   await readRecords(
     file,
     (records) => {
       for (const r of records) {
         frames++;
-        if (r.linkType !== 1) {
+        const frame = links.frame(r);
+        if (frame === null) {
           other++;
           continue;
         }
-        const res = vmq.classify(r.data);
+        const res = vmq.classify(frame);
         perQueue.set(res.queueId, (perQueue.get(res.queueId) ?? 0) + 1);
         if (res.matched === null) {
           unmatched.frames++;
@@ -275,17 +278,19 @@ export const rss: Command = {
     let frames = 0;
     let bytes = 0;
     let other = 0;
+    const links = new LinkFrames();
     const progress = new Progress('rss');
     await readRecords(
       file,
       (records) => {
         for (const r of records) {
           frames++;
-          if (r.linkType !== 1) {
+          const linked = links.frame(r);
+          if (linked === null) {
             other++;
             continue;
           }
-          const f = r.data;
+          const f = linked;
           bytes += f.length;
           const flow = flows.key(f);
           allFlows.add(flow);

@@ -4,6 +4,7 @@ import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, frameError, usageError } from '../errors.js';
 import { Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre segment --mss N [options] <in> <out>
@@ -55,6 +56,7 @@ export const segment: Command = {
     const passed = new Map<string, number>();
     let n = 0;
     let segmented = 0;
+    const links = new LinkFrames();
     const pass = (why: string) => passed.set(why, (passed.get(why) ?? 0) + 1);
     checkOutputPath(output);
     const written = await withCaptureOutput(output, async (out) => {
@@ -65,12 +67,14 @@ export const segment: Command = {
             if (selector.done) break;
             n++;
             if (!selector.take(n, r)) continue;
-            const frame = r.data;
-            if (r.linkType !== 1 || r.capturedLength < r.originalLength) {
-              pass(r.linkType !== 1 ? 'not Ethernet' : 'cut by the snaplen');
-              out.add(frame, r, r.originalLength);
+            // Any link type the library reads, as an Ethernet frame; what is written goes back to the record's.
+            const linked = links.frame(r);
+            if (linked === null || r.capturedLength < r.originalLength) {
+              pass(linked === null ? 'LINKTYPE' : 'cut by the snaplen');
+              out.add(r.data, r, r.originalLength);
               continue;
             }
+            const frame = linked;
             // Captured frames carry real IP lengths: segment only what exceeds the MSS, without the
             // Ethernet padding. LSO templates with zero IP lengths do not walk: the buffer decides.
             let template = frame;
@@ -78,7 +82,7 @@ export const segment: Command = {
               walkFrame(frame, layout);
               if (layout.transportProtocol !== 6 || layout.transportOffset < 0) {
                 pass('not TCP');
-                out.add(frame, r, r.originalLength);
+                out.add(r.data, r, r.originalLength);
                 continue;
               }
               const tcp = layout.transportOffset;
@@ -86,7 +90,7 @@ export const segment: Command = {
               const limit = profile === 'dpdk' ? mss - (layout.transportEnd - layout.start - payload) : mss;
               if (payload <= limit) {
                 pass('payload within the MSS');
-                out.add(frame, r, r.originalLength);
+                out.add(r.data, r, r.originalLength);
                 continue;
               }
               template = frame.subarray(0, layout.outerIp.end);
@@ -100,11 +104,11 @@ export const segment: Command = {
               if (!(e instanceof NvgreError)) throw frameError(input, n, r.fileOffset, e);
               if (e.code === 'INVALID_ARGUMENT') throw usageError(`${e.message.replace(/^[A-Z_]+ at \S+ offset \d+: /, '')}.`);
               pass(e.code);
-              out.add(frame, r, r.originalLength);
+              out.add(r.data, r, r.originalLength);
               continue;
             }
             segmented++;
-            for (const s of segments) out.add(s, r);
+            for (const s of segments) out.add(links.toRecord(s), r);
           }
           progress.frames = n;
         },

@@ -3,6 +3,7 @@ import { intOption, parse, positionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { policyError, readPolicy, writeFileAtomic } from './policy.js';
 
 const USAGE = `Usage: nvgre simulate --policy policy.json --host NAME -r IN [-w OUT] [--receive] [--vsid N] [--json]
@@ -81,27 +82,31 @@ export const simulate: Command = {
     const counts = new Map<string, number>();
     const progress = new Progress('simulate');
     let n = 0;
+    const links = new LinkFrames();
     await readRecords(
       input,
       async (records) => {
         for (const record of records) {
           n++;
           let r: Result;
-          if (record.linkType !== 1) {
-            counts.set('skipped (not Ethernet)', (counts.get('skipped (not Ethernet)') ?? 0) + 1);
+          // Any link type the library reads, as an Ethernet frame (docs/api.md "Link types").
+          const frame = links.frame(record);
+          if (frame === null) {
+            const key = `skipped (${links.kind(record)})`;
+            counts.set(key, (counts.get(key) ?? 0) + 1);
             continue;
           }
           if (receiving) {
-            r = nve.receive(record.data);
+            r = nve.receive(frame);
             if (r.action === 'deliver') written.push(r.inner!.slice());
           } else {
-            const port = vsid !== undefined ? { vsid } : nve.portFor(record.data);
+            const port = vsid !== undefined ? { vsid } : nve.portFor(frame);
             if (port === null) {
               counts.set('skipped (no VM of this host has the source MAC; use --vsid)', (counts.get('skipped (no VM of this host has the source MAC; use --vsid)') ?? 0) + 1);
               out.line(values.json ? JSON.stringify({ frame: n, action: 'skipped', message: 'no VM of this host has the source MAC; give the port with --vsid' }) : `frame ${n}: skipped: no VM of host ${hostName} has its source MAC; give the port with --vsid`);
               continue;
             }
-            r = nve.transmit(record.data, port);
+            r = nve.transmit(frame, port);
             for (const f of r.frames) written.push(f);
           }
           const key = r.reason !== undefined ? `${r.action} ${r.reason}` : r.action;
