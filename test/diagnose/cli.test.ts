@@ -201,6 +201,15 @@ describe('the other commands on Linux cooked captures', () => {
     }
   });
 
+  it('encap takes the VM frames of a raw-IP capture and writes NVGRE as Ethernet', () => {
+    const vm = write('vm-raw.pcap', writePcap(timed([asLinkType(frameOf(PA.H1, PA.H2, ping(CA.A, CA.B, 8, 1)), 'RAW').subarray(42)]), { linkType: LINK_TYPES.RAW }));
+    const r = run('encap', '--vsid', '5001', '--src-ip', PA.H1, '--dst-ip', PA.H2, vm, 'tunnelled.pcap');
+    expect(r.status, r.stderr).toBe(0);
+    const c = readCapture(new Uint8Array(readFileSync(path.join(work, 'tunnelled.pcap'))));
+    expect(c.linkType).toBe(1);
+    expect(run('doctor', '--json', 'tunnelled.pcap').stdout).toContain('"nvgreFrames": 1');
+  });
+
   it('segment cuts a large TCP send from a raw-IP capture and writes raw-IP segments', () => {
     const big = frameOf(PA.H1, PA.H2, { ...tcp(CA.A, CA.B, 40000, 80, 0x18), payload: new Uint8Array(4000) });
     const raw = write('big-raw.pcap', writePcap(timed([asLinkType(big, 'RAW')]), { linkType: LINK_TYPES.RAW }));

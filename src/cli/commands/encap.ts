@@ -4,6 +4,7 @@ import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, frameError, usageError } from '../errors.js';
 import { Progress, readRecords } from '../io.js';
+import { LinkFrames } from '../link.js';
 import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre encap --vsid N --src-ip A --dst-ip B [options] <in> <out>
@@ -94,6 +95,7 @@ export const encap: Command = {
     }
     checkOutputPath(output);
     const progress = new Progress('encap');
+    const links = new LinkFrames();
     const written = await withCaptureOutput(output, async (out) => {
       let n = 0;
       await readRecords(
@@ -103,9 +105,12 @@ export const encap: Command = {
             if (selector.done) break;
             n++;
             if (!selector.take(n, r)) continue;
+            // A VM frame of any link type the library reads (raw IP gets a synthetic Ethernet header, zero MACs).
+            const inner = links.frame(r);
+            if (inner === null) throw frameError(input, n, r.fileOffset, new Error(`not encapsulated: ${links.why(r)}`));
             let frame: Uint8Array;
             try {
-              frame = encapsulator.encapsulate(r.data);
+              frame = encapsulator.encapsulate(inner);
             } catch (e) {
               throw frameError(input, n, r.fileOffset, e);
             }
@@ -117,7 +122,8 @@ export const encap: Command = {
         { stop: () => selector.done, onInfo: (info) => out.input(info) },
       );
       return out.frames;
-    }, { format, keepPartial: values['keep-partial'] === true });
+      // NVGRE frames are Ethernet whatever the input's link type.
+    }, { format, keepPartial: values['keep-partial'] === true, linkType: 1 });
     console.error(`encap: wrote ${output === '-' ? 'standard output' : output}: ${written} NVGRE frame${written === 1 ? '' : 's'} (VSID ${vsid}).`);
     return EXIT.OK;
   },
