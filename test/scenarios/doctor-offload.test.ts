@@ -87,6 +87,13 @@ describe('doctor: transmit checksum offload (docs/doctor.md §3)', () => {
     expect(r.findings[0]!.cause).toMatch(/taken away from 192\.0\.2\.11 \(--captured-at 192\.0\.2\.12\)/);
   });
 
+  it('captured on the sender (--captured-at): UDP seeds next to TCP its stack filled itself are pending, not a fault', () => {
+    const r = doctor(conversation((f) => (isUdp(f) ? leaveSeed(f) : f)), { capturedAt: PA.H1 });
+    expect(brief(r)).toEqual([['info', 'TX_CHECKSUM_PENDING', { sender: PA.H1 }]]);
+    expect(r.findings[0]!.diagnosis).toMatch(/^3 of 5 inner TCP and UDP checksums from 192\.0\.2\.11 hold the pseudo-header seed/);
+    expect(r.findings[0]!.evidence.firstFrames).toEqual([9, 10, 11]);
+  });
+
   it('a healthy capture of the same conversation, with the DNS answered, has no finding', () => {
     const frames = conversation((f) => f);
     frames.push(nvgre(PA.H2, PA.H1, dns(CA.B, CA.A, 0x1001, true, 53001)));

@@ -3,8 +3,8 @@
  * key layouts, "administratively prohibited" replies, one-way tunnels and underlay ICMP errors.
  */
 import { vsidOf, type KeyLayout } from '../../wire/gre.js';
-import type { ChecksumTally, Observer, PairState, SenderState, UnderlayIcmpState } from './state.js';
-import { keyValidIn } from './state.js';
+import type { Observer, PairState, SenderState, UnderlayIcmpState } from './state.js';
+import { ChecksumTally, keyValidIn } from './state.js';
 import { Tally } from './bounded.js';
 import { hex, makeFinding, plural, sum } from './make.js';
 import { DoctorCode, type DoctorFinding } from './types.js';
@@ -36,6 +36,14 @@ function counts(prefix: string, t: ChecksumTally): Record<string, number> {
 
 const wrongTallies = (t: ChecksumTally, max: number): Tally => sum([t.seed, t.seedNolen, t.zero, t.bad], max);
 
+/** `t` without its seeds and zeros (the checksums that are right or simply wrong). */
+function wrongOnly(t: ChecksumTally, max: number): ChecksumTally {
+  const out = new ChecksumTally();
+  out.ok.merge(t.ok, max);
+  out.bad.merge(t.bad, max);
+  return out;
+}
+
 /** Transmit checksum offload findings of one sender (docs/doctor.md §3). */
 function offload(c: HostContext, address: string, s: SenderState, out: DoctorFinding[]): void {
   const max = c.examples;
@@ -48,16 +56,23 @@ function offload(c: HostContext, address: string, s: SenderState, out: DoctorFin
   ];
   if (protocols.every(([, t]) => t.wrong === 0)) return;
   const handled = new Set<string>();
+  let pendingReported = false;
   const elsewhere = c.capturedAt !== undefined && c.capturedAt !== address;
+  const here = c.capturedAt === address;
   // Captured on the sender before the NIC: TCP and UDP all seeds, IPv4 headers 0 or right, nothing simply wrong.
+  // With --captured-at naming the sender, every seed is one (a stack may fill TCP itself and leave UDP to the NIC).
   const seedsOnly = (t: ChecksumTally) => t.total === 0 || (t.ok.count === 0 && t.bad.count === 0 && t.pending === t.total);
   const headersFine = (t: ChecksumTally) => t.bad.count === 0 && t.seed.count === 0 && t.seedNolen.count === 0;
-  if (!elsewhere && s.tcp.total + s.udp.total > 0 && seedsOnly(s.tcp) && seedsOnly(s.udp) && headersFine(s.ipv4) && headersFine(s.outerIpv4)) {
-    const tally = sum([wrongTallies(s.tcp, max), wrongTallies(s.udp, max), wrongTallies(s.ipv4, max), wrongTallies(s.outerIpv4, max)], max);
+  const pendingHere = here && (s.tcp.pending + s.udp.pending > 0 || s.ipv4.zero.count + s.outerIpv4.zero.count > 0);
+  if (pendingHere || (!elsewhere && s.tcp.total + s.udp.total > 0 && seedsOnly(s.tcp) && seedsOnly(s.udp) && headersFine(s.ipv4) && headersFine(s.outerIpv4))) {
+    const pendingOnly = (t: ChecksumTally) => sum([t.seed, t.seedNolen, t.zero], max);
+    const tally = sum([pendingOnly(s.tcp), pendingOnly(s.udp), pendingOnly(s.ipv4), pendingOnly(s.outerIpv4)], max);
+    const seeds = s.tcp.seed.count + s.tcp.seedNolen.count + s.udp.seed.count + s.udp.seedNolen.count;
+    const all = seeds === s.tcp.total + s.udp.total;
     out.push(
       makeFinding(DoctorCode.TX_CHECKSUM_PENDING, {
         subject: { sender: address },
-        diagnosis: `Every inner TCP and UDP checksum from ${address} (${s.tcp.total + s.udp.total}) holds the pseudo-header seed a host leaves for transmit checksum offload${s.ipv4.zero.count + s.outerIpv4.zero.count > 0 ? ', and its IPv4 header checksums are left 0' : ''}: the capture was taken on the sending host before the NIC filled them, which is normal.`,
+        diagnosis: `${all ? 'Every' : `${seeds} of ${s.tcp.total + s.udp.total}`} inner TCP and UDP checksum${all ? '' : 's'} from ${address}${all ? ` (${seeds})` : ''} ${all || seeds === 1 ? 'holds' : 'hold'} the pseudo-header seed a host leaves for transmit checksum offload${s.ipv4.zero.count + s.outerIpv4.zero.count > 0 ? ', and its IPv4 header checksums are left 0' : ''}: the capture was taken on the sending host before the NIC filled them, which is normal.`,
         tally,
         counts: { ...counts('tcp', s.tcp), ...counts('udp', s.udp), ...counts('ipv4', s.ipv4), ...counts('outerIpv4', s.outerIpv4) },
         details: [c.capturedAt === address ? `--captured-at ${address}: the capture is on this sender.` : 'Consistent seeds in every packet are what a capture before the NIC shows; a NIC that left them on the wire would be a fault (pass --captured-at to say where the capture was taken).'],
@@ -66,7 +81,9 @@ function offload(c: HostContext, address: string, s: SenderState, out: DoctorFin
         refs: 'docs/offload.md §8, §16',
       }),
     );
-    for (const p of ['tcp', 'udp', 'ipv4', 'outer-ipv4']) handled.add(p);
+    // Values that are simply wrong are still faults (below), counted without the seeds.
+    pendingReported = true;
+    for (const [p, t] of protocols) if (t.bad.count === 0 && p !== 'icmp') handled.add(p);
   } else if (s.udp.wrong > 0 && s.tcp.ok.count > 0 && s.tcp.wrong === 0) {
     const unanswered = s.dnsQueries - s.dnsAnswered;
     const details = [`${wrongText('inner UDP', s.udp)}; ${s.tcp.total === 1 ? 'the one inner TCP checksum is' : `all ${s.tcp.total} inner TCP checksums are`} right.`];
@@ -87,7 +104,9 @@ function offload(c: HostContext, address: string, s: SenderState, out: DoctorFin
     handled.add('udp');
     handled.add('tcp');
   }
-  for (const [p, t] of protocols) {
+  for (const [p, all] of protocols) {
+    // After TX_CHECKSUM_PENDING, the seeds are explained: only the simply wrong values are a fault.
+    const t = pendingReported ? wrongOnly(all, max) : all;
     if (handled.has(p) || t.wrong === 0) continue;
     const name = PROTOCOL_NAME[p]!;
     const pending = t.pending > 0;
