@@ -243,6 +243,7 @@ function showDetail(d: FrameDetail): void {
   const rss = byId('rss-frame');
   const rows: [string, string][] = d.rss.map((r) => [r.label, r.hashType === null ? `no hash: default queue ${r.queue}` : `queue ${r.queue} (hash 0x${r.hash.toString(16).padStart(8, '0')}, ${r.hashType}, ${r.over} headers)`]);
   if (d.vmq !== null) rows.push(['VMQ', `queue ${d.vmq.queue}${d.vmq.matched !== null ? ` (filter ${d.vmq.matched}, ${d.vmq.over} MAC)` : ' (no filter matched: default queue)'}`]);
+  else rows.push(['VMQ', 'no filters set: add one above to see the VM queue this frame lands on']);
   rss.replaceChildren(kv(rows));
 }
 
