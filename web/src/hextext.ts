@@ -9,6 +9,8 @@ const OFFSET = /^(0x)?([0-9a-fA-F]{4,8}):?$/;
 
 export function parseHexDump(text: string): { bytes: Uint8Array } | { error: string } {
   const lines = text.split(/\r?\n/).map((l) => l.replace(/\s+$/, '')).filter((l) => l.trim() !== '');
+  // `od` ends with a line holding only the final offset.
+  if (lines.length > 1 && OFFSET.test(lines[lines.length - 1]!.trim()) && /^\s*(0x)?[0-9a-fA-F]{4,8}:?\s/.test(lines[0]!)) lines.pop();
   if (lines.length === 0) return { error: 'nothing to read: paste the hex bytes of one frame' };
   // Offset-prefixed when every line starts with an offset token followed by more tokens.
   const tokenized = lines.map((l) => l.trim().split(/\s+/));
