@@ -266,9 +266,18 @@ function goToFrame(n: number): void {
 }
 let pendingGoTo = 0;
 
+worker.onerror = (event) => {
+  console.error(`the page's worker failed: ${event.message}`);
+  status.textContent = `Internal error: ${event.message}`;
+};
+
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   switch (m.type) {
+    case 'workerError':
+      console.error(`the page's worker failed: ${m.message}`);
+      status.textContent = `Internal error: ${m.message.split('\n')[0]!}`;
+      break;
     case 'ready':
       page.ready = true;
       page.doctorAvailable = m.doctor;

@@ -164,6 +164,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly doctor: boolean; readonly stats: boolean }
+  | { readonly type: 'workerError'; readonly message: string }
   | { readonly type: 'progress'; readonly gen: number; readonly bytes: number; readonly total: number; readonly frames: number; readonly phase: string }
   | { readonly type: 'opened'; readonly gen: number; readonly summary: CaptureSummary; readonly spread: Spread }
   | { readonly type: 'openError'; readonly gen: number; readonly message: string }
