@@ -1,4 +1,4 @@
-import { NvgreError, createEncapsulator, type EncapsulateOptions, type Encapsulator } from '../../index.js';
+import { NvgreError, createEncapsulator, type EncapsulateOptions, type Encapsulator, type KeyLayout } from '../../index.js';
 import { intOption, parse, stringOption } from '../args.js';
 import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
@@ -27,6 +27,8 @@ ${HELP.keepPartial}
   --src-mac M       outer source MAC (default 02:00:00:00:00:01)
   --dst-mac M       outer destination MAC, the next hop (default 02:00:00:00:00:02)
   --flow-id F       FlowID: a number 0-255, "hash" (default: per-flow hash) or "zero"
+  --key-layout L    write the key as rfc7637 (default: VSID << 8 | FlowID) or low24 (draft-00,
+                    docs/nvgre.md §7: VSID in the low 24 bits, no FlowID; --flow-id defaults to zero)
   --vlan N          outer 802.1Q VLAN ID
   --ttl N           outer TTL / Hop Limit (default 64)
   --allow-reserved  allow a reserved VSID
@@ -49,6 +51,7 @@ export const encap: Command = {
       'src-mac': { type: 'string' },
       'dst-mac': { type: 'string' },
       'flow-id': { type: 'string' },
+      'key-layout': { type: 'string' },
       vlan: { type: 'string' },
       ttl: { type: 'string' },
       'allow-reserved': { type: 'boolean' },
@@ -65,8 +68,14 @@ export const encap: Command = {
       if (values[required] === undefined) throw usageError(`--${required} is required; see "nvgre encap --help".`);
     }
     const vsid = intOption('vsid', values.vsid, 0, 0xffffff)!;
-    const flowText = stringOption(values['flow-id']) ?? 'hash';
+    const keyLayout = stringOption(values['key-layout']) ?? 'rfc7637';
+    if (keyLayout !== 'rfc7637' && keyLayout !== 'low24') throw usageError(`--key-layout must be rfc7637 or low24, got "${keyLayout}".`);
+    const low24 = keyLayout === 'low24';
+    const flowText = stringOption(values['flow-id']) ?? (low24 ? 'zero' : 'hash');
     const flowId = flowText === 'hash' || flowText === 'zero' ? flowText : intOption('flow-id', flowText, 0, 255)!;
+    if (low24 && flowId !== 'zero' && flowId !== 0) {
+      throw usageError(`--key-layout low24 has no FlowID (the key's high byte is zero): --flow-id must be 0 or zero, got "${flowText}"; see "nvgre encap --help".`);
+    }
     const vlan = intOption('vlan', values.vlan, 0, 4095);
     const ttl = intOption('ttl', values.ttl, 0, 255);
     const options: EncapsulateOptions = {
@@ -79,6 +88,7 @@ export const encap: Command = {
       ...(vlan !== undefined ? { vlan: { id: vlan } } : {}),
       ...(ttl !== undefined ? { ttl } : {}),
       allowReservedVsid: values['allow-reserved'] === true,
+      keyLayout: keyLayout as KeyLayout,
     };
     let encapsulator: Encapsulator;
     try {

@@ -1,12 +1,14 @@
-import { explainFrame, type FrameExplanation } from '../../index.js';
-import { parse, positionals, stringOption } from '../args.js';
+import { FrameView, explainFrame, type FrameExplanation } from '../../index.js';
+import { parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
 import { LinkFrames } from '../link.js';
+import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, inputAndOutput, selection } from '../select.js';
 import { readPolicy } from './policy.js';
 
-const USAGE = `Usage: nvgre explain --policy policy.json <capture> [--json]
+const USAGE = `Usage: nvgre explain --policy policy.json <capture> [options]
+       nvgre explain --policy policy.json -r <capture> [options]
 
 For each NVGRE frame of a capture (pcap or pcapng), what the policy of the sending host (the owner of
 the outer source PA) and of the receiving host (the owner of the outer destination PA) say about it
@@ -15,12 +17,17 @@ whether that is where the frame went, and whether the receiver delivers it or dr
 a note when the two hosts read the GRE key in different layouts (KB2779768).
 
 Options:
-  --policy FILE   the policy (nvgre policy init / import)
-  --json          one JSON object per frame instead of text
-  -h, --help      show this help
+  --policy FILE     the policy (nvgre policy init / import)
+${HELP.read}
+${HELP.count}
+${HELP.frames}
+${HELP.filter}
+  --json            one JSON object per frame instead of text
+  -h, --help        show this help
 
-Example:
-  nvgre explain --policy policy.json wire.pcap`;
+Examples:
+  nvgre explain --policy policy.json wire.pcap
+  nvgre explain --policy policy.json -Y 'vsid == 5002' -c 5 wire.pcap`;
 
 function text(n: number, e: FrameExplanation): string[] {
   if (!e.nvgre) return [`frame ${n}: ${e.notes[0]}`];
@@ -48,12 +55,14 @@ export const explain: Command = {
   summary: 'what the sending and receiving hosts\' HNV policy say about each NVGRE frame',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals: pos } = parse('explain', argv, { policy: { type: 'string' }, json: { type: 'boolean' } });
+    const parsed = parse('explain', argv, { ...READ_OPTIONS, ...FILTER_OPTIONS, policy: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parsed;
     if (values.help) {
       console.log(USAGE);
       return EXIT.OK;
     }
-    const [input] = positionals('explain', pos, ['capture']) as [string];
+    const { input } = inputAndOutput('explain', parsed, false);
+    const selector = new Selector(selection(parsed), values['display-filter'] !== undefined ? new FrameView() : undefined);
     const policyFile = stringOption(values.policy);
     if (policyFile === undefined) throw usageError('missing --policy FILE; see "nvgre explain --help".');
     const policy = readPolicy(policyFile);
@@ -66,7 +75,9 @@ export const explain: Command = {
       input,
       async (records) => {
         for (const record of records) {
+          if (selector.done) break;
           n++;
+          if (!selector.take(n, record)) continue;
           // Any link type the library reads, as an Ethernet frame (docs/api.md "Link types").
           const frame = links.frame(record);
           const e: FrameExplanation = frame !== null ? explainFrame(policy, frame) : { nvgre: false, notes: [`not read: ${links.why(record)}`] };
@@ -78,9 +89,10 @@ export const explain: Command = {
         progress.frames = n;
       },
       progress,
+      { stop: () => selector.done },
     );
     await out.flush();
-    console.error(`explain: ${input}: ${n} frame${n === 1 ? '' : 's'}, ${nvgre} NVGRE.`);
+    console.error(`explain: ${input}: ${n} frame${n === 1 ? '' : 's'}${selector.active ? ` (${selector.selected} selected)` : ''}, ${nvgre} NVGRE.`);
     return EXIT.OK;
   },
 };

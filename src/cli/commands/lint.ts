@@ -1,5 +1,5 @@
-import { FrameView, createLinkNormalizer, lintRecord, type Finding, type LintOptions } from '../../index.js';
-import { intOption, parse } from '../args.js';
+import { FrameView, createLinkNormalizer, lintRecord, type Finding, type KeyLayout, type LintOptions } from '../../index.js';
+import { intOption, parse, stringOption } from '../args.js';
 import { checkOutputPath, withCaptureOutput, type CaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
@@ -23,6 +23,8 @@ ${HELP.frames}
 ${HELP.filter}
   --mtu N           underlay IP MTU: flag outer packets larger than N bytes (MTU_EXCEEDED)
   --legacy-key      also judge the key as a draft-era peer reads it (TNI + reserved byte)
+  --key-layout L    judge the key as a receiver reading it as rfc7637 (default) or low24 (draft-00,
+                    docs/nvgre.md §7: a non-zero high byte is RESERVED_KEY_BITS, no FlowID)
   --all-gre         judge every GRE packet as NVGRE (default: only GRE protocol 0x6558; other GRE,
                     such as IPv4-in-GRE, PPTP or ERSPAN, is summarised as info)
   --json            one JSON object per finding (JSON Lines), with its frame number
@@ -53,6 +55,7 @@ export const lint: Command = {
       ...WRITE_OPTIONS,
       mtu: { type: 'string' },
       'legacy-key': { type: 'boolean' },
+      'key-layout': { type: 'string' },
       'all-gre': { type: 'boolean' },
       json: { type: 'boolean' },
       annotate: { type: 'boolean' },
@@ -64,7 +67,14 @@ export const lint: Command = {
     }
     const { input: file } = inputAndOutput('lint', parsed, false);
     const mtu = intOption('mtu', values.mtu, 68, 0xffffffff);
-    const options: LintOptions = { ...(mtu !== undefined ? { mtu } : {}), legacyKeyView: values['legacy-key'] === true, nvgreOnly: values['all-gre'] !== true };
+    const keyLayout = stringOption(values['key-layout']) ?? 'rfc7637';
+    if (keyLayout !== 'rfc7637' && keyLayout !== 'low24') throw usageError(`--key-layout must be rfc7637 or low24, got "${keyLayout}".`);
+    const options: LintOptions = {
+      ...(mtu !== undefined ? { mtu } : {}),
+      legacyKeyView: values['legacy-key'] === true,
+      keyLayout: keyLayout as KeyLayout,
+      nvgreOnly: values['all-gre'] !== true,
+    };
     const annotate = values.annotate === true;
     const output = typeof values.write === 'string' ? values.write : undefined;
     if (annotate && output === undefined) throw usageError('--annotate writes a capture: give -w FILE (pcapng); see "nvgre lint --help".');
@@ -75,8 +85,8 @@ export const lint: Command = {
     }
     if (output !== undefined) checkOutputPath(output);
     const json = values.json === true;
-    const view = new FrameView({ lint: options });
-    const selector = new Selector(selection(parsed, { lint: options }), view);
+    const view = new FrameView({ keyLayout: keyLayout as KeyLayout, lint: options });
+    const selector = new Selector(selection(parsed, { keyLayout: keyLayout as KeyLayout, lint: options }), view);
     const out = new Output();
     const progress = new Progress('lint');
     const count = { error: 0, warning: 0, info: 0 };

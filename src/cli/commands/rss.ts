@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  FrameView,
   NvgreError,
   createDecapsulator,
   createRss,
@@ -10,14 +11,16 @@ import {
   type RssHashType,
   type VmqFilter,
 } from '../../index.js';
-import { intOption, parse, positionals, stringOption } from '../args.js';
+import { intOption, parse, stringOption, type Parsed } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
 import { LinkFrames } from '../link.js';
+import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, inputAndOutput, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre rss <file> [options]
-       nvgre rss --vmq FILTERS.json <file> [--json]
+       nvgre rss -r <file> [options]
+       nvgre rss --vmq FILTERS.json <file> [options]
 
 Where would each frame of a pcap or pcapng capture land on a receiving NIC? Prints frames, bytes and
 flows per receive queue as RSS spreads them (docs/rss.md): an NVGRE-aware NIC hashes the inner
@@ -25,6 +28,10 @@ TCP/UDP 4-tuple, one that ignores the tunnel hashes the outer addresses only. Th
 busiest queue's frames over the mean (1.00× is even; N× on N queues is everything on one).
 
 Options:
+${HELP.read}
+${HELP.count}
+${HELP.frames}
+${HELP.filter}
   --queues N          receive queues, 1-128 (default 4; a 128-entry table cycling over them)
   --table LIST        the indirection table, comma-separated queue numbers, a power-of-two count
                       from 1 to 128 (e.g. 0,1,2,3,0,1,2,3)
@@ -40,7 +47,8 @@ Options:
 Examples:
   nvgre rss --compare-outer capture.pcap
   nvgre rss --queues 8 --hash-types ipv4,tcp-ipv4,udp-ipv4 capture.pcapng --json
-  nvgre rss --vmq filters.json capture.pcap`;
+  nvgre rss --vmq filters.json capture.pcap
+  nvgre rss -Y 'vsid == 5001' -c 10000 capture.pcap`;
 
 // ---------------------------------------------------------------------------------------------
 // Shared with `nvgre ecmp`: flow identity and per-bucket counts (docs/rss.md §11)
@@ -105,6 +113,22 @@ export function ratio(x: number): string {
 /** Right-aligned table columns. */
 export function columns(cells: readonly (string | number)[], widths: readonly number[]): string {
   return cells.map((c, i) => String(c).padStart(widths[i]!)).join('  ').trimEnd();
+}
+
+/**
+ * `-c`, `--frames` and `-Y` of a report command (rss, ecmp): "N frames" counts the selected frames;
+ * with a selection, the text also says how many were read and the JSON gets `"read"`.
+ */
+export function reportSelector(parsed: Parsed): Selector {
+  return new Selector(selection(parsed), parsed.values['display-filter'] !== undefined ? new FrameView() : undefined);
+}
+
+export function selectedText(selector: Selector, read: number): string {
+  return selector.active ? ` (selected from ${read} read)` : '';
+}
+
+export function selectedJson(selector: Selector, read: number): string {
+  return selector.active ? `,"read":${read}` : '';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,13 +198,14 @@ function describeFilter(f: VmqFilter, i: number): string {
   return s;
 }
 
-async function runVmq(file: string, filtersFile: string, json: boolean): Promise<number> {
+async function runVmq(file: string, filtersFile: string, json: boolean, selector: Selector): Promise<number> {
   const filters = loadFilters(filtersFile);
   const vmq = createVmq(filters);
   const perFilter = filters.map(() => ({ frames: 0, bytes: 0 }));
   const unmatched = { frames: 0, bytes: 0, inner: 0 };
   const perQueue = new Map<number, number>();
   let frames = 0;
+  let read = 0;
   let other = 0;
   const links = new LinkFrames();
   const progress = new Progress('rss --vmq');
@@ -188,6 +213,9 @@ async function runVmq(file: string, filtersFile: string, json: boolean): Promise
     file,
     (records) => {
       for (const r of records) {
+        if (selector.done) break;
+        read++;
+        if (!selector.take(read, r)) continue;
         frames++;
         const frame = links.frame(r);
         if (frame === null) {
@@ -205,19 +233,20 @@ async function runVmq(file: string, filtersFile: string, json: boolean): Promise
         c.frames++;
         c.bytes += r.data.length;
       }
-      progress.frames = frames;
+      progress.frames = read;
     },
     progress,
+    { stop: () => selector.done },
   );
   const out = new Output();
   const queues = [...perQueue.entries()].sort((a, b) => a[0] - b[0]);
   if (json) {
     const rows = filters.map((f, i) => `{"filter":${i + 1},"queueId":${f.queueId},"frames":${perFilter[i]!.frames},"bytes":${perFilter[i]!.bytes}}`);
     out.line(
-      `{"frames":${frames},"notEthernet":${other},"filters":[${rows.join(',')}],"defaultQueue":{"frames":${unmatched.frames},"bytes":${unmatched.bytes}},"queues":[${queues.map(([q, n]) => `{"queueId":${q},"frames":${n}}`).join(',')}]}`,
+      `{"frames":${frames}${selectedJson(selector, read)},"notEthernet":${other},"filters":[${rows.join(',')}],"defaultQueue":{"frames":${unmatched.frames},"bytes":${unmatched.bytes}},"queues":[${queues.map(([q, n]) => `{"queueId":${q},"frames":${n}}`).join(',')}]}`,
     );
   } else {
-    out.line(`nvgre rss --vmq: ${frames} frames, ${filters.length} filter${filters.length === 1 ? '' : 's'} (first match wins; docs/rss.md §7)`);
+    out.line(`nvgre rss --vmq: ${frames} frames${selectedText(selector, read)}, ${filters.length} filter${filters.length === 1 ? '' : 's'} (first match wins; docs/rss.md §7)`);
     const w = [6, 8, 10];
     out.line(`${columns(['queue', 'frames', 'bytes'], w)}  filter`);
     filters.forEach((f, i) => out.line(`${columns([f.queueId, perFilter[i]!.frames, perFilter[i]!.bytes], w)}  ${describeFilter(f, i)}`));
@@ -233,7 +262,9 @@ export const rss: Command = {
   summary: 'frames, bytes and flows per receive queue as RSS (or VMQ) spreads a capture',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals: pos } = parse('rss', argv, {
+    const parsed = parse('rss', argv, {
+      ...READ_OPTIONS,
+      ...FILTER_OPTIONS,
       queues: { type: 'string' },
       table: { type: 'string' },
       key: { type: 'string' },
@@ -242,18 +273,20 @@ export const rss: Command = {
       vmq: { type: 'string' },
       json: { type: 'boolean' },
     });
+    const { values } = parsed;
     if (values.help) {
       console.log(USAGE);
       return EXIT.OK;
     }
-    const [file] = positionals('rss', pos, ['file']) as [string];
+    const { input: file } = inputAndOutput('rss', parsed, false);
+    const selector = reportSelector(parsed);
     const json = values.json === true;
     const vmqFile = stringOption(values.vmq);
     if (vmqFile !== undefined) {
       for (const o of ['queues', 'table', 'key', 'hash-types', 'compare-outer'] as const) {
         if (values[o] !== undefined) throw usageError(`--${o} is an RSS option; --vmq reports VMQ queues only; see "nvgre rss --help".`);
       }
-      return runVmq(file, vmqFile, json);
+      return runVmq(file, vmqFile, json, selector);
     }
     const queues = intOption('queues', values.queues, 1, 128);
     const tableText = stringOption(values.table);
@@ -276,6 +309,7 @@ export const rss: Command = {
     const flows = new FlowKeys();
     const allFlows = new Set<string>();
     let frames = 0;
+    let read = 0;
     let bytes = 0;
     let other = 0;
     const links = new LinkFrames();
@@ -284,6 +318,9 @@ export const rss: Command = {
       file,
       (records) => {
         for (const r of records) {
+          if (selector.done) break;
+          read++;
+          if (!selector.take(read, r)) continue;
           frames++;
           const linked = links.frame(r);
           if (linked === null) {
@@ -301,22 +338,23 @@ export const rss: Command = {
             s.spread.add(h.hashType === null ? 0 : table[h.hash & (table.length - 1)]!, f.length, flow);
           }
         }
-        progress.frames = frames;
+        progress.frames = read;
       },
       progress,
+      { stop: () => selector.done },
     );
     const out = new Output();
     if (json) {
       const side = (s: Side) => `{"queues":${s.spread.json('queue')},"imbalance":${Number(s.spread.imbalance().toFixed(4))},"over":${JSON.stringify(s.over)}}`;
       out.line(
-        `{"frames":${frames},"bytes":${bytes},"flows":${allFlows.size},"notEthernet":${other},"queues":${aware.queues},"table":[${table.join(',')}],"nvgreAware":${side(sides[0]!)}${
+        `{"frames":${frames}${selectedJson(selector, read)},"bytes":${bytes},"flows":${allFlows.size},"notEthernet":${other},"queues":${aware.queues},"table":[${table.join(',')}],"nvgreAware":${side(sides[0]!)}${
           compare ? `,"outerOnly":${side(sides[1]!)}` : ''
         }}`,
       );
     } else {
       const typeList = typesText ?? 'ipv4,tcp-ipv4,ipv6,tcp-ipv6';
       out.line(
-        `nvgre rss: ${frames} frames, ${allFlows.size} flows, ${aware.queues} queues (${table.length}-entry table), hash types ${typeList}, ${keyText === undefined ? 'default key' : 'given key'}`,
+        `nvgre rss: ${frames} frames${selectedText(selector, read)}, ${allFlows.size} flows, ${aware.queues} queues (${table.length}-entry table), hash types ${typeList}, ${keyText === undefined ? 'default key' : 'given key'}`,
       );
       const w = [8, 8, 10, 6];
       const blockWidth = w[1]! + w[2]! + w[3]! + 4;
