@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture, writePcap, writePcapng } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { TSHARK, needs, runTool } from '../helpers/tools.js';
 import { CORPUS_RAW } from '../helpers/corpus.js';
 import { CA, PA, dns, leaveSeed, nvgre as frameOf, ping, tcp, timed } from '../scenarios/doctor-frames.js';
 import { LINK_TYPES, asLinkType } from './link-records.js';
@@ -69,6 +70,27 @@ describe('nvgre doctor', () => {
       expect(r.status, f).toBe(1);
       expect(r.stdout.replace(f, 'story.pcap')).toBe(eth.stdout);
     }
+  });
+
+  it('--annotate -w copies the capture to pcapng with each finding on its evidence frames, read back by the library and tshark', (ctx) => {
+    const files = FILES();
+    const r = run('doctor', '--annotate', '-w', 'explained.pcapng', files.ethernet);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('wrote explained.pcapng with the findings as packet comments on their evidence frames');
+    const written = readCapture(readFileSync(path.join(work, 'explained.pcapng')));
+    expect(written.format).toBe('pcapng');
+    expect(written.records).toHaveLength(6);
+    expect(written.records.map((rec) => rec.data)).toEqual(readCapture(readFileSync(path.join(work, files.ethernet))).records.map((rec) => rec.data));
+    // The UDP-only finding's evidence frames are 5 and 6: they carry its comment, the others none
+    // (the library's reader does not return comments; tshark shows them as frame.comment).
+    needs(TSHARK, ctx);
+    const fields = runTool(TSHARK, ['-r', path.join(work, 'explained.pcapng'), '-T', 'fields', '-e', 'frame.comment']).split('\n');
+    const marks = fields.slice(0, 6).map((l) => (/^nvgre doctor: error TX_CHECKSUM_UDP_ONLY: .* Fix: /.test(l) ? 'commented' : l));
+    expect(marks).toEqual(['', '', '', '', 'commented', 'commented']);
+    // Usage: -w without --annotate, standard input, classic pcap.
+    expect(run('doctor', '-w', 'x.pcapng', files.ethernet).status).toBe(2);
+    expect(run('doctor', '--annotate', '-w', 'x.pcapng', '-').status).toBe(2);
+    expect(run('doctor', '--annotate', '--format', 'pcap', '-w', 'x.pcap', files.ethernet).status).toBe(2);
   });
 
   it('--json gives the report as data; --frames keeps the capture\'s frame numbers', () => {

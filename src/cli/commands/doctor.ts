@@ -1,9 +1,10 @@
 import { FrameView, createDoctor, type DoctorFinding, type DoctorReport, type KeyLayout } from '../../index.js';
 import { intOption, parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
+import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
-import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, inputAndOutput, selection } from '../select.js';
+import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 import { readPolicy } from './policy.js';
 
 const USAGE = `Usage: nvgre doctor [options] <file>
@@ -30,11 +31,17 @@ ${HELP.filter}
   --max-flows N     inner flows tracked at once (default 100000; docs/doctor.md §10)
   --max-pairs N     provider addresses, PA pairs and other keyed items tracked (default 4096)
   --json            the report as one JSON object
+  --annotate        with -w FILE: copy the (selected) frames to a pcapng file, and attach to each
+                    evidence frame the findings it shows as packet comments (Wireshark: frame.comment);
+                    the input is read twice, so it must be a file
+  -w FILE           the annotated capture ("-" = standard output; the report then goes to stderr)
+  --examples N      evidence frames kept per finding (default 5; 100 with --annotate)
   -h, --help        show this help
 
 Examples:
   nvgre doctor capture.pcapng
-  nvgre doctor --captured-at 192.0.2.11 --policy policy.json any.pcap`;
+  nvgre doctor --captured-at 192.0.2.11 --policy policy.json any.pcap
+  nvgre doctor --annotate -w explained.pcapng capture.pcap`;
 
 const LABEL: Readonly<Record<string, string>> = { error: 'ERROR', warning: 'WARNING', info: 'INFO' };
 
@@ -79,6 +86,46 @@ export function doctorText(file: string, r: DoctorReport): string[] {
   return lines;
 }
 
+/** The comment a finding leaves on each of its evidence frames. */
+function findingComment(f: DoctorFinding): string {
+  return `nvgre doctor: ${f.severity} ${f.code}: ${f.diagnosis} Fix: ${f.fix} (${f.reference})`;
+}
+
+/**
+ * Reads `file` again and copies the frames the selection takes to `output` (pcapng), each evidence frame
+ * with the findings it shows as packet comments (docs/doctor.md; Wireshark shows them as frame.comment).
+ */
+async function writeAnnotated(file: string, output: string, report: DoctorReport, parsed: Parameters<typeof selection>[0], viewOptions: { keyLayout: KeyLayout }, keepPartial: boolean): Promise<void> {
+  const comments = new Map<number, string[]>();
+  for (const f of report.findings) {
+    for (const n of f.evidence.firstFrames) {
+      const list = comments.get(n);
+      if (list === undefined) comments.set(n, [findingComment(f)]);
+      else list.push(findingComment(f));
+    }
+  }
+  const selector = new Selector(selection(parsed, viewOptions), new FrameView(viewOptions));
+  await withCaptureOutput(
+    output,
+    async (capture) => {
+      let n = 0;
+      await readRecords(
+        file,
+        (records) => {
+          for (const r of records) {
+            if (selector.done) break;
+            n++;
+            if (selector.take(n, r)) capture.add(r.data, r, r.originalLength, comments.get(n));
+          }
+        },
+        new Progress('doctor --annotate'),
+        { stop: () => selector.done, onInfo: (info) => capture.input(info) },
+      );
+    },
+    { format: 'pcapng', keepPartial },
+  );
+}
+
 export const doctor: Command = {
   name: 'doctor',
   summary: 'explain what is wrong in a capture: offload faults, key layouts, one-way tunnels, MTU, entropy (exit 1 on errors)',
@@ -94,6 +141,9 @@ export const doctor: Command = {
       'max-flows': { type: 'string' },
       'max-pairs': { type: 'string' },
       json: { type: 'boolean' },
+      annotate: { type: 'boolean' },
+      examples: { type: 'string' },
+      ...WRITE_OPTIONS,
     });
     const { values } = parsed;
     if (values.help) {
@@ -101,6 +151,14 @@ export const doctor: Command = {
       return EXIT.OK;
     }
     const { input: file } = inputAndOutput('doctor', parsed, false);
+    const annotate = values.annotate === true;
+    const output = typeof values.write === 'string' ? values.write : undefined;
+    if (annotate !== (output !== undefined)) throw usageError('--annotate and -w FILE go together: the annotated capture is the only thing doctor writes; see "nvgre doctor --help".');
+    if (annotate && file === '-') throw usageError('--annotate reads the capture twice (the findings are known only at its end): give a file, not standard input.');
+    const format = formatOption(parsed) ?? 'pcapng';
+    if (format === 'pcap') throw usageError('--annotate needs pcapng: classic pcap has no packet comments (drop --format pcap).');
+    if (output !== undefined) checkOutputPath(output);
+    const examples = intOption('examples', values.examples, 0, 100) ?? (annotate ? 100 : undefined);
     const keyLayout = stringOption(values['key-layout']) ?? 'rfc7637';
     if (keyLayout !== 'rfc7637' && keyLayout !== 'low24') throw usageError(`--key-layout must be rfc7637 or low24, got "${keyLayout}".`);
     const mtu = intOption('mtu', values.mtu, 68, 0xffffffff);
@@ -115,6 +173,7 @@ export const doctor: Command = {
         ...(mtu !== undefined ? { mtu } : {}),
         ...(maxFlows !== undefined ? { maxFlows } : {}),
         ...(maxPairs !== undefined ? { maxPairs } : {}),
+        ...(examples !== undefined ? { examples } : {}),
         ...(capturedAt !== undefined ? { capturedAt } : {}),
         ...(policyFile !== undefined ? { policy: readPolicy(policyFile) } : {}),
       });
@@ -140,10 +199,17 @@ export const doctor: Command = {
       { stop: () => selector.done },
     );
     const report = d.report();
-    const out = new Output();
-    if (values.json === true) out.line(JSON.stringify({ file, ...report }, null, 2));
-    else for (const l of doctorText(file, report)) out.line(l);
-    await out.flush();
+    if (output !== undefined) await writeAnnotated(file, output, report, parsed, viewOptions, values['keep-partial'] === true);
+    const lines = values.json === true ? [JSON.stringify({ file, ...report }, null, 2)] : doctorText(file, report);
+    if (output === '-') {
+      // Standard output carries the capture: the report goes to standard error.
+      process.stderr.write(lines.join('\n') + '\n');
+    } else {
+      const out = new Output();
+      for (const l of lines) out.line(l);
+      if (output !== undefined && values.json !== true) out.line(`wrote ${output} with the findings as packet comments on their evidence frames`);
+      await out.flush();
+    }
     return report.worst === 'error' ? EXIT.DATA : EXIT.OK;
   },
 };
