@@ -3,7 +3,7 @@
  * The only module of the package that uses Node APIs. Exit status: 0 success, 1 data error,
  * 2 usage error.
  */
-import { COMMANDS, mainUsage as usage } from './registry.js';
+import { commands, mainUsage as usage } from './registry.js';
 import { CliError, EXIT } from './errors.js';
 import { flushOutputs } from './io.js';
 import { packageVersion } from './version.js';
@@ -24,9 +24,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(packageVersion());
     return EXIT.OK;
   }
-  const command = COMMANDS.find((c) => c.name === first);
+  const command = commands().find((c) => c.name === first);
   if (command === undefined) {
-    console.error(`nvgre: unknown command "${first}"; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see "nvgre --help").`);
+    console.error(`nvgre: unknown command "${first}"; commands: ${commands().map((c) => c.name).join(', ')} (see "nvgre --help").`);
     return EXIT.USAGE;
   }
   try {

@@ -18,17 +18,25 @@ import { simulate } from './commands/simulate.js';
 import { stats } from './commands/stats.js';
 import { wiresharkPluginCommand } from './commands/wireshark-plugin.js';
 
-export const COMMANDS: readonly Command[] = [demo, decode, lint, doctor, stats, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain, wiresharkPluginCommand, completion, man];
+let list: readonly Command[] | undefined;
+
+/**
+ * The commands, built on first use: completion and man import this module back, so a list made while
+ * the modules load could hold a command that is not defined yet (whichever module a loader reaches first).
+ */
+export function commands(): readonly Command[] {
+  return (list ??= [demo, decode, lint, doctor, stats, encap, decap, segment, checksum, rss, ecmp, policy, simulate, explain, wiresharkPluginCommand, completion, man]);
+}
 
 /** `nvgre --help`. */
 export function mainUsage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const width = Math.max(...commands().map((c) => c.name.length));
   return `Usage: nvgre <command> [options]
 
 Craft, decode, lint and process NVGRE frames (RFC 7637) in pcap and pcapng captures.
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${commands().map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Options:
   -h, --help      show this help ("nvgre <command> --help" for a command)

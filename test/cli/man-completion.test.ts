@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The registry first: it imports every command, and the man page's module reads it.
-import { COMMANDS } from '../../src/cli/registry.js';
+import { commands } from '../../src/cli/registry.js';
 import { manPage } from '../../src/cli/commands/man.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 
@@ -40,7 +40,7 @@ describe('the nvgre(1) manual page', () => {
 
   it('holds every command with its whole help text, in plain ASCII roff', () => {
     const page = manPage(pkg.version);
-    for (const c of COMMANDS) {
+    for (const c of commands()) {
       expect(page).toContain(`.SS "nvgre ${c.name}"`);
       // The help text, as roff escapes it.
       expect(page).toContain(c.usage.split('\n')[0]!.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/[^\x00-\x7f]/gu, (ch) => `\\[u${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`));
@@ -71,7 +71,7 @@ describe('nvgre completion', () => {
   it('zsh: a #compdef function with the same commands and options; an unknown shell is a usage error', () => {
     const zsh = nvgre('completion', 'zsh').stdout;
     expect(zsh.startsWith('#compdef nvgre\n')).toBe(true);
-    for (const c of COMMANDS) expect(zsh).toContain(`'${c.name}:`);
+    for (const c of commands()) expect(zsh).toContain(`'${c.name}:`);
     expect(zsh).toMatch(/ decap\) opts=\([^)]*--keep-partial[^)]*\)/);
     expect(zsh).toContain('-Y|--display-filter) compadd -- ');
     expect(nvgre('completion', 'fish').status).toBe(2);

@@ -6,7 +6,7 @@ import { FRAME_FIELDS } from '../../index.js';
 import { parse, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
-import { COMMANDS } from '../registry.js';
+import { commands as allCommands } from '../registry.js';
 
 const USAGE = `Usage: nvgre completion bash|zsh
 
@@ -38,8 +38,8 @@ function fieldNames(): string[] {
 }
 
 function bash(): string {
-  const commands = COMMANDS.map((c) => c.name);
-  const cases = COMMANDS.filter((c) => c.name !== 'completion').map((c) => `    ${c.name}) opts="${[...optionsOf(c.usage), '--help'].filter((o, i, a) => a.indexOf(o) === i).join(' ')}" ;;`).join('\n');
+  const commands = allCommands().map((c) => c.name);
+  const cases = allCommands().filter((c) => c.name !== 'completion').map((c) => `    ${c.name}) opts="${[...optionsOf(c.usage), '--help'].filter((o, i, a) => a.indexOf(o) === i).join(' ')}" ;;`).join('\n');
   const values = Object.entries(VALUES)
     .map(([o, v]) => `    ${o}) COMPREPLY=($(compgen -W "${v.join(' ')}" -- "$cur")); return ;;`)
     .join('\n');
@@ -74,8 +74,8 @@ complete -o filenames -F _nvgre nvgre
 
 function zsh(): string {
   const quote = (s: string) => s.replace(/'/g, "'\\''").replace(/:/g, '\\:');
-  const commands = COMMANDS.map((c) => `'${quote(c.name)}:${quote(c.summary)}'`).join(' ');
-  const cases = COMMANDS.filter((c) => c.name !== 'completion').map((c) => `    ${c.name}) opts=(${[...optionsOf(c.usage), '--help'].filter((o, i, a) => a.indexOf(o) === i).join(' ')}) ;;`).join('\n');
+  const commands = allCommands().map((c) => `'${quote(c.name)}:${quote(c.summary)}'`).join(' ');
+  const cases = allCommands().filter((c) => c.name !== 'completion').map((c) => `    ${c.name}) opts=(${[...optionsOf(c.usage), '--help'].filter((o, i, a) => a.indexOf(o) === i).join(' ')}) ;;`).join('\n');
   const values = Object.entries(VALUES)
     .map(([o, v]) => `    ${o}) compadd -- ${v.join(' ')}; return ;;`)
     .join('\n');

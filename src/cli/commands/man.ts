@@ -6,7 +6,7 @@
 import { parse, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../errors.js';
-import { COMMANDS, mainUsage } from '../registry.js';
+import { commands, mainUsage } from '../registry.js';
 import { packageVersion } from '../version.js';
 
 const USAGE = `Usage: nvgre man > nvgre.1
@@ -70,7 +70,7 @@ export function manPage(version: string): string {
     '.fi',
     '.SH COMMANDS',
   ];
-  for (const c of COMMANDS) {
+  for (const c of commands()) {
     out.push(`.SS "nvgre ${c.name}"`, roff(c.summary.charAt(0).toUpperCase() + c.summary.slice(1)) + '.', '.PP', '.nf', roff(c.usage), '.fi');
   }
   out.push(
