@@ -9,6 +9,7 @@ import { NvgreError, compileDisplayFilter, type CaptureRecord, type DisplayFilte
 import { intOption, stringOption, type OptionSpec, type Parsed } from './args.js';
 import type { CaptureFormat } from './capture-output.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import { Progress, readRecords } from './io.js';
 import { LinkFrames } from './link.js';
 
 /** `-r FILE`, `-c N` / `--count N`, `--frames LIST`. */
@@ -190,4 +191,28 @@ export class Selector {
     const s = this.selection;
     return (s.count !== undefined && this.selected >= s.count) || (s.frames !== undefined && this.lastSeen >= s.frames.last);
   }
+}
+
+/**
+ * Reads `file` and hands `take` every record the selection takes, with its 1-based frame number (every
+ * record of the file counted), showing progress as `label`; stops reading once no later frame can be
+ * selected. Returns the number of records read.
+ */
+export async function readSelected(file: string, selector: Selector, label: string, take: (record: CaptureRecord, n: number) => void): Promise<number> {
+  const progress = new Progress(label);
+  let n = 0;
+  await readRecords(
+    file,
+    (records) => {
+      for (const r of records) {
+        if (selector.done) break;
+        n++;
+        if (selector.take(n, r)) take(r, n);
+      }
+      progress.frames = n;
+    },
+    progress,
+    { stop: () => selector.done },
+  );
+  return n;
 }

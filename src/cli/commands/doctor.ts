@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
-import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
+import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, readSelected, selection } from '../select.js';
 import { readPolicy } from './policy.js';
 
 const USAGE = `Usage: nvgre doctor [options] <file>
@@ -183,21 +183,7 @@ export const doctor: Command = {
     }
     const viewOptions = { keyLayout: keyLayout as KeyLayout };
     const selector = new Selector(selection(parsed, viewOptions), new FrameView(viewOptions));
-    const progress = new Progress('doctor');
-    let n = 0;
-    await readRecords(
-      file,
-      (records) => {
-        for (const r of records) {
-          if (selector.done) break;
-          n++;
-          if (selector.take(n, r)) d.add(r, n);
-        }
-        progress.frames = n;
-      },
-      progress,
-      { stop: () => selector.done },
-    );
+    await readSelected(file, selector, 'doctor', (r, n) => d.add(r, n));
     const report = d.report();
     if (output !== undefined) await writeAnnotated(file, output, report, parsed, viewOptions, values['keep-partial'] === true);
     const lines = values.json === true ? [JSON.stringify({ file, ...report }, null, 2)] : doctorText(file, report);

@@ -2,8 +2,8 @@ import { FrameView, createStats, type CaptureStats, type KeyLayout } from '../..
 import { intOption, parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
-import { Output, Progress, readRecords } from '../io.js';
-import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, inputAndOutput, selection } from '../select.js';
+import { Output } from '../io.js';
+import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, inputAndOutput, readSelected, selection } from '../select.js';
 
 const USAGE = `Usage: nvgre stats [options] <file>
 
@@ -103,21 +103,7 @@ export const stats: Command = {
     const collector = createStats({ keyLayout: keyLayout as KeyLayout, ...(top !== undefined ? { top } : {}), ...(maxFlows !== undefined ? { maxFlows } : {}) });
     const viewOptions = { keyLayout: keyLayout as KeyLayout };
     const selector = new Selector(selection(parsed, viewOptions), new FrameView(viewOptions));
-    const progress = new Progress('stats');
-    let n = 0;
-    await readRecords(
-      file,
-      (records) => {
-        for (const r of records) {
-          if (selector.done) break;
-          n++;
-          if (selector.take(n, r)) collector.add(r, n);
-        }
-        progress.frames = n;
-      },
-      progress,
-      { stop: () => selector.done },
-    );
+    await readSelected(file, selector, 'stats', (r, n) => collector.add(r, n));
     const s = collector.result();
     const out = new Output();
     if (values.json === true) out.line(JSON.stringify({ file, ...s }, null, 2));
