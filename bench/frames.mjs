@@ -23,7 +23,13 @@ export function encapOptions(outerV6) {
   };
 }
 
-/** An NVGRE frame whose inner frame is `size` bytes. */
+/**
+ * An NVGRE frame whose inner frame is `size` bytes, at the start of a page-aligned buffer of its own
+ * (see pinnedPair in harness.mjs), so that every process reads it at the same page offset.
+ */
 export function nvgreFrame(lib, size, { outerV6 = false, innerV6 = false, tcp = true } = {}) {
-  return lib.encapsulate(innerFrame(lib, size, { ipv6: innerV6, tcp }), encapOptions(outerV6));
+  const frame = lib.encapsulate(innerFrame(lib, size, { ipv6: innerV6, tcp }), encapOptions(outerV6));
+  const pinned = new Uint8Array(new ArrayBuffer(Math.max(1 << 20, frame.length)), 0, frame.length);
+  pinned.set(frame);
+  return pinned;
 }

@@ -1,5 +1,5 @@
-// Shared benchmark harness: warm-up, calibrated batches, several samples, median; candidate and
-// baseline are sampled alternately (ABAB…) so machine noise hits both alike. No framework.
+// Shared benchmark harness: warm-up, calibrated batches, then short interleaved rounds of candidate
+// and baseline; a ratio is the median of per-round ratios, printed with its spread. No framework.
 import { performance } from 'node:perf_hooks';
 
 export const QUICK = process.argv.includes('--quick');
@@ -29,6 +29,19 @@ export function declaredCases() {
   return caseNames;
 }
 
+/**
+ * A source and a destination array at fixed page offsets: views of one 1 MiB buffer (page-aligned:
+ * an allocation that large is mapped, not carved from the malloc heap), the destination 64 KiB + 2 KiB
+ * after the source. Separately allocated arrays land at offsets that differ from process to process,
+ * and a copy's speed depends on them (a destination just below its source modulo 4 KiB stalls on
+ * load/store aliasing): identical copies measured in separate processes differed by up to 8 %.
+ */
+export function pinnedPair(srcLength, dstLength) {
+  const gap = 64 * 1024 + 2048;
+  const buffer = new ArrayBuffer(Math.max(1 << 20, gap + dstLength));
+  return { src: new Uint8Array(buffer, 0, srcLength), dst: new Uint8Array(buffer, gap, dstLength) };
+}
+
 /** Records heap bytes allocated per call of a hot path (see bytesPerCall). */
 export function recordAllocation(name, bytes) {
   allocations.push({ name, bytes });
@@ -38,10 +51,20 @@ export function recordedAllocations() {
   return allocations;
 }
 
-/** Sink that keeps results alive so the JIT cannot drop the work. */
-export let sink = 0;
+/**
+ * Sink that keeps results alive so the JIT cannot drop the work. A module-local variable: when it was
+ * an exported `let`, each write went through the module's binding cell, and whether that write was
+ * optimised varied from process to process, so a 64-byte set() ran at 40 or at 80 M/s by the luck of
+ * the process (both sides of a comparison alike, but a candidate and a different baseline not).
+ */
+let sinkValue = 0;
 export function consume(v) {
-  sink = (sink + (typeof v === 'number' ? v : v ? 1 : 0)) | 0;
+  sinkValue = (sinkValue + (typeof v === 'number' ? v : v ? 1 : 0)) | 0;
+}
+
+/** The sink's value (printed nowhere; exists so that the sink is observable). */
+export function sink() {
+  return sinkValue;
 }
 
 /**
@@ -51,10 +74,15 @@ export function consume(v) {
  * on how many cases ran before it. A loop compiled from source has its own feedback, like the hot
  * loop of an application that calls one function.
  */
+let timers = 0;
 function makeTimer() {
+  // A distinct source text for each timer: V8 caches compilations by source, and two timers compiled
+  // from one text share their bytecode and its call-site feedback, so the candidate's and the
+  // baseline's closures met at one `fn(i)` site (a self-check of two identical copies read 1.07×).
+  timers++;
   return new Function(
     'performance',
-    'return function timeBatch(fn, iterations) { const t0 = performance.now(); for (let i = 0; i < iterations; i++) fn(i); return performance.now() - t0; };',
+    `return function timeBatch${timers}(fn, iterations) { const t0 = performance.now(); for (let i = 0; i < iterations; i++) fn(i); return performance.now() - t0; };`,
   )(performance);
 }
 
@@ -67,19 +95,33 @@ function calibrate(timeBatch, fn, targetMs) {
   }
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+function quantile(sorted, q) {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function median(xs) {
+  return quantile([...xs].sort((a, b) => a - b), 0.5);
+}
+
+/** Median and spread (the 10th and 90th percentiles) of per-round ratios. */
+export function summarise(ratios) {
+  const s = [...ratios].sort((a, b) => a - b);
+  return { ratio: quantile(s, 0.5), spread: [quantile(s, 0.1), quantile(s, 0.9)], rounds: s.length };
 }
 
 /**
- * Measures ops/s of `candidate` and `baseline` side by side.
- * Returns { ops, baseOps, ratio } where ratio = ops / baseOps (higher is better for the candidate).
+ * Measures ops/s of `candidate` and `baseline` in interleaved short rounds: each round times a batch
+ * of the candidate and a batch of the baseline back to back (in alternating order, ABBA…), and the
+ * ratio of that round is taken at once. A busy machine slows both sides of a round alike, so the
+ * median of per-round ratios holds still where medians taken per side drift apart (rows doing
+ * identical work moved by ±40 % when each side was sampled in its own long batches). The spread is
+ * the 10th–90th percentile of the per-round ratios.
+ * Returns { ops, baseOps, ratio, spread: [lo, hi], rounds } (ratio = ops / baseOps, higher is better).
  */
-export function compare(candidate, baseline, { samples = QUICK ? 3 : 9, sampleMs = QUICK ? 15 : 120, warmupMs = QUICK ? 20 : 300 } = {}) {
-  const timeCandidate = makeTimer();
-  const timeBaseline = makeTimer();
+export function compare(candidate, baseline, { rounds = QUICK ? 9 : 41, roundMs = QUICK ? 3 : 12, warmupMs = QUICK ? 20 : 300 } = {}) {
   // First a few direct calls, so that both closures have their feedback vectors before a timing loop
   // is optimised. A closure made at a site that has made many (a case per loop iteration) gets its
   // vector lazily, after some calls; a loop optimised before that cannot inline it ("no feedback
@@ -88,23 +130,93 @@ export function compare(candidate, baseline, { samples = QUICK ? 3 : 9, sampleMs
     candidate(i);
     if (baseline) baseline(i);
   }
-  // Warm-up: let both reach their optimised tiers.
-  const end = performance.now() + warmupMs;
+  // Warm-up in throw-away loops, so that both functions reach their optimised tiers before the
+  // measuring loops are compiled: a loop optimised while the function it calls was still in a lower
+  // tier keeps calling it instead of inlining it (the same decapsulation read 45 M/s in a process's
+  // first comparison and 65 M/s in its second).
+  for (let k = 0; k < 2; k++) {
+    const warmCandidate = makeTimer();
+    const warmBaseline = makeTimer();
+    const end = performance.now() + warmupMs / 2;
+    while (performance.now() < end) {
+      warmCandidate(candidate, 1000);
+      if (baseline) warmBaseline(baseline, 1000);
+    }
+  }
+  const timeCandidate = makeTimer();
+  const timeBaseline = makeTimer();
+  const end = performance.now() + warmupMs / 2;
   while (performance.now() < end) {
     timeCandidate(candidate, 1000);
     if (baseline) timeBaseline(baseline, 1000);
   }
-  const nc = calibrate(timeCandidate, candidate, sampleMs);
-  const nb = baseline ? calibrate(timeBaseline, baseline, sampleMs) : 0;
+  const nc = calibrate(timeCandidate, candidate, roundMs);
+  const nb = baseline ? calibrate(timeBaseline, baseline, roundMs) : 0;
   const c = [];
   const b = [];
-  for (let s = 0; s < samples; s++) {
-    c.push((nc / timeCandidate(candidate, nc)) * 1000);
-    if (baseline) b.push((nb / timeBaseline(baseline, nb)) * 1000);
+  const ratios = [];
+  for (let r = 0; r < rounds; r++) {
+    let tc;
+    let tb = NaN;
+    if (r & 1 && baseline) {
+      tb = timeBaseline(baseline, nb);
+      tc = timeCandidate(candidate, nc);
+    } else {
+      tc = timeCandidate(candidate, nc);
+      if (baseline) tb = timeBaseline(baseline, nb);
+    }
+    const co = (nc / tc) * 1000;
+    c.push(co);
+    if (baseline) {
+      const bo = (nb / tb) * 1000;
+      b.push(bo);
+      ratios.push(co / bo);
+    }
   }
   const ops = median(c);
-  const baseOps = baseline ? median(b) : NaN;
-  return { ops, baseOps, ratio: ops / baseOps };
+  if (!baseline) return { ops, baseOps: NaN, ratio: NaN, spread: undefined, rounds };
+  return { ops, baseOps: median(b), ...summarise(ratios) };
+}
+
+/**
+ * A warmed-up meter for `fn`: returns a function that times one batch of about `ms` milliseconds and
+ * gives its rate in calls per second. For rounds alternated with something that is not a function
+ * of this process (a peer tool's rounds).
+ */
+export function rateMeter(fn, ms) {
+  for (let i = 0; i < 64; i++) fn(i);
+  const warm = makeTimer();
+  const end = performance.now() + (QUICK ? 20 : 300);
+  while (performance.now() < end) warm(fn, 100);
+  const timer = makeTimer();
+  const n = calibrate(timer, fn, ms);
+  return () => (n / timer(fn, n)) * 1000;
+}
+
+/**
+ * Alternates two measurements that each return a rate (work per second), e.g. a run of our CLI and a
+ * run of a peer tool, for `rounds` pairs (order alternating), and summarises the per-pair ratios
+ * a / b. Peers are measured beside us this way, never sampled once before or after.
+ */
+export function alternate(a, b, rounds) {
+  const as = [];
+  const bs = [];
+  const ratios = [];
+  for (let r = 0; r < rounds; r++) {
+    let ra;
+    let rb;
+    if (r & 1) {
+      rb = b();
+      ra = a();
+    } else {
+      ra = a();
+      rb = b();
+    }
+    as.push(ra);
+    bs.push(rb);
+    ratios.push(ra / rb);
+  }
+  return { ops: median(as), baseOps: median(bs), ...summarise(ratios) };
 }
 
 /**
@@ -127,11 +239,22 @@ export function bytesPerCall(fn, iterations = 20000) {
 
 const rows = [];
 
-/** Records a table row. `goal` is a minimum ratio (or undefined). */
-export function record({ operation, size, ops, baseline, baseOps, ratio, goal, bytes, note }) {
-  rows.push({ operation, size, ops, baseline, baseOps, ratio, goal, bytes, note });
-  const r = Number.isFinite(ratio) ? ratio.toFixed(2) : '–';
-  process.stderr.write(`  ${operation} [${size}] ${fmt(ops)} ops/s  ratio ${r}${goal ? ` (goal ≥ ${goal})` : ''}\n`);
+/** Formats a ratio with its spread: `0.72× (0.70–0.75)`. */
+export function fmtRatio(ratio, spread) {
+  if (!Number.isFinite(ratio)) return '–';
+  const r = ratio >= 100 ? ratio.toFixed(0) : ratio.toFixed(2);
+  if (!spread) return `${r}×`;
+  const f = (x) => (ratio >= 100 ? x.toFixed(0) : x.toFixed(2));
+  return `${r}× (${f(spread[0])}–${f(spread[1])})`;
+}
+
+/**
+ * Records a table row. `goal` is a minimum ratio (or undefined); `spread` the 10th–90th percentile of
+ * the per-round ratios; `same` names a set of rows doing identical work (see consistency()).
+ */
+export function record({ operation, size, ops, baseline, baseOps, ratio, spread, goal, bytes, note, same }) {
+  rows.push({ operation, size, ops, baseline, baseOps, ratio, spread, goal, bytes, note, same });
+  process.stderr.write(`  ${operation} [${size}] ${fmt(ops)} ops/s  ratio ${fmtRatio(ratio, spread)}${goal ? ` (goal ≥ ${goal})` : ''}\n`);
 }
 
 export function fmt(n) {
@@ -160,16 +283,34 @@ export function addRows(more) {
 }
 
 export function table() {
-  const head = '| operation | size | ops/s | bytes/s | baseline | baseline ops/s | ratio | goal | met |\n|---|---|---|---|---|---|---|---|---|';
+  const head = '| operation | size | ops/s | bytes/s | baseline | baseline ops/s | ratio (10th–90th pct of rounds) | goal | met |\n|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) => {
     const met = r.goal === undefined || !Number.isFinite(r.ratio) ? '' : r.ratio >= r.goal ? 'yes' : '**no**';
-    return `| ${r.operation} | ${r.size} | ${fmt(r.ops)} | ${fmtBytes(r.bytes ? r.ops * r.bytes : NaN)} | ${r.baseline ?? ''} | ${fmt(r.baseOps)} | ${
-      Number.isFinite(r.ratio) ? r.ratio.toFixed(2) + '×' : '–'
-    } | ${r.goal !== undefined ? '≥ ' + r.goal + '×' : ''} | ${met}${r.note ? ' ' + r.note : ''} |`;
+    return `| ${r.operation} | ${r.size} | ${fmt(r.ops)} | ${fmtBytes(r.bytes ? r.ops * r.bytes : NaN)} | ${r.baseline ?? ''} | ${fmt(r.baseOps)} | ${fmtRatio(r.ratio, r.spread)} | ${r.goal !== undefined ? '≥ ' + r.goal + '×' : ''} | ${met}${r.note ? ' ' + r.note : ''} |`;
   });
   return [head, ...lines].join('\n');
 }
 
 export function unmetGoals() {
   return rows.filter((r) => r.goal !== undefined && Number.isFinite(r.ratio) && r.ratio < r.goal);
+}
+
+/**
+ * Rows doing identical work (the same `same` tag: e.g. decapsulation, which reads the headers and not
+ * the inner frame, of 64, 1500 and 9000-byte inner frames) must read alike: for each set, the largest
+ * ratio over the smallest, minus one. The harness's own goal is ≤ 10 %.
+ */
+export function consistency() {
+  const sets = new Map();
+  for (const r of rows) {
+    if (r.same === undefined || !Number.isFinite(r.ratio)) continue;
+    if (!sets.has(r.same)) sets.set(r.same, []);
+    sets.get(r.same).push(r);
+  }
+  return [...sets].map(([same, rs]) => {
+    const ratios = rs.map((r) => r.ratio);
+    const max = Math.max(...ratios);
+    const min = Math.min(...ratios);
+    return { same, rows: rs.length, min, max, deviation: max / min - 1 };
+  });
 }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { QUICK, addRows, declaredCases, recordedAllocations, recordedRows, table, unmetGoals } from './harness.mjs';
+import { QUICK, addRows, consistency, declaredCases, recordedAllocations, recordedRows, table, unmetGoals } from './harness.mjs';
 
 // --only codec,offload runs a subset (the scripts are bench/<name>.mjs).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -59,7 +59,15 @@ if (allocations.length) {
   console.log('\n| hot path | heap bytes allocated per call |\n|---|---|');
   for (const a of allocations) console.log(`| ${a.name} | ${Number.isFinite(a.bytes) ? a.bytes.toFixed(1) : 'n/a (run with --expose-gc)'} |`);
 }
-const unmet = unmetGoals();
+const sets = consistency();
+if (sets.length) {
+  // The harness's own goal: rows doing identical work, measured in separate processes, read within ±10 %.
+  console.log('\n| rows doing identical work | rows | lowest ratio | highest ratio | highest / lowest − 1 | goal | met |\n|---|---|---|---|---|---|---|');
+  for (const c of sets) {
+    console.log(`| ${c.same} | ${c.rows} | ${c.min.toFixed(2)}× | ${c.max.toFixed(2)}× | ${(c.deviation * 100).toFixed(1)} % | ≤ 10 % | ${c.deviation <= 0.1 ? 'yes' : '**no**'} |`);
+  }
+}
+const unmet = [...unmetGoals().map((r) => `${r.operation} [${r.size}] ${r.ratio.toFixed(2)}× < ${r.goal}×`), ...sets.filter((c) => c.deviation > 0.1).map((c) => `identical work "${c.same}" differs by ${(c.deviation * 100).toFixed(1)} % > 10 %`)];
 // Quick mode warms each case for 20 ms, too little for V8 to finish optimising: its ratios say only that a case runs.
 const unmetLabel = QUICK ? 'Below goal in this quick run (too short to judge; the full run decides)' : 'Goals not met in this run';
-if (unmet.length) console.log(`\n${unmetLabel}: ${unmet.map((r) => `${r.operation} [${r.size}] ${r.ratio.toFixed(2)}× < ${r.goal}×`).join('; ')}`);
+if (unmet.length) console.log(`\n${unmetLabel}: ${unmet.join('; ')}`);

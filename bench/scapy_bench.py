@@ -1,14 +1,12 @@
-# Scapy baseline for bench/scapy.mjs: builds and parses the same NVGRE frame N times, in ROUNDS
-# samples of N / ROUNDS each (as the JavaScript side takes the median of several samples), and prints
-# "<median builds per second> <median parses per second> <frame length>".
+# Scapy baseline for bench/scapy.mjs: builds and parses the same NVGRE frame as the JavaScript side.
+# Serves rounds on request, so that the benchmark alternates Scapy's rounds with its own: for each
+# line "N" read on stdin it builds N frames, then parses N, and prints
+# "<builds per second> <parses per second> <frame length>". Ends at end of input.
 # Run with Debian's python3-scapy (/usr/bin/python3).
-import statistics, sys, time
+import sys, time
 from scapy.all import Ether, IP, GRE, TCP, Raw, conf
 
 conf.verb = 0
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-per_round = max(1, n // rounds)
 payload = bytes((i * 31 + 7) & 0xff for i in range(1446))
 
 def build():
@@ -29,14 +27,15 @@ def parse():
     p[GRE].key
     p[TCP].sport
 
-def rate(f):
+def rate(f, n):
     t0 = time.perf_counter()
-    for _ in range(per_round):
+    for _ in range(n):
         f()
-    return per_round / (time.perf_counter() - t0)
+    return n / (time.perf_counter() - t0)
 
-build_rates, parse_rates = [], []
-for _ in range(rounds):
-    build_rates.append(rate(build))
-    parse_rates.append(rate(parse))
-print(statistics.median(build_rates), statistics.median(parse_rates), len(raw))
+for _ in range(20):  # warm-up
+    parse(); build()
+print('ready', flush=True)
+for line in sys.stdin:
+    n = int(line)
+    print(rate(build, n), rate(parse, n), len(raw), flush=True)
