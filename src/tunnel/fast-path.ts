@@ -40,6 +40,12 @@ export class NvgreEncapsulator extends GeneralEncapsulator implements Encapsulat
     return this.encapsulateIntoGeneral(target, offset, inner, perPacket);
   }
 
+  /** `encapsulate` with the outer IPv4 ID `ipId` (checked by the options), for the one-shot call. */
+  encapsulateWithIpId(inner: Uint8Array, ipId: number): Uint8Array {
+    this.nextIpId = ipId;
+    return this.encapsulate(inner);
+  }
+
   /**
    * The fast path's per-packet IPv4 fields: Total Length, ID and header checksum. (One
    * method per IP version: V8 inlines only the one a caller runs, which keeps it within budget.)

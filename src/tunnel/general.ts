@@ -9,6 +9,7 @@ import { GRE } from '../wire/gre.js';
 import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { noSpace } from '../wire/errors.js';
+import { pooledBytes } from '../wire/pool.js';
 import { innerFlowHash } from './flowhash.js';
 import { EncapsulatorTemplate, Headroom, argError, calledFlowId, checkPerPacket, hashedFlowId, toeplitzFlowId, type PerPacketOptions } from './template.js';
 
@@ -25,7 +26,8 @@ export class GeneralEncapsulator extends EncapsulatorTemplate {
   }
 
   encapsulate(inner: Uint8Array, perPacket?: PerPacketOptions): Uint8Array {
-    const out = new Uint8Array(this.encapsulatedLength(inner));
+    const length = this.encapsulatedLength(inner);
+    const out = this.pooled ? pooledBytes(length) : new Uint8Array(length);
     // Not through encapsulateInto's fast path: a fresh array each call would teach V8 that its
     // targets change, and the word-view bookkeeping would then be inlined into the reuse case.
     this.encapsulateIntoGeneral(out, 0, inner, perPacket);

@@ -63,6 +63,13 @@ export interface EncapsulateOptions {
    * `flowId: 'zero'` or 0 go with it). For talking to a peer that reads keys that way.
    */
   readonly keyLayout?: KeyLayout;
+  /**
+   * `encapsulate()` carves results of up to 4 KiB out of a shared 32 KiB slab (default `true`): a
+   * result's `buffer` is then the slab and its `byteOffset` usually not 0, and a kept result keeps
+   * the slab alive (docs/api.md "Memory: pooled results"). `false`: each result in an ArrayBuffer of
+   * its own. `encapsulateInto` never allocates.
+   */
+  readonly pool?: boolean;
 }
 
 export interface PerPacketOptions {
@@ -223,6 +230,8 @@ export class EncapsulatorTemplate {
   protected readonly hashFlowLabel: boolean;
   protected readonly rejectInnerVlan: boolean;
   protected nextIpId: number;
+  /** `encapsulate()` results come from the pool (EncapsulateOptions.pool). */
+  protected readonly pooled: boolean;
 
   constructor(o: EncapsulateOptions) {
     if (o === null || typeof o !== 'object') throw new TypeError('options must be an object with vsid, srcMac, dstMac, srcIp and dstIp');
@@ -262,6 +271,8 @@ export class EncapsulatorTemplate {
     }
     this.ipVersion = srcIp.length === 4 ? 4 : 6;
     checkOptionBoolean(o.dontFragment, 'dontFragment');
+    checkOptionBoolean(o.pool, 'pool');
+    this.pooled = o.pool !== false;
     if (o.vlan !== undefined) {
       if (o.vlan === null || typeof o.vlan !== 'object') throw argError(`vlan must be an object { id, pcp?, dei? }, got ${o.vlan === null ? 'null' : typeof o.vlan}`);
       checkOptionBoolean(o.vlan.dei, 'vlan.dei');
