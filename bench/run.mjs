@@ -3,10 +3,11 @@
 //   npm run bench -- --quick   brief run of every case (CI: checks the benchmarks work, asserts no timing)
 //   npm run bench -- --only=codec,offload   a subset of the groups (bench/<group>.mjs)
 //   npm run bench -- --match=encapsulateInto   only the cases whose name contains this text
+//   npm run bench -- --save=run1.json   also write the run's rows as JSON (for bench/update-docs.mjs)
 // Every case (a benchCase in bench/<group>.mjs) runs in a process of its own, so no case's figures
 // depend on what V8 learned from another's (see harness.mjs).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { QUICK, addRows, consistency, declaredCases, recordedAllocations, recordedRows, table, unmetGoals } from './harness.mjs';
@@ -16,6 +17,7 @@ const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only
 const selected = onlyArg ? onlyArg.split(',') : ['codec', 'offload', 'rss', 'nve', 'capture', 'bounded', 'scapy', 'tshark'];
 const CHILD = process.argv.includes('--child');
 const match = process.argv.find((a) => a.startsWith('--match='))?.slice('--match='.length);
+const save = process.argv.find((a) => a.startsWith('--save='))?.slice('--save='.length);
 for (const name of selected) {
   if (!existsSync(new URL(`./${name}.mjs`, import.meta.url))) throw new Error(`no benchmark group "${name}" (bench/${name}.mjs)`);
 }
@@ -71,3 +73,20 @@ const unmet = [...unmetGoals().map((r) => `${r.operation} [${r.size}] ${r.ratio.
 // Quick mode warms each case for 20 ms, too little for V8 to finish optimising: its ratios say only that a case runs.
 const unmetLabel = QUICK ? 'Below goal in this quick run (too short to judge; the full run decides)' : 'Goals not met in this run';
 if (unmet.length) console.log(`\n${unmetLabel}: ${unmet.join('; ')}`);
+if (save) {
+  const run = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores: os.cpus().length,
+    platform: `${os.type()} ${os.release()}`,
+    quick: QUICK,
+    seconds: Math.round((Date.now() - started) / 1000),
+    groups: selected,
+    rows: recordedRows(),
+    allocations,
+    sets,
+  };
+  writeFileSync(save, JSON.stringify(run, null, 1));
+  process.stderr.write(`rows written to ${save}\n`);
+}
