@@ -79,7 +79,7 @@ if (save) {
     node: process.version,
     cpu: os.cpus()[0]?.model ?? 'unknown CPU',
     cores: os.cpus().length,
-    platform: `${os.type()} ${os.release()}`,
+    platform: `${os.type()} ${os.arch()}`,
     quick: QUICK,
     seconds: Math.round((Date.now() - started) / 1000),
     groups: selected,
