@@ -208,6 +208,28 @@ export async function run(lib) {
       });
     }
   }
+  // The checksum against a copy of the same bytes (an ordinary Uint8Array, not one in WebAssembly
+  // memory), with the SIMD kernel and with the pure-TypeScript one.
+  for (const size of [64, 1500, 65536]) {
+    for (const kernel of ['auto', 'js']) {
+      await benchCase(`onesComplementSum vs set() ${size} ${kernel}`, () => {
+        lib.setChecksumKernel(kernel);
+        const { src, dst } = pinnedPair(size, size);
+        for (let i = 0; i < size; i++) src[i] = (i * 131 + 17) & 0xff;
+        const copy = new Function('consume', 'src', 'dst', 'return () => { dst.set(src, 0); consume(dst[0]); };')(consume, src, dst);
+        const r = compare(() => consume(lib.onesComplementSum(src, 0, size)), copy);
+        const used = lib.checksumKernel();
+        record({
+          operation: `onesComplementSum, ${used === 'wasm' ? 'WebAssembly SIMD kernel' : 'TypeScript kernel'}${kernel === 'js' ? " (setChecksumKernel('js'))" : ''}`,
+          size: `${size} B`,
+          ...r,
+          baseline: `${size}-byte set()`,
+          goal: kernel === 'auto' ? (size === 65536 ? 0.35 : size === 1500 ? 0.4 : undefined) : undefined,
+          bytes: size,
+        });
+      });
+    }
+  }
   await benchCase('parseFrame', () => {
     const frame = nvgreFrame(lib, 1500);
     const r = compare(() => consume(lib.parseFrame(frame).length), setBaseline(1500));

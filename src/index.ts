@@ -15,7 +15,7 @@ export { buildFrame, buildFrameInto } from './frame/build.js';
 export type { ParsedFrame, ParsedNvgre, ParsedTransport, ParseFrameOptions } from './frame/parse.js';
 export type { FrameSpec, EthernetSpec, VlanSpec, Ipv4Spec, Ipv6Spec, Ipv6ExtensionSpec, NvgreSpec, TcpSpec, UdpSpec, IcmpSpec } from './frame/build.js';
 
-export { onesComplementSum, internetChecksum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, updateChecksum16, updateChecksum32, fold, addSum } from './wire/checksum.checked.js';
+export { onesComplementSum, internetChecksum, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, updateChecksum16, updateChecksum32, fold, addSum, setChecksumKernel, checksumKernel } from './wire/checksum.checked.js';
 
 export { parseMac, parseIp } from './wire/address.js';
 export type { AddressInput } from './wire/address.js';

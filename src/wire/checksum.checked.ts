@@ -5,6 +5,26 @@
 import * as checksum from './checksum.js';
 import { U8, U16, U32, index, span, uint, lengthArg } from './guards.js';
 import { assertBytes } from './bytes.js';
+import { kernelInUse, setKernelMode } from './checksum-simd.js';
+import { NvgreError, NvgreErrorCode } from './errors.js';
+
+/**
+ * Chooses the kernel of long one's-complement sums (docs/offload.md §1.1): `'auto'` (default) uses the
+ * WebAssembly SIMD kernel for ranges of 320 bytes or more where the runtime has WebAssembly SIMD,
+ * `'js'` always the pure-TypeScript loop. Results are identical; this is for comparing and for
+ * environments that forbid compiling WebAssembly.
+ */
+export function setChecksumKernel(kind: 'auto' | 'js'): void {
+  if (kind !== 'auto' && kind !== 'js') {
+    throw new NvgreError(NvgreErrorCode.INVALID_ARGUMENT, 'argument', 0, `checksum kernel must be 'auto' or 'js', got ${typeof kind === 'string' ? JSON.stringify(kind) : typeof kind}`);
+  }
+  setKernelMode(kind);
+}
+
+/** The kernel long sums use: `'wasm'` (WebAssembly SIMD) or `'js'`. Compiles the kernel if not tried yet. */
+export function checksumKernel(): 'wasm' | 'js' {
+  return kernelInUse();
+}
 
 /** Folded 16-bit one's-complement sum of `length` bytes at `offset` (RFC 1071 §1); see checksum.ts. */
 export function onesComplementSum(bytes: Uint8Array, offset: number, length: number, initial = 0): number {

@@ -5,6 +5,7 @@
  * Sums are kept as folded 16-bit one's-complement values in `number`s (exact to 2^53); negation is
  * `x ^ 0xffff`, never `~x` (which yields a negative 32-bit number).
  */
+import { simdSum } from './checksum-simd.js';
 
 /** Folds an exact non-negative integer sum into 16 bits with end-around carry (RFC 1071 §1). */
 export function fold(sum: number): number {
@@ -69,6 +70,11 @@ function rebuildWords(): void {
   cachedWords = new Uint32Array(b, 0, b.byteLength >>> 2);
 }
 
+/**
+ * From this many bytes on, the SIMD kernel beats the word loop despite copying the bytes into its
+ * memory first (measured on Node 20: see docs/offload.md §1.1).
+ */
+const SIMD_MIN = 320;
 /** Below this many bytes the byte-pair loop beats setting up the word loop. */
 const WORD_LOOP_MIN = 64;
 /** Up to 2^20 words of 2^32 each the running total stays exact (< 2^53) without intermediate folds. */
@@ -97,6 +103,11 @@ function swap16(x: number): number {
  * {@link internetChecksum} for the field value. The caller guarantees the range lies inside `bytes`.
  */
 export function onesComplementSum(bytes: Uint8Array, offset: number, length: number, initial = 0): number {
+  if (length >= SIMD_MIN) {
+    // Long ranges: the WebAssembly SIMD kernel where the runtime has it (checksum-simd.ts).
+    const s = simdSum(bytes, offset, length, initial);
+    if (s >= 0) return s;
+  }
   if (length >= WORD_LOOP_MAX) {
     // Sum in even-length chunks (each starts on the same word parity) to keep the totals exact.
     let sum = initial;

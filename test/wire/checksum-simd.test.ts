@@ -1,0 +1,123 @@
+/**
+ * The WebAssembly SIMD kernel of onesComplementSum (src/wire/checksum-simd.ts, docs/offload.md §2.1)
+ * against the pure-TypeScript kernel and a plain byte-pair loop written here: identical on every length
+ * from 0 to 70,000 and every start offset 0–15, subarrays, shared memory, maximal carries, and never
+ * writing to its input.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onesComplementSum } from '../../src/wire/checksum.js';
+import { checksumKernel, setChecksumKernel } from '../../src/wire/checksum.checked.js';
+import { simdModuleBytes } from '../../src/wire/checksum-simd.js';
+import { NvgreError } from '../../src/wire/errors.js';
+import { runs } from '../helpers/arbitraries.js';
+
+/** RFC 1071 §1 by the letter: big-endian 16-bit words, an odd last byte padded with zero, end-around carry. */
+function reference(b: Uint8Array, offset: number, length: number, initial = 0): number {
+  let s = initial;
+  let i = offset;
+  const end = offset + length;
+  for (; i + 1 < end; i += 2) s += (b[i]! << 8) | b[i + 1]!;
+  if (i < end) s += b[i]! << 8;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return s;
+}
+
+function both(bytes: Uint8Array, offset: number, length: number, initial = 0): [number, number] {
+  setChecksumKernel('auto');
+  const simd = onesComplementSum(bytes, offset, length, initial);
+  setChecksumKernel('js');
+  const js = onesComplementSum(bytes, offset, length, initial);
+  setChecksumKernel('auto');
+  return [simd, js];
+}
+
+afterEach(() => setChecksumKernel('auto'));
+
+describe('the WebAssembly SIMD checksum kernel', () => {
+  it('is in use on this runtime (Node 20 has WebAssembly SIMD), and can be turned off', () => {
+    expect(WebAssembly.validate(simdModuleBytes())).toBe(true);
+    expect(checksumKernel()).toBe('wasm');
+    setChecksumKernel('js');
+    expect(checksumKernel()).toBe('js');
+    setChecksumKernel('auto');
+    expect(checksumKernel()).toBe('wasm');
+  });
+
+  it('refuses an unknown kernel with INVALID_ARGUMENT', () => {
+    expect(() => setChecksumKernel('simd' as 'auto')).toThrow(NvgreError);
+    try {
+      setChecksumKernel(undefined as unknown as 'auto');
+    } catch (e) {
+      expect((e as NvgreError).code).toBe('INVALID_ARGUMENT');
+    }
+  });
+
+  it('equals the TypeScript kernel and RFC 1071 on every length 0–70,000, from every offset 0–15', () => {
+    const big = new Uint8Array(70_000 + 16);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+    // Every length from one offset, then every offset at lengths around the kernel's block sizes.
+    let ref = 0; // reference(big, 3, n), built byte by byte
+    for (let n = 0; n <= 70_000; n++) {
+      if (n > 0) ref += (n - 1) % 2 === 0 ? big[3 + n - 1]! << 8 : big[3 + n - 1]!;
+      let folded = ref;
+      while (folded > 0xffff) folded = (folded & 0xffff) + Math.floor(folded / 0x10000);
+      if (n % 3 === 0 || n < 2048 || n > 69_000) {
+        const [simd, js] = both(big, 3, n);
+        if (simd !== folded || js !== folded) expect({ n, simd, js }).toEqual({ n, simd: folded, js: folded });
+      }
+    }
+    for (let offset = 0; offset < 16; offset++) {
+      for (const n of [511, 512, 513, 527, 528, 575, 576, 577, 1480, 1500, 4096, 65_535, 65_536, 65_537]) {
+        const [simd, js] = both(big, offset, n, 0x1234);
+        expect([simd, js]).toEqual([reference(big, offset, n, 0x1234), reference(big, offset, n, 0x1234)]);
+      }
+    }
+  });
+
+  it('carries right on all-0xFF input (lanes at their limit) beyond one staged chunk: 1 MiB and 5 MiB + 3', () => {
+    for (const n of [1 << 20, 5 * (1 << 20) + 3, 256 * 1024, 256 * 1024 + 16]) {
+      const ff = new Uint8Array(n).fill(0xff);
+      expect(both(ff, 0, n)).toEqual([reference(ff, 0, n), reference(ff, 0, n)]);
+      const f0 = new Uint8Array(n).fill(0x80); // every word 0x8080: the sign flip's edge
+      expect(both(f0, 1, n - 1)).toEqual([reference(f0, 1, n - 1), reference(f0, 1, n - 1)]);
+    }
+  });
+
+  it('gives 0 for all-zero input and 0xFFFF where the words sum to a multiple of 0xFFFF', () => {
+    const zero = new Uint8Array(4096);
+    expect(both(zero, 0, 4096)).toEqual([0, 0]);
+    const cancel = new Uint8Array(4096);
+    cancel[0] = 0xff;
+    cancel[1] = 0xff;
+    expect(both(cancel, 0, 4096)).toEqual([0xffff, 0xffff]);
+  });
+
+  it('reads subarrays at any byteOffset, Node Buffers and SharedArrayBuffer views, and never writes them', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 6000 }), fc.nat(64), fc.nat(0xffff), (data, cut, initial) => {
+        const backing = new Uint8Array(data.length + 128);
+        backing.set(data, 64);
+        const view = backing.subarray(64 - (cut % 64), 64 + data.length);
+        const start = cut % 64;
+        const before = backing.slice();
+        const expected = reference(data, 0, data.length, initial);
+        expect(both(view, start, data.length, initial)).toEqual([expected, expected]);
+        const shared = new Uint8Array(new SharedArrayBuffer(data.length + 3), 3, data.length);
+        shared.set(data);
+        expect(both(shared, 0, data.length, initial)).toEqual([expected, expected]);
+        expect(both(Buffer.from(data), 0, data.length, initial)).toEqual([expected, expected]);
+        expect(backing).toEqual(before);
+      }),
+      { numRuns: runs(200) },
+    );
+  });
+
+  it('sums a range inside a long array (the range is not copied alone above 256 KiB)', () => {
+    const big = new Uint8Array(600_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
+    for (const [o, n] of [[0, 600_000], [1, 599_999], [300_001, 1500], [599_000, 1000], [17, 262_160]] as const) {
+      expect(both(big, o, n)).toEqual([reference(big, o, n), reference(big, o, n)]);
+    }
+  });
+});
