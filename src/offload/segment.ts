@@ -24,6 +24,7 @@
  */
 import { assertBytes, put16, put32, typedArrayCopyWithin, typedArraySet } from '../wire/bytes.js';
 import { fold, onesComplementSum } from '../wire/checksum.js';
+import { stageForSums, stagedSum } from '../wire/checksum-simd.js';
 import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { TCP, TcpFlag } from '../wire/tcp.js';
@@ -40,7 +41,7 @@ export type { IpIdMode, SegmentOptions, SegmentPlan, SegmentProfile } from './se
  * rewritten in full, so the header of a finished segment serves as the template of the next. The TCP
  * checksum sums the `pay` payload bytes at `data[dataOffset…]` once. Never re-parses.
  */
-function fixSegment(p: Plan, target: Uint8Array, base: number, i: number, pay: number, data: Uint8Array, dataOffset: number): void {
+function fixSegment(p: Plan, target: Uint8Array, base: number, i: number, pay: number, data: Uint8Array, dataOffset: number, staged: number): void {
   const segLen = p.headerLength + pay;
   const cs = p.checksums;
   fixIp(p.outer, target, base, segLen, i, cs);
@@ -58,7 +59,7 @@ function fixSegment(p: Plan, target: Uint8Array, base: number, i: number, pay: n
   target[t + TCP.FLAGS] = f;
   if (cs !== CS_NONE) {
     const initial = p.tcpBase + p.tcpHeaderLength + pay + (seq >>> 16) + (seq & 0xffff) + ((p.dataOffsetByte << 8) | f);
-    const sum = pay > 0 ? onesComplementSum(data, dataOffset, pay, initial) : fold(initial);
+    const sum = pay <= 0 ? fold(initial) : staged >= 0 ? stagedSum(data, dataOffset, pay, initial, staged) : onesComplementSum(data, dataOffset, pay, initial);
     put16(target, t + TCP.CHECKSUM, sum ^ 0xffff); // TCP: a computed 0 stays 0 (RFC 9293; both encodings verify)
   }
 }
@@ -91,6 +92,18 @@ function speciesIsUint8Array(target: Uint8Array): boolean {
   return target.constructor === Uint8Array && (Uint8Array as unknown as SpeciesHolder)[Symbol.species] === Uint8Array;
 }
 
+/**
+ * The frame copied once into the SIMD checksum kernel's memory, so that each segment's payload sum
+ * reads it there instead of copying its slice (a view and a copy per segment cost more than the sum):
+ * a token for stagedSum, or -1 (no kernel, no checksums, or too little payload to pay off).
+ */
+function stageFrame(p: Plan, frame: Uint8Array): number {
+  return p.checksums !== CS_NONE && p.payloadLength >= STAGE_MIN ? stageForSums(frame) : -1;
+}
+
+/** Payload bytes from which staging the frame pays off (the kernel's own threshold, checksum.ts). */
+const STAGE_MIN = 320;
+
 /** Payload bytes of segment `i`: `mss`, the last one the rest (0 for an empty payload). */
 function payloadOf(p: Plan, i: number): number {
   return i === p.count - 1 ? p.payloadLength - i * p.mss : p.mss;
@@ -122,6 +135,7 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
   const H = p.headerLength;
   const header = frame.subarray(0, H);
   const out: Uint8Array[] = new Array<Uint8Array>(p.count);
+  const staged = stageFrame(p, frame);
   for (let i = 0; i < p.count; i++) {
     const pay = payloadOf(p, i);
     const src = H + i * p.mss;
@@ -129,7 +143,7 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
     seg.set(header);
     if (pay > 0) seg.set(frame.subarray(src, src + pay), H);
     // Summed in the template: its 32-bit view is cached, a fresh segment's is not (checksum.ts).
-    fixSegment(p, seg, 0, i, pay, frame, src);
+    fixSegment(p, seg, 0, i, pay, frame, src, staged);
     out[i] = seg;
   }
   return out;
@@ -185,6 +199,7 @@ export function segmentInto(
   // A plain Uint8Array target gets its views from the constructor: what subarray() returns, without
   // the species lookup. Any other class (a subclass, a Node.js buffer) keeps subarray().
   const plain = onSegment !== undefined && speciesIsUint8Array(target);
+  const staged = stageFrame(p, frame);
   let base = 0;
   for (let i = 0; i < n; i++) {
     const pay = payloadOf(p, i);
@@ -192,7 +207,7 @@ export function segmentInto(
     const to = base + H;
     const from = src + stagedHeader;
     if (pay > 0 && to !== from) typedArrayCopyWithin.call(target, to, from, from + pay);
-    fixSegment(p, target, base, i, pay, frame, src);
+    fixSegment(p, target, base, i, pay, frame, src, staged);
     const len = H + pay;
     if (i + 1 < n) typedArrayCopyWithin.call(target, base + len, base, base + H);
     if (onSegment !== undefined) onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), i);
