@@ -97,3 +97,27 @@ describe('segmentInto', () => {
     );
   });
 });
+
+describe('segmentInto with the SIMD kernel staging the frame (src/wire/checksum-simd.ts)', () => {
+  it('gives the same segments when the callback makes sums of its own in between, and with the kernel off', async () => {
+    const { onesComplementSum } = await import('../../src/wire/checksum.js');
+    const { setChecksumKernel } = await import('../../src/wire/checksum.checked.js');
+    const frame = nvgreTcp(20_000);
+    const options = { mss: 1448 };
+    const reference = segment(frame, options).map((s) => Uint8Array.from(s));
+    const other = Uint8Array.from({ length: 3000 }, (_, i) => (i * 13) & 0xff);
+    for (const kernel of ['auto', 'js'] as const) {
+      setChecksumKernel(kernel);
+      const target = new Uint8Array(segmentPlan(frame, options).totalLength);
+      const seen: Uint8Array[] = [];
+      segmentInto(frame, options, target, (seg) => {
+        // A long sum of other bytes: it replaces the staged frame in the kernel's memory.
+        onesComplementSum(other, 1, 2999);
+        seen.push(Uint8Array.from(seg));
+      });
+      expect(seen).toEqual(reference);
+      expect(segment(frame, options)).toEqual(reference);
+    }
+    setChecksumKernel('auto');
+  });
+});
