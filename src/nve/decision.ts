@@ -169,8 +169,33 @@ export class ReceiveDecision implements ReceiveResult {
 
   constructor(
     public action: ReceiveAction,
-    readonly facts: ReceiveFacts,
+    public facts: ReceiveFacts,
   ) {}
+
+  /** Makes this result a delivery (the reused result of `receiveReused`). */
+  refillDelivery(facts: ReceiveFacts, vsid: number, vm: string | undefined, frame: Uint8Array, innerOffset: number, innerLength: number): this {
+    this.action = 'deliver';
+    this.facts = facts;
+    this.vsid = vsid;
+    this.vm = vm;
+    this.replies = NONE;
+    this.reason = undefined;
+    this.message = undefined;
+    this.frame = frame;
+    this.innerOffset = innerOffset;
+    this.innerLength = innerLength;
+    this.view = undefined;
+    return this;
+  }
+
+  /** A delivery refilled with the same decision: only the frame and the inner frame's place change. */
+  refillPlace(frame: Uint8Array, innerOffset: number, innerLength: number): this {
+    this.frame = frame;
+    this.innerOffset = innerOffset;
+    this.innerLength = innerLength;
+    this.view = undefined;
+    return this;
+  }
 
   get inner(): Uint8Array | undefined {
     if (this.frame === null) return undefined;

@@ -45,6 +45,13 @@ export interface Nve {
   /** A frame from the wire → delivered to a VM, dropped (and maybe answered), or not for this host. */
   receive(wireFrame: Uint8Array): ReceiveResult;
   /**
+   * Like {@link receive}, but a delivery on the common path (untagged outer IPv4 to one of this host's
+   * PAs, inner IPv4, a decision already cached) returns the endpoint's own result, refilled by the next
+   * `receiveReused` (read what you need first) — the allocation-free receive loop. Other outcomes
+   * return a new result as `receive` does.
+   */
+  receiveReused(wireFrame: Uint8Array): ReceiveResult;
+  /**
    * The port a VM frame comes from, as far as the policy tells: the VSID of this host's lookup record
    * with the frame's source MAC; null when no VM of this host has it (pass the port explicitly then).
    */
@@ -122,6 +129,10 @@ class Endpoint implements Nve {
 
   receive(wireFrame: Uint8Array): ReceiveResult {
     return this.receiver.receive(wireFrame);
+  }
+
+  receiveReused(wireFrame: Uint8Array): ReceiveResult {
+    return this.receiver.receive(wireFrame, true);
   }
 
   portFor(vmFrame: Uint8Array): VmPort | null {

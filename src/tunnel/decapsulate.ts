@@ -235,7 +235,7 @@ function failShort(layer: string, offset: number, needed: number, available: num
 const v6chain = newIpv6Chain();
 
 /** How {@link decapsulateFast} packs its verdict into one small integer (a Smi: no allocation). */
-const enum FastVerdict {
+export const enum FastVerdict {
   MISS = -1,
   /** Bits for the inner frame's offset: at most 14 + 4 (one tag) + 40 (IPv6) + 8 (NVGRE) = 66. */
   OFFSET_BITS = 7,
@@ -250,7 +250,7 @@ const enum FastVerdict {
  * length and offset packed as `length << OFFSET_BITS | offset` (at most 2^23), or MISS: anything else
  * goes to {@link decapsulateByTable}, which evaluates the table row by row (and names the failing row).
  */
-function decapsulateFast(f: Uint8Array): number {
+export function decapsulateFast(f: Uint8Array): number {
   // Wire literals rather than field-map loads (see wire.ts), and one exit for every miss.
   const end = f.length;
   let l3 = Wire.ETH_HEADER;
