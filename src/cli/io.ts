@@ -10,6 +10,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { CaptureStreamParser, type CaptureInfo, type CaptureRecord } from '../index.js';
 import { CaptureReadError, captureError } from './errors.js';
+import { coordinate, parallelReadable, workerJob, workerOutput, type WorkerJob } from './jobs.js';
 
 /**
  * Read size. Small enough that the records of one chunk die young (a 1 MiB chunk holds ~8000 small
@@ -23,6 +24,11 @@ export interface ReadOptions {
   readonly stop?: () => boolean;
   /** Told what the capture is (format, interfaces) after each chunk, before its records are handed over. */
   readonly onInfo?: (info: CaptureInfo | undefined) => void;
+  /**
+   * `--jobs N`: worker threads run `command argv` on chunks of the file when it qualifies (jobs.ts);
+   * the command must then keep its counters in a jobCounters object and decide frame by frame.
+   */
+  readonly parallel?: { readonly jobs: number; readonly command: string; readonly argv: readonly string[] };
 }
 
 /** The reader's own failure (not the callback's), as the error that --keep-partial answers. */
@@ -44,6 +50,23 @@ export async function readRecords(
   progress?: Progress,
   options: ReadOptions = {},
 ): Promise<void> {
+  const job = workerJob();
+  if (job !== undefined) return readChunk(file, job, onRecords, progress?.label);
+  const p = options.parallel;
+  if (p !== undefined && parallelReadable(file, p.jobs)) {
+    if (progress) progress.total = statSync(file).size;
+    try {
+      await coordinate(file, p.jobs, p.command, p.argv, (bytes, frames) => {
+        if (progress) {
+          progress.frames = frames;
+          progress.update(bytes);
+        }
+      });
+    } finally {
+      progress?.done();
+    }
+    return;
+  }
   const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const parser = new CaptureStreamParser();
   if (progress && file !== '-') {
@@ -94,6 +117,46 @@ export async function readRecords(
     if (stopped && stream !== process.stdin) (stream as ReturnType<typeof createReadStream>).destroy();
     progress?.done();
   }
+}
+
+/** A worker's chunk (jobs.ts): the file header and whole records, numbered from the chunk's first frame. */
+async function readChunk(file: string, job: WorkerJob, onRecords: (records: CaptureRecord[]) => void | Promise<void>, label: string | undefined): Promise<void> {
+  const parser = new CaptureStreamParser();
+  const base = job.firstFrame - 1;
+  // The parser numbers records and offsets within header + chunk: the file's numbers say where.
+  const inFile = (e: unknown): CaptureReadError => {
+    const c = readError(file, e, parser.recordsDecoded + 1);
+    const message = c.message
+      .replace(/\brecord (\d+)/, (_, r: string) => `record ${Number(r) + base}`)
+      .replace(/\boffset (\d+)/, (_, o: string) => `offset ${Number(o) - 24 + job.fileOffset}`);
+    return new CaptureReadError(message, c.exitCode);
+  };
+  {
+    parser.push(job.header);
+    // In reads of CHUNK_BYTES, as from a file: the records of one read die young (see CHUNK_BYTES).
+    for (let at = 0; at < job.bytes.length; at += CHUNK_BYTES) {
+      let records: CaptureRecord[];
+      try {
+        records = parser.push(job.bytes.subarray(at, Math.min(job.bytes.length, at + CHUNK_BYTES)));
+      } catch (e) {
+        throw inFile(e);
+      }
+      if (job.warning === undefined) {
+        const warning = parser.info?.warnings[0];
+        if (warning !== undefined) job.warning = `nvgre${label ? ` ${label}` : ''}: warning: ${file}: ${warning.message}.\n`;
+      }
+      if (records.length > 0) await onRecords(records);
+    }
+    try {
+      parser.end();
+    } catch (e) {
+      throw inFile(e);
+    }
+  }
+  for (const out of openOutputs) await out.flush(); // the chunk's last lines, while they still count
+  // What the command writes from here on (its closing line) is the coordinator's. (After an error the
+  // command's lines before it are flushed by the error handler, and still count.)
+  job.reading = false;
 }
 
 /** Prints the capture's first warning on stderr, if it has one yet; returns whether it did. */
@@ -151,6 +214,14 @@ export class Output {
   }
 
   async flush(): Promise<void> {
+    const job = workerJob();
+    if (job !== undefined) {
+      // A worker's output goes back to the coordinator, which writes it in the input's order; what a
+      // command writes after reading (its closing line) is the coordinator's to write.
+      workerOutput(job, this.buf);
+      this.buf = '';
+      return;
+    }
     if (this.buf === '' || stdoutClosed) return;
     const s = this.buf;
     this.buf = '';

@@ -6,6 +6,8 @@
 import { commands, mainUsage as usage } from './registry.js';
 import { CliError, EXIT } from './errors.js';
 import { flushOutputs } from './io.js';
+import { ChunkError, startWorkerIfAny } from './jobs.js';
+import type { Command } from './command.js';
 import { packageVersion } from './version.js';
 
 
@@ -29,20 +31,27 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`nvgre: unknown command "${first}"; commands: ${commands().map((c) => c.name).join(', ')} (see "nvgre --help").`);
     return EXIT.USAGE;
   }
+  const { code, error } = await runCommand(command, rest);
+  if (error !== undefined) process.stderr.write(error);
+  return code;
+}
+
+/** Runs a command; its error comes back as the text to print (a worker hands it to the coordinator). */
+async function runCommand(command: Command, argv: readonly string[]): Promise<{ code: number; error: string | undefined }> {
   try {
-    return await command.run(rest);
+    return { code: await command.run([...argv]), error: undefined };
   } catch (e) {
     await flushOutputs();
-    if (e instanceof CliError) {
-      console.error(`nvgre ${command.name}: ${e.message}`);
-      return e.exitCode;
-    }
-    console.error(`nvgre ${command.name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return EXIT.DATA;
+    if (e instanceof ChunkError) return { code: e.exitCode, error: e.text };
+    if (e instanceof CliError) return { code: e.exitCode, error: `nvgre ${command.name}: ${e.message}\n` };
+    return { code: EXIT.DATA, error: `nvgre ${command.name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n` };
   }
 }
 
-main(process.argv.slice(2)).then(
+// In a worker thread of --jobs (jobs.ts) this module serves chunks instead of running a command line.
+const isWorker = startWorkerIfAny((name, argv) => runCommand(commands().find((c) => c.name === name)!, argv));
+
+if (!isWorker) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

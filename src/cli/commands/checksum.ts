@@ -1,9 +1,10 @@
 import { NvgreError, fillChecksums, verifyChecksums, type ChecksumReport, type FillChecksumsOptions, type LayerStatus } from '../../index.js';
-import { parse } from '../args.js';
+import { parse, stringOption } from '../args.js';
 import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
 import { EXIT, bareMessage, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { jobCounters, jobsOption } from '../jobs.js';
 import { LinkFrames } from '../link.js';
 import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
 
@@ -24,6 +25,9 @@ ${HELP.count}
 ${HELP.frames}
 ${HELP.format}
 ${HELP.keepPartial}
+  -j, --jobs N      (--verify) worker threads for a large classic pcap file (default: the number
+                    of cores; 1 = this thread only); same output. -c and --frames read on one
+                    thread, as do standard input, pcapng and files below 8 MB
   --json            (--verify) one JSON object per frame
   -h, --help        show this help`;
 
@@ -49,6 +53,7 @@ export const checksum: Command = {
       fill: { type: 'boolean' },
       verify: { type: 'boolean' },
       json: { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
     });
     const { values } = parsed;
     if (values.help) {
@@ -113,14 +118,19 @@ export const checksum: Command = {
     const { input } = inputAndOutput('checksum', parsed, false);
     const json = values.json === true;
     const out = new Output();
-    let bad = 0;
-    let framesBad = 0;
+    // The closing line's counters, added up over the chunks with --jobs.
+    const c = jobCounters({ n: 0, bad: 0, framesBad: 0 });
+    const jobs = jobsOption(stringOption(values.jobs));
+    // Frame by frame, unless -c or --frames stop early (-Y alone decides per frame).
+    const sel = selection(parsed);
+    const parallel = sel.count === undefined && sel.frames === undefined ? { jobs, command: 'checksum', argv } : undefined;
     await readRecords(
       input,
       async (records) => {
         for (const r of records) {
           if (selector.done) break;
-          n++;
+          c.n++;
+          const n = c.n;
           if (!selector.take(n, r)) continue;
           let report: ChecksumReport;
           try {
@@ -134,8 +144,8 @@ export const checksum: Command = {
           }
           const ls = layers(report);
           const nBad = ls.filter(([, s]) => s === 'bad').length;
-          bad += nBad;
-          if (nBad > 0) framesBad++;
+          c.bad += nBad;
+          if (nBad > 0) c.framesBad++;
           if (json) {
             const p = report.transport.protocol;
             out.line(
@@ -147,13 +157,14 @@ export const checksum: Command = {
             out.line(`frame ${n}: ${ls.length === 0 ? 'no checksums' : ls.map(([l, s]) => `${l} ${s}`).join(', ')}`);
           }
         }
-        progress.frames = n;
+        progress.frames = c.n;
         await out.maybeFlush();
       },
       progress,
-      { stop: () => selector.done },
+      { stop: () => selector.done, parallel },
     );
-    if (!json) out.line(`-- ${n} frame${n === 1 ? '' : 's'}: ${bad} bad checksum${bad === 1 ? '' : 's'} in ${framesBad} frame${framesBad === 1 ? '' : 's'}`);
+    const { n: total, bad, framesBad } = c;
+    if (!json) out.line(`-- ${total} frame${total === 1 ? '' : 's'}: ${bad} bad checksum${bad === 1 ? '' : 's'} in ${framesBad} frame${framesBad === 1 ? '' : 's'}`);
     await out.flush();
     return bad > 0 ? EXIT.DATA : EXIT.OK;
   },

@@ -3,6 +3,7 @@ import { intOption, parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, usageError } from '../errors.js';
 import { Output, Progress, readRecords } from '../io.js';
+import { jobCounters, jobsOption } from '../jobs.js';
 import { LinkFrames } from '../link.js';
 import { FILTER_OPTIONS, HELP, READ_OPTIONS, inputAndOutput, selection } from '../select.js';
 import { hexLines } from '../views/hex.js';
@@ -33,6 +34,9 @@ ${HELP.filter}
   --legacy-key      also show the key as a draft-era peer reads it (TNI + reserved byte)
   --key-layout L    read the VSID from the key as rfc7637 (default) or low24 (draft-00,
                     docs/nvgre.md §7)
+  -j, --jobs N      worker threads for a large classic pcap file (default: the number of cores;
+                    1 = this thread only); same output. -c, --frames and --reassemble read on one
+                    thread, as do standard input, pcapng and files below 8 MB
   -h, --help        show this help
 
 Examples:
@@ -64,6 +68,7 @@ export const decode: Command = {
       reassemble: { type: 'boolean' },
       'legacy-key': { type: 'boolean' },
       'key-layout': { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
     });
     const { values } = parsed;
     if (values.help) {
@@ -88,17 +93,15 @@ export const decode: Command = {
     const progress = new Progress('decode');
     const view = new FrameView(viewOptions);
     const links = new LinkFrames();
-    let n = 0;
-    /** Frames --frames lets through (all frames without it): what the closing line counts. */
-    let considered = 0;
-    let nvgre = 0;
-    let dropped = 0;
-    let other = 0;
-    let held = 0;
-    let shown = 0;
-    const full = () => sel.count !== undefined && shown >= sel.count;
+    // The closing line's counters (added up over the chunks with --jobs); considered: the frames
+    // --frames lets through (all frames without it).
+    const c = jobCounters({ n: 0, considered: 0, nvgre: 0, dropped: 0, other: 0, held: 0, shown: 0 });
+    const jobs = jobsOption(stringOption(values.jobs));
+    // Frame by frame only: -c and --frames stop early, reassembly carries fragments across frames.
+    const parallel = sel.count === undefined && sel.frames === undefined && reassembler === null ? { jobs, command: 'decode', argv } : undefined;
+    const full = () => sel.count !== undefined && c.shown >= sel.count;
     const show = (lines: string[]) => {
-      shown++;
+      c.shown++;
       for (const l of lines) out.line(l);
     };
     await readRecords(
@@ -106,14 +109,15 @@ export const decode: Command = {
       async (records) => {
         for (const r of records) {
           if (full()) break;
-          n++;
+          c.n++;
+          const n = c.n;
           if (sel.frames !== undefined && !sel.frames.has(n)) continue;
-          considered++;
+          c.considered++;
           let extra = json ? `,"ts":${timestamp(r)}` : '';
           // Any link type the library reads, as an Ethernet frame (docs/api.md "Link types").
           const linked = links.frame(r);
           if (linked === null) {
-            other++;
+            c.other++;
             if (vsidFilter !== undefined || filter !== undefined) continue;
             const why = links.why(r);
             show([
@@ -129,7 +133,7 @@ export const decode: Command = {
             const ms = r.timestamp.seconds * 1000 + r.timestamp.nanoseconds / 1e6;
             const whole = reassembler.push(frame, ms);
             if (whole === null) {
-              held++;
+              c.held++;
               if (vsidFilter !== undefined || filter !== undefined) continue;
               show([
                 json
@@ -145,10 +149,10 @@ export const decode: Command = {
           }
           view.load(frame, { number: n, originalLength: frame === linked ? r.originalLength - r.data.length + linked.length : frame.length });
           if (view.nvgre) {
-            nvgre++;
-            if (view.decapsulated!.dropReasons.length > 0) dropped++;
+            c.nvgre++;
+            if (view.decapsulated!.dropReasons.length > 0) c.dropped++;
           } else {
-            other++;
+            c.other++;
           }
           if (vsidFilter !== undefined && (!view.nvgre || view.vsid !== vsidFilter)) continue;
           if (filter !== undefined && !filter.test(view)) continue;
@@ -167,19 +171,19 @@ export const decode: Command = {
           if (verbose || hex) lines.push('');
           show(lines);
         }
-        progress.frames = n;
+        progress.frames = c.n;
         await out.maybeFlush();
       },
       progress,
-      { stop: () => full() || (sel.frames !== undefined && n >= sel.frames.last) },
+      { stop: () => full() || (sel.frames !== undefined && c.n >= sel.frames.last), parallel },
     );
     if (!json) {
-      let s = `-- ${considered} frame${considered === 1 ? '' : 's'}: ${nvgre} NVGRE`;
-      if (dropped > 0) s += ` (${dropped} dropped by strict receivers)`;
-      s += `, ${other} not NVGRE`;
-      if (held > 0) s += `, ${held} fragments held for reassembly`;
-      if (vsidFilter !== undefined && filter === undefined && sel.count === undefined && sel.frames === undefined) s += `; ${shown} shown for VSID ${vsidFilter}`;
-      else if (selecting) s += `; ${shown} shown`;
+      let s = `-- ${c.considered} frame${c.considered === 1 ? '' : 's'}: ${c.nvgre} NVGRE`;
+      if (c.dropped > 0) s += ` (${c.dropped} dropped by strict receivers)`;
+      s += `, ${c.other} not NVGRE`;
+      if (c.held > 0) s += `, ${c.held} fragments held for reassembly`;
+      if (vsidFilter !== undefined && filter === undefined && sel.count === undefined && sel.frames === undefined) s += `; ${c.shown} shown for VSID ${vsidFilter}`;
+      else if (selecting) s += `; ${c.shown} shown`;
       if (full()) s += ` (stopped after ${sel.count}: -c)`;
       out.line(s);
     }

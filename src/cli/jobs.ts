@@ -1,0 +1,310 @@
+/**
+ * `--jobs N`: a large classic pcap read by several worker threads (docs/cli.md "All cores").
+ *
+ * The main thread (the coordinator) reads the file in blocks, cuts each block at its last whole
+ * record, and hands the chunk (its bytes, the file header, the number of its first frame) to a worker.
+ * A worker runs the same command with the same arguments on its chunk: `readRecords` there reads the
+ * chunk instead of the file, frame numbers continue from the chunk's first, and the lines the command
+ * writes while reading are returned as bytes instead of printed. The coordinator writes the chunks'
+ * output in the input's order, and adds up the counters each command keeps in a {@link jobCounters}
+ * object (frame number: the highest), so the closing line and the exit status come out as with one
+ * thread. Only what a command can decide frame by frame is split this way; anything with state across
+ * frames (-c, --frames, reassembly, the doctor's flows) stays on one thread, as does standard input,
+ * pcapng and a file below {@link minBytes}.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import os from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { EXIT, usageError } from './errors.js';
+
+/** What a worker is given for one chunk. */
+interface ChunkTask {
+  readonly id: number;
+  readonly header: Uint8Array;
+  readonly bytes: Uint8Array;
+  readonly firstFrame: number;
+  /** Where the chunk's first byte is in the file. */
+  readonly fileOffset: number;
+}
+
+/** What a worker returns for one chunk. */
+interface ChunkResult {
+  readonly id: number;
+  readonly output: Uint8Array;
+  readonly counters: Record<string, number>;
+  readonly warning: string | undefined;
+  /** The command's error (a malformed record) as it would print it, and its exit status. */
+  readonly error: { readonly text: string; readonly exitCode: number } | undefined;
+}
+
+/** The worker side: set while a worker runs a command on a chunk. */
+export interface WorkerJob {
+  readonly header: Uint8Array;
+  readonly bytes: Uint8Array;
+  readonly firstFrame: number;
+  readonly fileOffset: number;
+  /** Output written while reading, encoded batch by batch (so its strings die young); the closing line after it is the coordinator's. */
+  readonly output: Uint8Array[];
+  reading: boolean;
+  counters: Record<string, number> | undefined;
+  warning: string | undefined;
+}
+
+let job: WorkerJob | undefined;
+
+/** The chunk this worker thread is running a command on, or undefined on the main thread. */
+export function workerJob(): WorkerJob | undefined {
+  return job;
+}
+
+const encoder = new TextEncoder();
+
+/** Text a worker's command wrote while reading, encoded now (called per batch of about 64 KB). */
+export function workerOutput(job: WorkerJob, text: string): void {
+  if (job.reading && text !== '') job.output.push(encoder.encode(text));
+}
+
+/** The counters of the running command, merged by the coordinator after reading. */
+let coordinatorCounters: Record<string, number> | undefined;
+
+/**
+ * A command's counters: frame number `n` and whatever its closing line counts. On a worker `n` starts
+ * at the frame before the chunk's first; on the coordinator the object receives the workers' totals.
+ */
+export function jobCounters<T extends { n: number } & Record<string, number>>(initial: T): T {
+  const c = { ...initial };
+  if (job !== undefined) {
+    c.n = job.firstFrame - 1;
+    job.counters = c;
+  } else {
+    coordinatorCounters = c;
+  }
+  return c;
+}
+
+/** `--jobs N` (default: the number of cores). */
+export function jobsOption(value: string | undefined): number {
+  if (value === undefined) return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  if (!/^[1-9][0-9]{0,2}$/.test(value)) throw usageError(`--jobs must be a whole number from 1 to 999, got "${value}".`);
+  return Number(value);
+}
+
+/** Files below this many bytes are read on one thread (starting workers costs more). */
+function minBytes(): number {
+  const v = Number(process.env.NVGRE_JOBS_MIN_BYTES);
+  return Number.isFinite(v) && v >= 0 ? v : 8 << 20;
+}
+
+/** Bytes per chunk (tests make it small so that small captures split into many chunks). */
+function chunkBytes(): number {
+  const v = Number(process.env.NVGRE_JOBS_CHUNK_BYTES);
+  return Number.isFinite(v) && v >= 64 ? v : 4 << 20;
+}
+
+/** A classic pcap's byte order, or null for anything else (pcapng, stdin, too short). */
+function pcapLittleEndian(header: Uint8Array): boolean | null {
+  if (header.length < 24) return null;
+  const m = (header[0]! << 24) | (header[1]! << 16) | (header[2]! << 8) | header[3]!;
+  if (m === (0xa1b2c3d4 | 0) || m === (0xa1b23c4d | 0)) return false;
+  if (m === (0xd4c3b2a1 | 0) || m === (0x4d3cb2a1 | 0)) return true;
+  return null;
+}
+
+/** Whether `file` is read by workers: a regular classic-pcap file of at least minBytes, jobs > 1. */
+export function parallelReadable(file: string, jobs: number): boolean {
+  if (jobs <= 1 || file === '-' || !isMainThread) return false;
+  try {
+    const st = statSync(file);
+    if (!st.isFile() || st.size < minBytes()) return false;
+    const fd = openSync(file, 'r');
+    try {
+      const header = new Uint8Array(24);
+      return readSync(fd, header, 0, 24, 0) === 24 && pcapLittleEndian(header) !== null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // the one-thread reader reports the problem
+  }
+}
+
+/** Bytes of whole records at the start of `b` (a record header is 16 bytes; its length at +8). */
+function wholeRecords(b: Uint8Array, end: number, le: boolean): { bytes: number; records: number } {
+  let o = 0;
+  let records = 0;
+  while (o + 16 <= end) {
+    const caplen = le
+      ? (b[o + 8]! | (b[o + 9]! << 8) | (b[o + 10]! << 16) | (b[o + 11]! << 24)) >>> 0
+      : ((b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!) >>> 0;
+    if (o + 16 + caplen > end) break;
+    o += 16 + caplen;
+    records++;
+  }
+  return { bytes: o, records };
+}
+
+/**
+ * Reads `file` with `jobs` workers running `command argv` chunk by chunk; writes their output in order
+ * and leaves the merged counters in the command's {@link jobCounters} object. Resolves to undefined,
+ * or to the exit status of a chunk's error (printed as the one-thread reader would print it).
+ */
+export async function coordinate(file: string, jobs: number, command: string, argv: readonly string[], onProgress: (bytes: number, frames: number) => void): Promise<number | undefined> {
+  const counters = coordinatorCounters;
+  coordinatorCounters = undefined;
+  const fd = openSync(file, 'r');
+  const size = statSync(file).size;
+  const header = new Uint8Array(24);
+  readSync(fd, header, 0, 24, 0);
+  const le = pcapLittleEndian(header)!;
+  const CHUNK = chunkBytes();
+  let position = 24;
+  let carry = new Uint8Array(0);
+  let firstFrame = 1;
+  let chunkStart = 24;
+  let nextId = 0;
+  let eof = false;
+  /** The next chunk to hand out: the whole records of the next block, or the file's rest (whole or not). */
+  const nextChunk = (): ChunkTask | null => {
+    if (eof) return null;
+    for (;;) {
+      const want = Math.max(CHUNK, 2 * carry.length);
+      const buf = new Uint8Array(want);
+      buf.set(carry, 0);
+      let filled = carry.length;
+      while (filled < want) {
+        const got = readSync(fd, buf, filled, want - filled, position);
+        if (got === 0) break;
+        position += got;
+        filled += got;
+      }
+      const whole = wholeRecords(buf, filled, le);
+      let take = whole.bytes;
+      if (position >= size || filled < want) {
+        // The end of the file: the rest goes as it is, and a worker reports a cut record as the
+        // one-thread reader does (with the same record number).
+        take = filled;
+        eof = true;
+        carry = new Uint8Array(0);
+      } else if (take === 0) {
+        carry = buf.slice(0, filled); // a record longer than the block: read on with a larger one
+        continue;
+      } else {
+        carry = buf.slice(take, filled);
+      }
+      const task: ChunkTask = { id: nextId++, header, bytes: buf.subarray(0, take), firstFrame, fileOffset: chunkStart };
+      firstFrame += whole.records;
+      chunkStart += take;
+      return task;
+    }
+  };
+
+  const workers: Worker[] = [];
+  const results = new Map<number, ChunkResult>();
+  let written = 0;
+  let issued = 0;
+  let framesDone = 0;
+  let bytesDone = 24;
+  let failure: number | undefined;
+  let errorText = '';
+  let warned = false;
+  const merged: Record<string, number> = {};
+  const url = new URL(import.meta.url);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let active = 0;
+      const idle: Worker[] = [];
+      const flushInOrder = () => {
+        for (let r = results.get(written); r !== undefined && failure === undefined; r = results.get(written)) {
+          results.delete(written);
+          written++;
+          if (r.warning !== undefined && !warned) {
+            warned = true;
+            process.stderr.write(r.warning);
+          }
+          if (r.output.length > 0) process.stdout.write(r.output);
+          for (const [k, v] of Object.entries(r.counters)) merged[k] = k === 'n' ? Math.max(merged[k] ?? 0, v) : (merged[k] ?? 0) + v;
+          framesDone = Math.max(framesDone, r.counters.n ?? 0);
+          if (r.error !== undefined) failure = r.error.exitCode;
+          if (r.error !== undefined) errorText = r.error.text;
+        }
+        onProgress(bytesDone, framesDone);
+      };
+      /** Hands chunks to idle workers; at most two chunks per worker wait for their turn to be written. */
+      const feed = () => {
+        while (idle.length > 0 && failure === undefined && issued - written < 2 * jobs) {
+          const task = nextChunk();
+          if (task === null) break;
+          const w = idle.pop()!;
+          issued++;
+          active++;
+          bytesDone += task.bytes.length;
+          w.postMessage(task, [task.bytes.buffer as ArrayBuffer]);
+        }
+        if (active === 0 && (eof || failure !== undefined)) resolve();
+      };
+      for (let k = 0; k < jobs; k++) {
+        const w = new Worker(url, { workerData: { nvgreJob: { command, argv } } });
+        workers.push(w);
+        idle.push(w);
+        w.on('message', (r: ChunkResult) => {
+          active--;
+          idle.push(w);
+          results.set(r.id, r);
+          flushInOrder();
+          feed();
+        });
+        w.on('error', reject);
+      }
+      feed();
+    });
+  } finally {
+    closeSync(fd);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  if (counters !== undefined) for (const k of Object.keys(counters)) if (merged[k] !== undefined) counters[k] = merged[k]!;
+  if (failure !== undefined) throw new ChunkError(errorText, failure);
+  return undefined;
+}
+
+/** A chunk's error, already worded as the command prints it: the command reports it unchanged. */
+export class ChunkError extends Error {
+  constructor(
+    readonly text: string,
+    readonly exitCode: number,
+  ) {
+    super(text);
+  }
+}
+
+/** The worker thread's loop: run the command on each chunk it is given. */
+async function serve(run: (command: string, argv: readonly string[]) => Promise<{ code: number; error: string | undefined }>): Promise<void> {
+  const { command, argv } = (workerData as { nvgreJob: { command: string; argv: string[] } }).nvgreJob;
+  parentPort!.on('message', async (task: ChunkTask) => {
+    job = { header: task.header, bytes: task.bytes, firstFrame: task.firstFrame, fileOffset: task.fileOffset, output: [], reading: true, counters: undefined, warning: undefined };
+    const { code, error } = await run(command, argv);
+    const current = job;
+    job = undefined;
+    // One ArrayBuffer of its own to transfer (a Buffer may share Node's pool).
+    const output = new Uint8Array(current.output.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of current.output) {
+      output.set(b, at);
+      at += b.length;
+    }
+    const result: ChunkResult = {
+      id: task.id,
+      output,
+      counters: current.counters ?? {},
+      warning: current.warning,
+      error: error === undefined ? undefined : { text: error, exitCode: code === EXIT.OK ? EXIT.DATA : code },
+    };
+    parentPort!.postMessage(result, [output.buffer as ArrayBuffer]);
+  });
+}
+
+/** Starts the worker loop when this module runs in one of {@link coordinate}'s workers; returns whether it did. */
+export function startWorkerIfAny(run: (command: string, argv: readonly string[]) => Promise<{ code: number; error: string | undefined }>): boolean {
+  if (isMainThread || (workerData as { nvgreJob?: unknown } | null)?.nvgreJob === undefined) return false;
+  void serve(run);
+  return true;
+}
