@@ -14,7 +14,7 @@ import { QUICK, addRows, consistency, declaredCases, recordedAllocations, record
 
 // --only codec,offload runs a subset (the scripts are bench/<name>.mjs).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const selected = onlyArg ? onlyArg.split(',') : ['codec', 'offload', 'rss', 'nve', 'capture', 'bounded', 'scapy', 'tshark'];
+const selected = onlyArg ? onlyArg.split(',') : ['codec', 'offload', 'rss', 'nve', 'capture', 'bounded', 'scapy', 'tshark', 'jobs'];
 const CHILD = process.argv.includes('--child');
 const match = process.argv.find((a) => a.startsWith('--match='))?.slice('--match='.length);
 const save = process.argv.find((a) => a.startsWith('--save='))?.slice('--save='.length);

@@ -82,9 +82,14 @@ export function jobCounters<T extends { n: number } & Record<string, number>>(in
   return c;
 }
 
-/** `--jobs N` (default: the number of cores). */
-export function jobsOption(value: string | undefined): number {
-  if (value === undefined) return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+/**
+ * `--jobs N`. The default is the number of cores where a frame costs enough to pay for the
+ * coordination (`heavy`: decode --json, -V, -x), else 1: for the one-line summary and checksum
+ * --verify the main thread's reading and the workers' own warm-up cost more than they save (measured
+ * 0.7-0.9x with two workers on a 2-core machine, against 1.6x for --json; docs/cli.md "All cores").
+ */
+export function jobsOption(value: string | undefined, heavy = true): number {
+  if (value === undefined) return heavy ? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) : 1;
   if (!/^[1-9][0-9]{0,2}$/.test(value)) throw usageError(`--jobs must be a whole number from 1 to 999, got "${value}".`);
   return Number(value);
 }

@@ -25,9 +25,9 @@ ${HELP.count}
 ${HELP.frames}
 ${HELP.format}
 ${HELP.keepPartial}
-  -j, --jobs N      (--verify) worker threads for a large classic pcap file (default: the number
-                    of cores; 1 = this thread only); same output. -c and --frames read on one
-                    thread, as do standard input, pcapng and files below 8 MB
+  -j, --jobs N      (--verify) worker threads for a large classic pcap file (default 1: a
+                    frame's checks are too cheap to gain on two cores); same output. -c and
+                    --frames read on one thread, as do standard input, pcapng and small files
   --json            (--verify) one JSON object per frame
   -h, --help        show this help`;
 
@@ -120,7 +120,7 @@ export const checksum: Command = {
     const out = new Output();
     // The closing line's counters, added up over the chunks with --jobs.
     const c = jobCounters({ n: 0, bad: 0, framesBad: 0 });
-    const jobs = jobsOption(stringOption(values.jobs));
+    const jobs = jobsOption(stringOption(values.jobs), false);
     // Frame by frame, unless -c or --frames stop early (-Y alone decides per frame).
     const sel = selection(parsed);
     const parallel = sel.count === undefined && sel.frames === undefined ? { jobs, command: 'checksum', argv } : undefined;
