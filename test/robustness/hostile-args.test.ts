@@ -368,6 +368,8 @@ const TABLE: Readonly<Record<string, Row>> = {
 
   // --- checksums
   onesComplementSum: { valid: () => [NV4, 3, 41, 0], bytes: { 0: 'bytes' }, ints: { 1: 'offset', 2: 'length', 3: 'initial' }, cases: [{ what: 'a range past the end', run: () => api.onesComplementSum(NV4, 10, NV4.length), expect: 'RangeError', mentions: 'length' }] },
+  setChecksumKernel: { valid: () => ['auto'], cases: [{ what: 'an unknown kernel', run: () => api.setChecksumKernel('simd' as never), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'kernel' }, { what: 'no argument', run: () => (api.setChecksumKernel as (...a: unknown[]) => unknown)(), expect: 'nvgre:INVALID_ARGUMENT', mentions: 'kernel' }] },
+  checksumKernel: { valid: () => [], neverThrows: true, cases: [{ what: 'extra arguments', run: () => (api.checksumKernel as (...a: unknown[]) => unknown)(1, 'x'), expect: 'ok' }] },
   internetChecksum: { valid: () => [NV4, 14, 20], bytes: { 0: 'bytes' }, ints: { 1: 'offset', 2: 'length', 3: 'initial' }, cases: [{ what: 'an offset past the end', run: () => api.internetChecksum(NV4, NV4.length + 1), expect: 'RangeError', mentions: 'offset' }] },
   ipv4PseudoHeaderSum: { valid: () => [NV4, 26, 47, 100], bytes: { 0: 'bytes' }, ints: { 1: 'addrOffset', 2: 'protocol', 3: 'l4Length' }, cases: [{ what: 'protocol 256', run: () => api.ipv4PseudoHeaderSum(NV4, 26, 256, 1), expect: 'RangeError', mentions: 'protocol' }] },
   ipv6PseudoHeaderSum: { valid: () => [NV6, 22, NV6, 38, 47, 100], bytes: { 0: 'src', 2: 'dst' }, ints: { 1: 'srcOffset', 3: 'dstOffset', 4: 'nextHeader', 5: 'upperLayerLength' } },
