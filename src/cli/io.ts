@@ -28,7 +28,7 @@ export interface ReadOptions {
    * `--jobs N`: worker threads run `command argv` on chunks of the file when it qualifies (jobs.ts);
    * the command must then keep its counters in a jobCounters object and decide frame by frame.
    */
-  readonly parallel?: { readonly jobs: number; readonly command: string; readonly argv: readonly string[] };
+  readonly parallel?: { readonly jobs: number; readonly command: string; readonly argv: readonly string[] } | undefined;
 }
 
 /** The reader's own failure (not the callback's), as the error that --keep-partial answers. */

@@ -173,7 +173,7 @@ interface WasmApi {
 /** Compiles and instantiates the kernel; null where WebAssembly or its SIMD is unavailable. */
 export function instantiateSimd(): SimdSum | null {
   try {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return null;
     const bytes = simdModuleBytes();
     if (!wasm.validate(bytes)) return null; // no SIMD in this runtime

@@ -38,7 +38,7 @@ function frames(): Uint8Array[] {
         payload,
       },
     });
-    if (i % 41 === 7) frame[frame.length - 1] ^= 0x5a; // the inner checksum no longer holds
+    if (i % 41 === 7) frame[frame.length - 1]! ^= 0x5a; // the inner checksum no longer holds
     out.push(frame);
   }
   return out;

@@ -27,7 +27,7 @@ const wire = (src: string, dst: string, srcMac: string, dstMac: string) => host1
 const toA2 = wire('10.0.1.11', '10.0.1.12', MAC.A1, MAC.A2);
 const toB1 = wire('10.0.1.11', '10.0.2.21', MAC.A1, MAC.R5001);
 
-function summary(r: { action: string; vsid?: number; vm?: string; reason?: string; inner?: Uint8Array; trace: readonly unknown[] }) {
+function summary(r: { action: string; vsid?: number | undefined; vm?: string | undefined; reason?: string | undefined; inner?: Uint8Array | undefined; trace: readonly unknown[] }) {
   return { action: r.action, vsid: r.vsid, vm: r.vm, reason: r.reason, inner: r.inner ? Uint8Array.from(r.inner) : undefined, trace: r.trace };
 }
 

@@ -36,7 +36,7 @@ afterEach(() => setChecksumKernel('auto'));
 
 describe('the WebAssembly SIMD checksum kernel', () => {
   it('is in use on this runtime (Node 20 has WebAssembly SIMD), and can be turned off', () => {
-    expect(WebAssembly.validate(simdModuleBytes())).toBe(true);
+    expect(WebAssembly.validate(simdModuleBytes() as Uint8Array<ArrayBuffer>)).toBe(true);
     expect(checksumKernel()).toBe('wasm');
     setChecksumKernel('js');
     expect(checksumKernel()).toBe('js');
