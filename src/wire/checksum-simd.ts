@@ -12,8 +12,8 @@
  * their lanes summed exactly in 64 bits with the 32768 per word added back, and the total folded to
  * 16 bits, so the result is a small integer (no number object for the caller to allocate). Little-endian
  * words are byte-swapped, and their sum is the byte-swapped sum (RFC 1071 §2 B): the caller swaps the
- * result back. Each vector moves a lane by at most 65536, so with at most
- * {@link SimdKernel.CHUNK} bytes per call (4,099 vectors per accumulator) a lane stays within ±2^28 and
+ * result back. A tail of under 16 bytes is summed word by word in the module too. Each vector moves a
+ * lane by at most 65536, so with at most {@link SimdKernel.CHUNK} bytes per call (4,099 vectors per accumulator) a lane stays within ±2^28 and
  * the sum of the four within ±2^30.
  */
 import { typedArraySet } from './bytes.js';
@@ -54,10 +54,13 @@ const I32_CONST = 0x41;
 const I32_ADD = 0x6a;
 const I32_AND = 0x71;
 const I32_LT_U = 0x49;
+const I32_GT_U = 0x4b;
 const I32_GE_U = 0x4f;
 const BLOCK = 0x02;
 const LOOP = 0x03;
+const BR = 0x0c;
 const BR_IF = 0x0d;
+const IF = 0x04;
 const END = 0x0b;
 const VOID = 0x40; // block type: no result
 const V128_LOAD = [0xfd, 0x00]; // followed by memarg: align exponent, offset
@@ -66,6 +69,8 @@ const I32X4_EXTRACT_LANE = [0xfd, 0x1b]; // followed by the lane index
 const V128_XOR = [0xfd, 0x51];
 const I32X4_ADD = [0xfd, 0xae, 0x01];
 const I32X4_DOT_I16X8_S = [0xfd, 0xba, 0x01];
+const I64_LOAD8_U = 0x31; // followed by memarg
+const I64_LOAD16_U = 0x33; // followed by memarg
 const I64_CONST = 0x42;
 const I64_ADD = 0x7c;
 const I64_MUL = 0x7e;
@@ -100,7 +105,10 @@ function accumulate(k: number, offset: number): number[] {
   return [LOCAL_GET, ACC[k]!, LOCAL_GET, P, ...V128_LOAD, 4, ...leb(offset), LOCAL_GET, SIGN, ...V128_XOR, LOCAL_GET, ONES, ...I32X4_DOT_I16X8_S, ...I32X4_ADD, LOCAL_SET, ACC[k]!];
 }
 
-/** The body of `sum(p, len) -> i32`: the folded sum of len bytes at p as little-endian words (len a multiple of 16). */
+/**
+ * The body of `sum(p, len) -> i32`: the folded sum of len bytes at p as little-endian words (any len;
+ * an odd last byte is the low byte of its word, which is network order's zero padding on the right).
+ */
 function sumBody(): number[] {
   const code = [
     ...V128_CONST, ...Array.from({ length: 8 }, () => [0x00, 0x80]).flat(), LOCAL_SET, SIGN,
@@ -130,10 +138,26 @@ function sumBody(): number[] {
     LOCAL_GET, ACC[0], ...I32X4_EXTRACT_LANE, 1, I64_EXTEND_I32_S, I64_ADD,
     LOCAL_GET, ACC[0], ...I32X4_EXTRACT_LANE, 2, I64_EXTEND_I32_S, I64_ADD,
     LOCAL_GET, ACC[0], ...I32X4_EXTRACT_LANE, 3, I64_EXTEND_I32_S, I64_ADD,
-    // + 16384 × len: the 32768 per word the sign flip took (exact, and now ≥ 0: the true sum, < 2^34)
-    LOCAL_GET, LEN, I64_EXTEND_I32_U, I64_CONST, 0x80, 0x80, 0x01 /* 16384 */, I64_MUL, I64_ADD,
-    LOCAL_TEE, SUM,
-    // three end-around folds (RFC 1071 §1): < 2^34 → < 2^18 + 2^16 → ≤ 0x1FFFE → ≤ 0xFFFF
+    // + 16384 × (len & ~15): the 32768 per word the sign flip took (exact, and now ≥ 0: the true sum, < 2^34)
+    LOCAL_GET, LEN, I32_CONST, 0x70 /* -16 */, I32_AND, I64_EXTEND_I32_U, I64_CONST, 0x80, 0x80, 0x01 /* 16384 */, I64_MUL, I64_ADD,
+    LOCAL_SET, SUM,
+    // The tail of under 16 bytes, here rather than in the caller (a loop of byte reads there cost about
+    // what the vectors did at 1500 bytes): end = p + (len & 15); words while two bytes are left.
+    LOCAL_GET, P, LOCAL_GET, LEN, I32_CONST, 0x0f, I32_AND, I32_ADD, LOCAL_SET, END_PTR,
+    BLOCK, VOID,
+    LOOP, VOID,
+    LOCAL_GET, P, I32_CONST, 0x02, I32_ADD, LOCAL_GET, END_PTR, I32_GT_U, BR_IF, 1, // p + 2 > end: done
+    LOCAL_GET, SUM, LOCAL_GET, P, I64_LOAD16_U, 0, 0, I64_ADD, LOCAL_SET, SUM,
+    LOCAL_GET, P, I32_CONST, 0x02, I32_ADD, LOCAL_SET, P,
+    BR, 0,
+    END,
+    END,
+    // An odd last byte.
+    LOCAL_GET, P, LOCAL_GET, END_PTR, I32_LT_U, IF, VOID,
+    LOCAL_GET, SUM, LOCAL_GET, P, I64_LOAD8_U, 0, 0, I64_ADD, LOCAL_SET, SUM,
+    END,
+    LOCAL_GET, SUM,
+    // three end-around folds (RFC 1071 §1): < 2^35 → < 2^19 + 2^16 → ≤ 0x1FFFE → ≤ 0xFFFF
     ...fold64(), ...fold64(), ...fold64(),
     I32_WRAP_I64,
     END,
@@ -229,39 +253,34 @@ function fold(sum: number): number {
 /**
  * The folded sum of `length` bytes at `bytes[offset…]` plus `initial` (as checksum.ts's
  * onesComplementSum), or -1 when the SIMD kernel is off or unavailable. Copies the bytes into the
- * module's memory in chunks of at most {@link SimdKernel.CHUNK} (multiples of 16, so each chunk
- * starts on the same word parity) and sums a tail of under 16 bytes here.
+ * module's memory in chunks of at most {@link SimdKernel.CHUNK} (all but the last a multiple of 16,
+ * so each chunk starts on the same word parity); the kernel sums any tail.
  */
 export function simdSum(bytes: Uint8Array, offset: number, length: number, initial: number): number {
   if (state !== READY && (state === OFF || load() === null)) return -1;
-  const mem = kernelMemory;
-  let sum = initial;
-  let done = length & ~15;
   const whole = bytes.length;
   if (whole <= SimdKernel.CHUNK && whole - length <= WHOLE_COPY_SLACK) {
     // The whole array in one copy, summed where the range lies: no view to make, no accessor to read
     // (each costs about what copying a 1500-byte frame does). Only when the range is most of the
     // array: segmentInto sums 46 slices of one 64 KiB frame.
-    typedArraySet.call(mem, bytes, 0);
+    typedArraySet.call(kernelMemory, bytes, 0);
     staging++;
-    sum += swap16(kernelSum(offset, done));
-  } else {
-    const buffer = bytes.buffer; // accessor calls: read once
-    const base = bytes.byteOffset + offset;
-    done = 0;
-    staging++;
-    for (let left = length; left >= 16; ) {
-      const n = left >= SimdKernel.CHUNK ? SimdKernel.CHUNK : left & ~15;
-      typedArraySet.call(mem, new Uint8Array(buffer, base + done, n), 0);
-      sum += swap16(kernelSum(0, n));
-      done += n;
-      left -= n;
-    }
+    const s = initial + swap16(kernelSum(offset, length));
+    return s <= 0x1fffe ? (s & 0xffff) + (s >>> 16) : fold(s); // one end-around fold for a folded initial
   }
-  let i = offset + done;
-  const end = offset + length;
-  for (; i + 1 < end; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
-  if (i < end) sum += bytes[i]! << 8;
+  const mem = kernelMemory;
+  const buffer = bytes.buffer; // accessor calls: read once
+  const base = bytes.byteOffset + offset;
+  let sum = initial;
+  let done = 0;
+  staging++;
+  for (let left = length; left > 0; ) {
+    const n = left > SimdKernel.CHUNK ? SimdKernel.CHUNK : left;
+    typedArraySet.call(mem, new Uint8Array(buffer, base + done, n), 0);
+    sum += swap16(kernelSum(0, n));
+    done += n;
+    left -= n;
+  }
   return fold(sum);
 }
 
@@ -290,12 +309,6 @@ export function stageForSums(bytes: Uint8Array): number {
 /** {@link simdSum} of a range of the array staged by {@link stageForSums} under `token`, without copying it again. */
 export function stagedSum(bytes: Uint8Array, offset: number, length: number, initial: number, token: number): number {
   if (token !== staging) return simdSum(bytes, offset, length, initial);
-  const done = length & ~15;
-  let sum = initial;
-  if (done !== 0) sum += swap16(kernelSum(offset, done));
-  let i = offset + done;
-  const end = offset + length;
-  for (; i + 1 < end; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
-  if (i < end) sum += bytes[i]! << 8;
-  return fold(sum);
+  const s = initial + swap16(kernelSum(offset, length));
+  return s <= 0x1fffe ? (s & 0xffff) + (s >>> 16) : fold(s);
 }
