@@ -7,6 +7,7 @@
  * A field is absent when its layer is (no `inner.tcp.seq` in a UDP frame). Some fields hold several
  * values (`inner.port`: source and destination; `lint`: every finding's code; `outer.vlan`: every tag).
  */
+import { formatIpv4, formatIpv6 } from '../wire/address.js';
 import { u16, u32 } from '../wire/bytes.js';
 import { ETH, EtherType } from '../wire/ethernet.js';
 import { NvgreErrorCode } from '../wire/errors.js';
@@ -78,8 +79,22 @@ function innerTransport(v: FrameView): number {
   return l.transportProtocol;
 }
 
+/**
+ * The source (`dst` false) or destination address of `ip` as text, or `'?'` when it lies beyond the
+ * captured bytes: the text of the `*.ip.src` / `*.ip.dst` field without making a view of the address
+ * (the one-line summary shows four addresses a frame).
+ */
+export function addressText(v: FrameView, ip: IpLayout, dst: boolean): string {
+  if (ip.version === 4) {
+    const o = ip.offset + (dst ? IPV4.DST : IPV4.SRC);
+    return fits(v, o, 4) ? formatIpv4(v.bytes, o) : '?';
+  }
+  const o = ip.offset + (dst ? IPV6.DST : IPV6.SRC);
+  return fits(v, o, 16) ? formatIpv6(v.bytes, o) : '?';
+}
+
 /** Offset of a whole TCP header (20 bytes at least) of the inner frame, else -1. */
-function tcpAt(v: FrameView): number {
+export function tcpAt(v: FrameView): number {
   const o = v.layout.transportOffset;
   return innerTransport(v) === IpProtocol.TCP && fits(v, o, TCP.MIN_HEADER_LENGTH) && v.layout.transportEnd - o >= TCP.MIN_HEADER_LENGTH ? o : -1;
 }
@@ -89,14 +104,14 @@ function udpAt(v: FrameView): number {
   return innerTransport(v) === IpProtocol.UDP && fits(v, o, UDP.HEADER_LENGTH) && v.layout.transportEnd - o >= UDP.HEADER_LENGTH ? o : -1;
 }
 
-function icmpAt(v: FrameView): number {
+export function icmpAt(v: FrameView): number {
   const p = innerTransport(v);
   const o = v.layout.transportOffset;
   return (p === IpProtocol.ICMP || p === IpProtocol.ICMPV6) && fits(v, o, 4) && v.layout.transportEnd - o >= 4 ? o : -1;
 }
 
 /** Ports of an inner TCP or UDP header (4 bytes at least), else -1. */
-function portsAt(v: FrameView): number {
+export function portsAt(v: FrameView): number {
   const p = innerTransport(v);
   const o = v.layout.transportOffset;
   return (p === IpProtocol.TCP || p === IpProtocol.UDP) && fits(v, o, 4) && v.layout.transportEnd - o >= 4 ? o : -1;

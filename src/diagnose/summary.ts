@@ -6,9 +6,10 @@
 import { formatIpv4, formatIpv6, formatMac } from '../wire/address.js';
 import { u16 } from '../wire/bytes.js';
 import { ETH } from '../wire/ethernet.js';
+import { TCP } from '../wire/tcp.js';
 import { keyReadings } from '../wire/gre.js';
 import type { LayerStatus } from '../offload/report.js';
-import { frameField, payloadLength, type FieldValue } from './fields.js';
+import { addressText, frameField, icmpAt, payloadLength, portsAt, tcpAt, type FieldValue } from './fields.js';
 import { assertView, type FrameView } from './frame-view.js';
 import { hexText } from './tree.js';
 
@@ -47,6 +48,8 @@ function num(v: FrameView, name: string): number | undefined {
   return frameField(name)!.get(v) as number | undefined;
 }
 
+const INNER_VLAN = frameField('inner.vlan')!;
+
 function checksumText(v: FrameView): string {
   const r = v.checksums;
   if (r === null) return '';
@@ -61,10 +64,12 @@ function checksumText(v: FrameView): string {
   return s === '' ? 'csum none' : 'csum ' + s;
 }
 
-function endpoint(v: FrameView, side: 'src' | 'dst'): string {
-  const a = text(v, `inner.ip.${side}`);
-  const port = num(v, side === 'src' ? 'inner.srcport' : 'inner.dstport');
-  if (port === undefined) return a;
+/** The inner address and port (`10.0.0.1:80`, `[fd00::1]:80`): `inner.ip.src`/`dst` and `inner.srcport`/`dstport`, read once. */
+function endpoint(v: FrameView, dst: boolean, ports: number): string {
+  const ip = v.layout.innerIp;
+  const a = addressText(v, ip, dst);
+  if (ports < 0) return a;
+  const port = u16(v.bytes, ports + (dst ? 2 : 0));
   return a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`;
 }
 
@@ -73,13 +78,15 @@ function innerText(v: FrameView): string {
   let s: string;
   if (l.innerIp.version !== 0) {
     const p = l.innerIp.protocol;
-    s = `${endpoint(v, 'src')} > ${endpoint(v, 'dst')} ${PROTOCOL_NAMES[p] ?? `proto ${p}`}`;
-    const flags = num(v, 'inner.tcp.flags');
-    if (flags !== undefined) s += ` [${tcpFlagLetters(flags)}]`;
-    const type = num(v, 'inner.icmp.type');
-    if (type !== undefined) {
+    const ports = portsAt(v);
+    s = `${endpoint(v, false, ports)} > ${endpoint(v, true, ports)} ${PROTOCOL_NAMES[p] ?? `proto ${p}`}`;
+    const tcp = tcpAt(v);
+    if (tcp >= 0) s += ` [${tcpFlagLetters(v.bytes[tcp + TCP.FLAGS]!)}]`;
+    const icmp = icmpAt(v);
+    if (icmp >= 0) {
+      const type = v.bytes[icmp]!;
       const name = (p === 58 ? ICMPV6_NAMES : ICMP_NAMES)[type];
-      s += name !== undefined ? ` ${name}` : ` type ${type} code ${num(v, 'inner.icmp.code')}`;
+      s += name !== undefined ? ` ${name}` : ` type ${type} code ${v.bytes[icmp + 1]!}`;
     }
     if (l.innerIp.fragment) s += ' fragment';
   } else {
@@ -90,8 +97,7 @@ function innerText(v: FrameView): string {
     if (op === 1) s += ` who-has ${text(v, 'inner.arp.dst.ip')} tell ${text(v, 'inner.arp.src.ip')}`;
     else if (op === 2) s += ` ${text(v, 'inner.arp.src.ip')} is-at ${text(v, 'inner.arp.src.mac')}`;
   }
-  const vlans = frameField('inner.vlan')!.get(v) as number[] | undefined;
-  if (vlans !== undefined) s += ` vlan ${vlans.join(',')}`;
+  if (l.innerVlanCount > 0) s += ` vlan ${(INNER_VLAN.get(v) as number[]).join(',')}`;
   const payload = payloadLength(v);
   if (payload !== undefined) s += ` payload ${payload}`;
   return s;
@@ -129,7 +135,7 @@ export function frameSummary(view: FrameView, options: FrameSummaryOptions = {})
   if (options.legacyKey) s += ` [${otherReadings(v.key!, vsid)}]`;
   const l = v.layout;
   if (l.outerIp.version !== 0) {
-    s += `  ${text(v, 'outer.ip.src')} > ${text(v, 'outer.ip.dst')}`;
+    s += `  ${addressText(v, l.outerIp, false)} > ${addressText(v, l.outerIp, true)}`;
     if (l.outerVlanCount > 0) s += ` vlan ${u16(v.bytes, ETH.TYPE + 2) & 0x0fff}`;
   }
   if (!v.inner) {
