@@ -85,10 +85,15 @@ interface Row {
 /** A row with its field looked up once. */
 interface Resolved extends Row {
   readonly f: FrameField;
+  /** `"name":`, the start of the field's member in {@link frameFieldsJson}. */
+  readonly member: string;
 }
 
 function resolve(list: readonly Row[]): Resolved[] {
-  return list.map((r) => ({ ...r, f: frameField(r.field)! }));
+  return list.map((r) => {
+    const f = frameField(r.field)!;
+    return { ...r, f, member: `${JSON.stringify(f.name)}:` };
+  });
 }
 
 function rows(v: FrameView, list: readonly Resolved[]): FieldNode[] {
@@ -375,6 +380,48 @@ export function frameFieldValues(view: FrameView): Record<string, FieldJson> {
   for (const p of plan(view)) values(view, p.rows, out);
   if (view.findings.length > 0) out['lint'] = view.findings.map((f) => f.code);
   return out;
+}
+
+/** A field value as JSON text (what JSON.stringify writes for {@link jsonOf} of it). */
+function jsonText(x: FieldValue | readonly FieldValue[]): string {
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : 'null';
+  if (typeof x === 'boolean') return x ? 'true' : 'false';
+  if (typeof x === 'string') return JSON.stringify(x);
+  if (x instanceof Uint8Array) return `"${jsonOf(x) as string}"`; // address text: digits, hex, '.', ':'
+  let s = '[';
+  for (let i = 0; i < x.length; i++) s += (i === 0 ? '' : ',') + jsonText(x[i]!);
+  return s + ']';
+}
+
+/**
+ * {@link frameFieldValues} as JSON text, equal to `JSON.stringify(frameFieldValues(view))`, written
+ * straight from the fields without the object in between (what `nvgre decode --json` writes for each
+ * frame). No layer plan names a field twice, so the "first value wins" rule of frameFieldValues has
+ * nothing to do here (test/diagnose/fields-json.test.ts holds the two equal on the corpus).
+ */
+export function frameFieldsJson(view: FrameView): string {
+  assertView(view);
+  let s = '';
+  for (const p of plan(view)) {
+    for (const r of p.rows) {
+      const x = r.f.get(view);
+      let j: string;
+      if (x === undefined || (Array.isArray(x) && x.length === 0)) {
+        if (r.absent === undefined) continue;
+        j = 'null';
+      } else {
+        j = jsonText(x as FieldValue | readonly FieldValue[]);
+      }
+      s += (s === '' ? '{' : ',') + r.member + j;
+    }
+  }
+  const findings = view.findings;
+  if (findings.length > 0) {
+    s += (s === '' ? '{' : ',') + '"lint":[';
+    for (let i = 0; i < findings.length; i++) s += (i === 0 ? '"' : ',"') + findings[i]!.code + '"';
+    s += ']';
+  }
+  return s === '' ? '{}' : s + '}';
 }
 
 /**

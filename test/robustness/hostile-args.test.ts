@@ -546,6 +546,7 @@ const TABLE: Readonly<Record<string, Row>> = {
   },
   frameFieldTree: { valid: () => [new api.FrameView().load(NV6)], cases: [{ what: 'a frame instead of a view', run: () => api.frameFieldTree(NV4 as never), expect: 'TypeError', mentions: 'view' }] },
   frameFieldValues: { valid: () => [new api.FrameView().load(NV6)], cases: [{ what: 'undefined', run: () => api.frameFieldValues(undefined as never), expect: 'TypeError', mentions: 'view' }] },
+  frameFieldsJson: { valid: () => [new api.FrameView().load(NV6)], cases: [{ what: 'undefined', run: () => api.frameFieldsJson(undefined as never), expect: 'TypeError', mentions: 'view' }] },
   frameLayerSpans: { valid: () => [new api.FrameView().load(NV4)], cases: [{ what: 'null', run: () => api.frameLayerSpans(null as never), expect: 'TypeError', mentions: 'view' }] },
   frameSummary: {
     valid: () => [new api.FrameView().load(NV4), { legacyKey: true }],

@@ -4,7 +4,7 @@
  * is the strict receiver's verdict, `payload` the TCP/UDP payload length, and `fields` carries every
  * field of the `-V` tree by its filter name (docs/filter.md).
  */
-import { frameFieldValues, keyReadings, type FrameView } from '../../index.js';
+import { FRAME_FIELDS, formatIpv4, formatIpv6, frameFieldsJson, keyReadings, type FrameField, type FrameView } from '../../index.js';
 
 export interface JsonOptions {
   /** Also the key as a draft-era peer reads it (TNI + reserved byte). */
@@ -15,12 +15,36 @@ function str(x: unknown): string {
   return JSON.stringify(x);
 }
 
+function field(name: string): FrameField {
+  return FRAME_FIELDS.find((f) => f.name === name)!;
+}
+
+// The fields the line repeats at its top level, read as `fields` holds them.
+const F = {
+  outerSrc: field('outer.ip.src'),
+  outerDst: field('outer.ip.dst'),
+  outerVlan: field('outer.vlan'),
+  innerSrc: field('inner.ip.src'),
+  innerDst: field('inner.ip.dst'),
+  srcPort: field('inner.srcport'),
+  dstPort: field('inner.dstport'),
+  innerVlan: field('inner.vlan'),
+  tcpSeq: field('inner.tcp.seq'),
+  udpLength: field('inner.udp.length'),
+  payload: field('payload'),
+};
+
+/** An address field as JSON text. */
+function address(v: FrameView, f: FrameField): string {
+  const x = f.get(v) as Uint8Array | undefined;
+  return x === undefined ? 'null' : `"${x.length === 4 ? formatIpv4(x) : formatIpv6(x)}"`;
+}
+
 /** The JSON object of the frame loaded in `view` (frame number `n`); `extra` is appended inside it. */
 export function jsonLine(view: FrameView, n: number, o: JsonOptions = {}, extra = ''): string {
   const v = view;
-  const fields = frameFieldValues(v);
   const drop = v.drop;
-  const tail = `,"drop":${drop === null ? 'null' : str(drop)},"fields":${str(fields)}${extra}}`;
+  const tail = `,"drop":${drop === null ? 'null' : str(drop)},"fields":${frameFieldsJson(v)}${extra}}`;
   if (!v.nvgre) {
     const e = v.error!;
     return (
@@ -40,21 +64,24 @@ export function jsonLine(view: FrameView, n: number, o: JsonOptions = {}, extra 
   const l = v.layout;
   if (v.inner) {
     const outer = l.outerIp;
-    s += `,"outer":{"ipVersion":${outer.version},"src":${str(fields['outer.ip.src'])},"dst":${str(fields['outer.ip.dst'])}`;
-    const vlan = fields['outer.vlan'];
+    // The walk reached the inner frame: the outer header was captured whole.
+    s += `,"outer":{"ipVersion":${outer.version},"src":${address(v, F.outerSrc)},"dst":${address(v, F.outerDst)}`;
+    const vlan = F.outerVlan.get(v);
     if (Array.isArray(vlan)) s += `,"vlan":${vlan[0] as number}`;
     s += '}';
     const ie = l.innerEthernetOffset;
     s += `,"inner":{"offset":${ie},"length":${l.innerEnd - ie},"etherType":${l.innerEtherType}`;
     if (l.innerIp.version !== 0) {
-      s += `,"ipVersion":${l.innerIp.version},"src":${str(fields['inner.ip.src'])},"dst":${str(fields['inner.ip.dst'])},"protocol":${l.innerIp.protocol}`;
-      if (typeof fields['inner.srcport'] === 'number') s += `,"srcPort":${fields['inner.srcport']},"dstPort":${fields['inner.dstport'] as number}`;
+      s += `,"ipVersion":${l.innerIp.version},"src":${address(v, F.innerSrc)},"dst":${address(v, F.innerDst)},"protocol":${l.innerIp.protocol}`;
+      // Ports where `fields` has them: with a whole TCP or UDP header (a TCP header cut after its ports has no TCP layer).
+      if (F.tcpSeq.get(v) !== undefined || F.udpLength.get(v) !== undefined) s += `,"srcPort":${F.srcPort.get(v) as number},"dstPort":${F.dstPort.get(v) as number}`;
       if (l.innerIp.fragment) s += ',"fragment":true';
     }
-    const innerVlan = fields['inner.vlan'];
+    const innerVlan = F.innerVlan.get(v);
     if (Array.isArray(innerVlan)) s += `,"vlan":${innerVlan[0] as number}`;
     s += '}';
-    if (typeof fields.payload === 'number') s += `,"payload":${fields.payload}`;
+    const payload = F.payload.get(v);
+    if (typeof payload === 'number') s += `,"payload":${payload}`;
   } else {
     s += `,"outer":null,"inner":null`;
   }
