@@ -320,13 +320,22 @@ function fastVerify(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
  * inner Ethernet, IPv4 without options, TCP — which {@link verifyNvgreV4V4Tcp} reads at constant
  * offsets: V8 compiles those to fewer instructions than offsets computed from the headers.
  */
-const enum V4V4 {
-  OUTER_ETHERTYPE = Wire.ETH_HEADER - 2,
-  OUTER_IP = Wire.ETH_HEADER,
-  GRE = OUTER_IP + Wire.IPV4_MIN_HEADER,
-  INNER_ETHERTYPE = GRE + Wire.NVGRE_HEADER + Wire.ETH_HEADER - 2,
-  INNER_IP = GRE + Wire.NVGRE_HEADER + Wire.ETH_HEADER,
-  TCP = INNER_IP + Wire.IPV4_MIN_HEADER,
+export const enum V4V4 {
+  // Literals: the build inlines a const enum only when its members are plain numbers (members computed
+  // from Wire's left a runtime object whose properties the hot path loaded). Pinned against Wire's
+  // sizes by test/offload/verify-fast-path.test.ts.
+  /** Wire.ETH_HEADER − 2 */
+  OUTER_ETHERTYPE = 12,
+  /** Wire.ETH_HEADER */
+  OUTER_IP = 14,
+  /** OUTER_IP + Wire.IPV4_MIN_HEADER */
+  GRE = 34,
+  /** GRE + Wire.NVGRE_HEADER + Wire.ETH_HEADER − 2 */
+  INNER_ETHERTYPE = 54,
+  /** GRE + Wire.NVGRE_HEADER + Wire.ETH_HEADER */
+  INNER_IP = 56,
+  /** INNER_IP + Wire.IPV4_MIN_HEADER */
+  TCP = 76,
   /** Version 4, IHL 5 (RFC 791 §3.1). */
   VERSION_IHL = 0x45,
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ICMP } from '../../src/wire/icmp.js';
 import { buildFrame } from '../../src/frame/build.js';
 import { NblFlag } from '../../src/offload/report.js';
-import { FastPath, verifyChecksums } from '../../src/offload/verify.js';
+import { FastPath, V4V4, verifyChecksums } from '../../src/offload/verify.js';
+import { Wire } from '../../src/wire/wire.js';
 import { arbFrameSpec } from './arbitraries.js';
 
 function outcome(run: () => unknown): unknown {
@@ -23,6 +24,15 @@ describe('verifyChecksums fast path', () => {
     expect([FastPath.IS_IPV4, FastPath.IS_IPV6, FastPath.IS_TCP, FastPath.IS_UDP]).toEqual([NblFlag.IS_IPV4, NblFlag.IS_IPV6, NblFlag.IS_TCP, NblFlag.IS_UDP]);
     // Type, code and the checksum field, which ends the part the fast path reads.
     expect(FastPath.ICMP_MIN_HEADER).toBe(ICMP.CHECKSUM + 2);
+    // The constant offsets of IPv4/NVGRE/IPv4/TCP, written as literals so that the build inlines them.
+    expect([V4V4.OUTER_ETHERTYPE, V4V4.OUTER_IP, V4V4.GRE, V4V4.INNER_ETHERTYPE, V4V4.INNER_IP, V4V4.TCP]).toEqual([
+      Wire.ETH_HEADER - 2,
+      Wire.ETH_HEADER,
+      Wire.ETH_HEADER + Wire.IPV4_MIN_HEADER,
+      Wire.ETH_HEADER + Wire.IPV4_MIN_HEADER + Wire.NVGRE_HEADER + Wire.ETH_HEADER - 2,
+      Wire.ETH_HEADER + Wire.IPV4_MIN_HEADER + Wire.NVGRE_HEADER + Wire.ETH_HEADER,
+      Wire.ETH_HEADER + 2 * Wire.IPV4_MIN_HEADER + Wire.NVGRE_HEADER + Wire.ETH_HEADER,
+    ]);
   });
 
   it('IPv4/NVGRE/IPv4/TCP at constant offsets: every header byte changed, every length cut, as the general path', () => {
