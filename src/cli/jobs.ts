@@ -87,8 +87,8 @@ export function jobCounters<T extends { n: number } & Record<string, number>>(in
 /**
  * `--jobs N`. The default is the number of cores where a frame costs enough to pay for the
  * coordination (`heavy`: decode --json, -V, -x), else 1: for the one-line summary and checksum
- * --verify the main thread's reading and the workers' own warm-up cost more than they save (measured
- * 0.7-0.9x with two workers on a 2-core machine, against 1.6x for --json; docs/cli.md "All cores").
+ * --verify the workers' start and two threads sharing one process cost about what they save (measured
+ * 0.9-0.95x with two workers on a 2-core machine, against 1.25x for --json; docs/cli.md "All cores").
  */
 export function jobsOption(value: string | undefined, heavy = true): number {
   if (value === undefined) return heavy ? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) : 1;
