@@ -76,7 +76,14 @@ JS
 node esm.mjs
 node cjs.cjs
 node dual.mjs
-"$root/node_modules/.bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false types.mts
+cat > types.cts <<'TS'
+// A CommonJS project resolving with nodenext reads dist/index.d.cts (the types without doc comments).
+import { decapsulate, isNvgreError, type Decapsulated } from 'nvgre';
+const d: Decapsulated = decapsulate(new Uint8Array(0));
+const e: boolean = isNvgreError(d);
+void e;
+TS
+"$root/node_modules/.bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false types.mts types.cts
 echo "types ok"
 npx --no-install nvgre --version
 npx --no-install nvgre --help >/dev/null
