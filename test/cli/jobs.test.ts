@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, writePcap } from '../../src/index.js';
+import { jobsOption } from '../../src/cli/jobs.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 
 let built: BuiltCli | undefined;
@@ -85,8 +86,9 @@ const COMMANDS: string[][] = [
 
 describe('--jobs', () => {
   for (const file of ['mixed.pcap', 'cut.pcap', 'damaged.pcap']) {
-    // The damaged captures with the forms that print per frame differently; all forms on the mixed one.
-    for (const args of file === 'mixed.pcap' ? COMMANDS : COMMANDS.filter((a) => !a.includes('-V') && !a.includes('-x'))) {
+    // All forms on the mixed capture; on the damaged ones one form of each command (the error path is the reader's,
+    // the same for every form), which keeps the process starts of the suite down.
+    for (const args of file === 'mixed.pcap' ? COMMANDS : [['decode', '--json'], ['checksum', '--verify']]) {
       it(`${args.join(' ')} ${file}: the same output and exit status as with one job`, () => {
         const one = nvgre([...args, '--jobs', '1', file]);
         expect(one.stdout.length).toBeGreaterThan(1000);
@@ -114,11 +116,14 @@ describe('--jobs', () => {
   });
 
   it('refuses a --jobs that is not a whole number from 1 to 999', () => {
-    for (const bad of ['0', '-1', 'two', '1000']) {
-      const r = nvgre(['decode', '--jobs', bad, 'mixed.pcap']);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/--jobs must be a whole number from 1 to 999/);
+    for (const bad of ['0', '-1', 'two', '1000', '1.5', '']) {
+      expect(() => jobsOption(bad)).toThrow(/--jobs must be a whole number from 1 to 999/);
     }
+    expect([jobsOption('1'), jobsOption('999'), jobsOption(undefined, false)]).toEqual([1, 999, 1]);
+    // And the command says so with the usage exit status.
+    const r = nvgre(['decode', '--jobs', '0', 'mixed.pcap']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--jobs must be a whole number from 1 to 999/);
   });
 
   it('reads standard input, -c and --frames on one thread, with the same results', () => {
