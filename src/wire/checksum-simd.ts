@@ -265,8 +265,7 @@ export function simdSum(bytes: Uint8Array, offset: number, length: number, initi
     // array: segmentInto sums 46 slices of one 64 KiB frame.
     typedArraySet.call(kernelMemory, bytes, 0);
     staging++;
-    const s = initial + swap16(kernelSum(offset, length));
-    return s <= 0x1fffe ? (s & 0xffff) + (s >>> 16) : fold(s); // one end-around fold for a folded initial
+    return withInitial(initial, kernelSum(offset, length));
   }
   const mem = kernelMemory;
   const buffer = bytes.buffer; // accessor calls: read once
@@ -286,6 +285,12 @@ export function simdSum(bytes: Uint8Array, offset: number, length: number, initi
 
 /** Bytes outside the range that the whole-array copy may carry along (a frame's headers around its payload). */
 const WHOLE_COPY_SLACK = 512;
+
+/** `initial` plus one kernel sum (byte-swapped back), folded: one end-around carry when `initial` is folded. */
+function withInitial(initial: number, kernelResult: number): number {
+  const s = initial + swap16(kernelResult);
+  return s <= 0x1fffe ? (s & 0xffff) + (s >>> 16) : fold(s);
+}
 
 /** The kernel's folded sum of byte-swapped words, back in network order (RFC 1071 §2 B). */
 function swap16(x: number): number {
@@ -309,6 +314,5 @@ export function stageForSums(bytes: Uint8Array): number {
 /** {@link simdSum} of a range of the array staged by {@link stageForSums} under `token`, without copying it again. */
 export function stagedSum(bytes: Uint8Array, offset: number, length: number, initial: number, token: number): number {
   if (token !== staging) return simdSum(bytes, offset, length, initial);
-  const s = initial + swap16(kernelSum(offset, length));
-  return s <= 0x1fffe ? (s & 0xffff) + (s >>> 16) : fold(s);
+  return withInitial(initial, kernelSum(offset, length));
 }

@@ -4,8 +4,7 @@
  * On Node 20 `new Uint8Array(n)` costs about 60 ns up to 64 bytes and about 700 ns above, where the
  * backing store leaves the JS heap; a packet is almost always above. Results of up to
  * {@link Pool.MAX_POOLED} bytes are therefore carved out of a shared slab of {@link Pool.SLAB} bytes,
- * as Node's `Buffer.allocUnsafe` carves small buffers out of its 8 KiB pool, and a new slab is taken
- * when one is spent. Each carved range is used once, and a new slab is zero-filled by the runtime,
+ * the way Node.js pools its own small allocations, and a new slab is taken when one is spent. Each carved range is used once, and a new slab is zero-filled by the runtime,
  * so no result ever shows another's bytes.
  *
  * What a caller should know: a result's `byteOffset` is usually not 0 and its `buffer` is the slab,
