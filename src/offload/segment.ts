@@ -4,8 +4,8 @@
  * complete frame with full encapsulation.
  *
  * Shape (that of Linux and DPDK GSO): the template is walked once into a {@link SegmentPlan}; each
- * segment is then the header bytes and the payload slice copied with `set()` / `copyWithin`, and
- * O(1) fix-ups at precomputed offsets. IPv4 header checksums come from precomputed partial sums; the
+ * segment is then the header bytes and the payload slice copied (by the SIMD kernel's `segments`, or
+ * with `set()` / `copyWithin`), and O(1) fix-ups at precomputed offsets. IPv4 header checksums come from precomputed partial sums; the
  * TCP checksum from a precomputed pseudo-header + header partial sum and one pass over the payload.
  *
  * Profiles (docs/offload.md §14), each knob overridable:
@@ -24,7 +24,7 @@
  */
 import { assertBytes, put16, put32, typedArrayCopyWithin, typedArraySet } from '../wire/bytes.js';
 import { fold, onesComplementSum } from '../wire/checksum.js';
-import { stageForSums, stagedSum } from '../wire/checksum-simd.js';
+import { SimdKernel, buildSegments, builtBytes, builtSum, restage, stageForSums, stagedSum } from '../wire/checksum-simd.js';
 import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { TCP, TcpFlag } from '../wire/tcp.js';
@@ -42,6 +42,18 @@ export type { IpIdMode, SegmentOptions, SegmentPlan, SegmentProfile } from './se
  * checksum sums the `pay` payload bytes at `data[dataOffset…]` once. Never re-parses.
  */
 function fixSegment(p: Plan, target: Uint8Array, base: number, i: number, pay: number, data: Uint8Array, dataOffset: number, staged: number): void {
+  const initial = fixFields(p, target, base, i, pay);
+  if (initial < 0) return;
+  const sum = pay <= 0 ? fold(initial) : staged >= 0 ? stagedSum(data, dataOffset, pay, initial, staged) : onesComplementSum(data, dataOffset, pay, initial);
+  putTcpChecksum(p, target, base, sum);
+}
+
+/**
+ * Every per-segment field of segment `i` but the TCP checksum (see {@link fixSegment}); returns the
+ * TCP sum before the payload (pseudo-header, header, this segment's length, sequence number and
+ * flags), or -1 when the checksums are left alone (`'none'`).
+ */
+function fixFields(p: Plan, target: Uint8Array, base: number, i: number, pay: number): number {
   const segLen = p.headerLength + pay;
   const cs = p.checksums;
   fixIp(p.outer, target, base, segLen, i, cs);
@@ -57,11 +69,13 @@ function fixSegment(p: Plan, target: Uint8Array, base: number, i: number, pay: n
     if (p.eceFirstOnly) f &= ~TcpFlag.ECE;
   }
   target[t + TCP.FLAGS] = f;
-  if (cs !== CS_NONE) {
-    const initial = p.tcpBase + p.tcpHeaderLength + pay + (seq >>> 16) + (seq & 0xffff) + ((p.dataOffsetByte << 8) | f);
-    const sum = pay <= 0 ? fold(initial) : staged >= 0 ? stagedSum(data, dataOffset, pay, initial, staged) : onesComplementSum(data, dataOffset, pay, initial);
-    put16(target, t + TCP.CHECKSUM, sum ^ 0xffff); // TCP: a computed 0 stays 0 (RFC 9293; both encodings verify)
-  }
+  if (cs === CS_NONE) return -1;
+  return p.tcpBase + p.tcpHeaderLength + pay + (seq >>> 16) + (seq & 0xffff) + ((p.dataOffsetByte << 8) | f);
+}
+
+/** The TCP checksum field from the segment's folded sum: a computed 0 stays 0 (RFC 9293; both encodings verify). */
+function putTcpChecksum(p: Plan, target: Uint8Array, base: number, sum: number): void {
+  put16(target, base + p.tcpOffset + TCP.CHECKSUM, sum ^ 0xffff);
 }
 
 /** IP lengths from the segment; IPv4 ID and header checksum from the precomputed partial sum. */
@@ -156,11 +170,14 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
  * number of segments. `target` needs {@link segmentPlan}`(frame, options).totalLength` bytes; a
  * smaller target throws `NO_SPACE` before anything is written. `target` must not overlap `frame`.
  *
- * Per call: one plan and one `set()` of the whole template into `target`. Per segment: no allocation
- * except the view handed to `onSegment` (none without a callback); the payload slice and the header
- * are moved into place with `copyWithin`, and lengths, IDs, sequence number, flags and checksums are
- * fixed at precomputed offsets — the TCP checksum from a precomputed pseudo-header + header partial
- * sum and one pass over the slice, the IPv4 header checksums from precomputed partial sums.
+ * Per call: one plan; with checksums and the SIMD kernel (a frame of 320 payload bytes to 256 KiB), the
+ * kernel lays the segments out in its own memory, copying and summing each slice in one pass, and one
+ * `set()` per 256 KiB moves them into `target`; otherwise one `set()` of the whole template into
+ * `target`, then each payload slice and header moved into place with `copyWithin`. Per segment: no
+ * allocation except the view handed to `onSegment` (none without a callback); lengths, IDs, sequence
+ * number, flags and checksums are fixed at precomputed offsets — the TCP checksum from a precomputed
+ * pseudo-header + header partial sum and the slice's sum, the IPv4 header checksums from precomputed
+ * partial sums.
  */
 export function segmentInto(
   frame: Uint8Array,
@@ -183,6 +200,11 @@ export function segmentInto(
       available: target.length,
     });
   }
+  // A plain Uint8Array target gets its views from the constructor: what subarray() returns, without
+  // the species lookup. Any other class (a subclass, a Node.js buffer) keeps subarray().
+  const plain = onSegment !== undefined && speciesIsUint8Array(target);
+  const staged = stageFrame(p, frame);
+  if (staged >= 0 && p.headerLength + p.mss <= SimdKernel.OUT_BYTES) return segmentsFromKernel(p, frame, staged, target, buffer, byteOffset, plain, onSegment);
   // One set() stages the whole template at the end of the output: its header at (n−1)·H, its payload
   // at n·H, ending exactly at totalLength. Segment 0's header is copied from the staged one; each
   // later header from the previous segment's, fixed but not yet handed out (fixSegment rewrites every
@@ -196,10 +218,6 @@ export function segmentInto(
   // Built-ins through saved references (bytes.ts): no method lookup per call.
   typedArraySet.call(target, frame, stagedHeader);
   if (n > 1) typedArrayCopyWithin.call(target, 0, stagedHeader, stagedHeader + H);
-  // A plain Uint8Array target gets its views from the constructor: what subarray() returns, without
-  // the species lookup. Any other class (a subclass, a Node.js buffer) keeps subarray().
-  const plain = onSegment !== undefined && speciesIsUint8Array(target);
-  const staged = stageFrame(p, frame);
   let base = 0;
   for (let i = 0; i < n; i++) {
     const pay = payloadOf(p, i);
@@ -212,6 +230,59 @@ export function segmentInto(
     if (i + 1 < n) typedArrayCopyWithin.call(target, base + len, base, base + H);
     if (onSegment !== undefined) onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), i);
     base += len;
+  }
+  return n;
+}
+
+/**
+ * {@link segmentInto} with the SIMD kernel doing the moving (checksum-simd.ts, `segments`): the frame,
+ * already staged in the kernel's memory, is laid out there as whole segments — the template's header,
+ * then the payload slice, copied and summed in one pass — in batches of up to 256 KiB, each batch
+ * moved into `target` by one set(); then each segment's fields and TCP checksum are fixed in `target`
+ * (from the slice sums the kernel stored) and the segment is handed to `onSegment`. Three passes over
+ * the payload in all (into the kernel, copy-and-sum, out), against five in the loop of segmentInto
+ * (two moves in `target`, staging, the sums, each slice's copyWithin), and no built-in call per segment.
+ *
+ * A callback may use the kernel in between: a sum of its own replaces the staged frame (the next batch
+ * stages it again), and a segmentation of its own replaces the slice sums (the rest of this batch is
+ * summed from `target`, where its payloads already are).
+ */
+function segmentsFromKernel(
+  p: Plan,
+  frame: Uint8Array,
+  token: number,
+  target: Uint8Array,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  plain: boolean,
+  onSegment: ((segment: Uint8Array, index: number) => void) | undefined,
+): number {
+  const H = p.headerLength;
+  const n = p.count;
+  const mss = p.mss;
+  const perBatch = Math.min(SimdKernel.SUMS_MAX, Math.floor(SimdKernel.OUT_BYTES / (H + mss)));
+  let base = 0;
+  for (let first = 0; first < n; ) {
+    const count = Math.min(perBatch, n - first);
+    const last = payloadOf(p, first + count - 1);
+    let generation = buildSegments(token, H + first * mss, H, mss, count, last);
+    if (generation < 0) {
+      token = restage(frame);
+      generation = buildSegments(token, H + first * mss, H, mss, count, last);
+    }
+    typedArraySet.call(target, builtBytes(count * (H + mss) - mss + last), base);
+    for (let k = 0; k < count; k++) {
+      const i = first + k;
+      const pay = k === count - 1 ? last : mss;
+      const initial = fixFields(p, target, base, i, pay);
+      let sum = builtSum(generation, k, initial);
+      if (sum < 0) sum = onesComplementSum(target, base + H, pay, initial);
+      putTcpChecksum(p, target, base, sum);
+      const len = H + pay;
+      if (onSegment !== undefined) onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), i);
+      base += len;
+    }
+    first += count;
   }
   return n;
 }

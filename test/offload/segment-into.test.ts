@@ -121,3 +121,92 @@ describe('segmentInto with the SIMD kernel staging the frame (src/wire/checksum-
     setChecksumKernel('auto');
   });
 });
+
+describe("segmentInto through the kernel's segments(): batches of up to 256 KiB, and callbacks that use the kernel", () => {
+  /** nvgreTcp as an LSO template (IP lengths 0, docs/offload.md §10): payloads beyond one datagram. */
+  const template = (payload: number) =>
+    buildFrame({
+      ipv4: { src: '192.0.2.1', dst: '192.0.2.2', id: 0x7ffe, totalLength: 0 },
+      nvgre: { vsid: 0x123456, flowId: 9 },
+      inner: {
+        ipv4: { src: '10.0.0.1', dst: '10.0.0.2', id: 0x1234, dontFragment: true, totalLength: 0 },
+        tcp: { srcPort: 40000, dstPort: 80, seq: 0xfffffff0, ack: 2, flags: 0xd9 },
+        payload: Uint8Array.from({ length: payload }, (_, i) => (i * 7 + 1) & 0xff),
+      },
+    });
+
+  /** The segments segmentInto hands out (copied), with `during` run inside each callback. */
+  const handedOut = (frame: Uint8Array, options: SegmentOptions, during?: (i: number) => void) => {
+    const target = new Uint8Array(segmentPlan(frame, options).totalLength);
+    const seen: Uint8Array[] = [];
+    segmentInto(frame, options, target, (seg, i) => {
+      during?.(i);
+      seen.push(Uint8Array.from(seg));
+    });
+    return { seen, target };
+  };
+
+  /** segment() with the TypeScript kernel: no staging, no kernel build, one sum per slice. */
+  const reference = async (frame: Uint8Array, options: SegmentOptions) => {
+    const { setChecksumKernel } = await import('../../src/wire/checksum.checked.js');
+    setChecksumKernel('js');
+    try {
+      return segment(frame, options).map((seg) => Uint8Array.from(seg));
+    } finally {
+      setChecksumKernel('auto');
+    }
+  };
+
+  it('equals segment() with the TypeScript kernel across batch boundaries (output above 256 KiB, more than 4,096 slices, odd MSS)', async () => {
+    const cases: [number, SegmentOptions][] = [
+      [250_000, { mss: 1448 }], // 173 segments, 266 KB out: two batches
+      [60_000, { mss: 7, maxSegments: 10_000 }], // 8,572 segments of 99 bytes: four batches
+      [100_001, { mss: 1447, profile: 'linux' }], // odd slices at odd offsets
+      [70_000, { mss: 9000, checksums: 'seeded' }],
+      [2_000, { mss: 700, ipId: 'wrap16', ece: 'first-only' }],
+    ];
+    for (const [payload, options] of cases) {
+      const frame = template(payload);
+      const expected = await reference(frame, options);
+      const { seen, target } = handedOut(frame, options);
+      expect(seen.length).toBe(expected.length);
+      expect(seen).toEqual(expected);
+      let base = 0;
+      for (const seg of expected) {
+        expect(target.subarray(base, base + seg.length)).toEqual(seg);
+        base += seg.length;
+      }
+    }
+  });
+
+  it('stays right when a callback sums, segments, or turns the kernel off in between', async () => {
+    const { onesComplementSum } = await import('../../src/wire/checksum.js');
+    const { setChecksumKernel } = await import('../../src/wire/checksum.checked.js');
+    const frame = template(250_000); // 173 segments: two batches (170 fit in 256 KiB)
+    const options = { mss: 1448 };
+    const expected = await reference(frame, options);
+    const other = template(30_000);
+    const otherExpected = await reference(other, options);
+    const noise = Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff);
+    // A sum replaces the staged frame; a segmentation replaces the slice sums; 'js' stops long sums using the kernel.
+    const disturbances: ((i: number) => void)[] = [
+      (i) => i % 3 === 0 && onesComplementSum(noise, 1, 4999),
+      (i) => i % 5 === 1 && expect(handedOut(other, options).seen).toEqual(otherExpected),
+      (i) => i === 2 && setChecksumKernel('js'),
+    ];
+    try {
+      for (const during of disturbances) {
+        setChecksumKernel('auto');
+        expect(handedOut(frame, options, during).seen).toEqual(expected);
+      }
+    } finally {
+      setChecksumKernel('auto');
+    }
+  });
+
+  it('takes the loop without the kernel for a frame above 256 KiB, with the same result', async () => {
+    const frame = template(300_000);
+    const options = { mss: 8000 };
+    expect(handedOut(frame, options).seen).toEqual(await reference(frame, options));
+  });
+});

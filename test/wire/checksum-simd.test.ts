@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onesComplementSum } from '../../src/wire/checksum.js';
 import { checksumKernel, setChecksumKernel } from '../../src/wire/checksum.checked.js';
-import { simdModuleBytes } from '../../src/wire/checksum-simd.js';
+import { instantiateSimd, SimdKernel, simdModuleBytes } from '../../src/wire/checksum-simd.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { runs } from '../helpers/arbitraries.js';
 
@@ -118,6 +118,75 @@ describe('the WebAssembly SIMD checksum kernel', () => {
     for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
     for (const [o, n] of [[0, 600_000], [1, 599_999], [300_001, 1500], [599_000, 1000], [17, 262_160]] as const) {
       expect(both(big, o, n)).toEqual([reference(big, o, n), reference(big, o, n)]);
+    }
+  });
+});
+
+describe("the kernel's segments(): header and payload slices laid out, each slice copied and summed in one pass", () => {
+  /** The little-endian word sum the module returns: RFC 1071 over the byte-swapped words, folded. */
+  const swapped = (b: Uint8Array, o: number, n: number) => {
+    const s = reference(b, o, n);
+    return ((s & 0xff) << 8) | (s >>> 8);
+  };
+
+  /** The first k < n where a[ao + k] ≠ b[bo + k], or -1 (one expect per range, not per byte). */
+  const firstDifference = (a: Uint8Array, ao: number, b: Uint8Array, bo: number, n: number) => {
+    for (let k = 0; k < n; k++) if (a[ao + k] !== b[bo + k]) return k;
+    return -1;
+  };
+
+  it('lays out and sums like a byte loop, for any header length, slice size (odd ones too), count and last slice', () => {
+    const kernel = instantiateSimd()!;
+    expect(kernel).not.toBeNull();
+    const mem = kernel.mem;
+    const sums = new Uint32Array(mem.buffer, SimdKernel.SUMS, SimdKernel.SUMS_MAX);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 2999 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        (headerLength, mss, count, lastCut, seed) => {
+          const last = Math.max(1, mss - (lastCut % mss));
+          const frameLength = headerLength + (count - 1) * mss + last;
+          const frame = new Uint8Array(frameLength);
+          let x = seed;
+          for (let i = 0; i < frameLength; i++) {
+            x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+            frame[i] = x >>> 24;
+          }
+          mem.set(frame, 0);
+          const outLength = count * headerLength + frameLength - headerLength;
+          mem.fill(0xa5, SimdKernel.OUT, SimdKernel.OUT + outLength + 32); // stale bytes the build must overwrite
+          kernel.segments(headerLength, 0, headerLength, mss, count, last, SimdKernel.OUT, SimdKernel.SUMS);
+          let out = SimdKernel.OUT;
+          for (let k = 0; k < count; k++) {
+            const len = k === count - 1 ? last : mss;
+            const src = headerLength + k * mss;
+            const header = firstDifference(mem, out, frame, 0, headerLength);
+            const payload = firstDifference(mem, out + headerLength, frame, src, len);
+            if (header >= 0 || payload >= 0 || sums[k] !== swapped(frame, src, len)) {
+              expect({ k, header, payload, sum: sums[k] }).toEqual({ k, header: -1, payload: -1, sum: swapped(frame, src, len) });
+            }
+            out += headerLength + len;
+          }
+          expect(mem[out]).toBe(0xa5); // nothing written past the last segment
+          expect(firstDifference(mem, 0, frame, 0, frameLength)).toBe(-1); // the staged frame is only read
+        },
+      ),
+      { numRuns: runs(300) },
+    );
+  });
+
+  it('carries right with every byte 0xFF and 0x80 in the largest slices', () => {
+    const kernel = instantiateSimd()!;
+    const sums = new Uint32Array(kernel.mem.buffer, SimdKernel.SUMS, 4);
+    for (const fill of [0xff, 0x80]) {
+      const frame = new Uint8Array(100 + 2 * 65_535).fill(fill);
+      kernel.mem.set(frame, 0);
+      kernel.segments(100, 0, 100, 65_535, 2, 65_535, SimdKernel.OUT, SimdKernel.SUMS);
+      expect([sums[0], sums[1]]).toEqual([swapped(frame, 100, 65_535), swapped(frame, 100, 65_535)]);
     }
   });
 });
