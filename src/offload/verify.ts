@@ -5,10 +5,12 @@
  * extension; no NDIS flag). Read only.
  *
  * Hot path: one walk into a module-level {@link FrameLayout}, one sum per checksum, no allocation
- * beyond the report, no string work unless an error is thrown.
+ * beyond the report, no string work unless an error is thrown. IPv4/NVGRE/IPv4/TCP frames of
+ * {@link V4V4.KERNEL_MIN} bytes or more: one call of the SIMD module (wire/checksum-simd-v4v4.ts).
  */
 import { assertBytes, u16 } from '../wire/bytes.js';
 import { fold, onesComplementSum } from '../wire/checksum.js';
+import { simdVerifyV4V4 } from '../wire/checksum-simd.js';
 import { IpProtocol, ipv4BaseHeaderSum, ipv4ChecksumValid } from '../wire/ipv4.js';
 import { FrameLayout, walkFrame, type IpLayout, type WalkOptions } from '../wire/layout.js';
 import { TCP } from '../wire/tcp.js';
@@ -338,6 +340,11 @@ export const enum V4V4 {
   TCP = 76,
   /** Version 4, IHL 5 (RFC 791 §3.1). */
   VERSION_IHL = 0x45,
+  /**
+   * Frames from this many bytes are verified by the SIMD module (a TCP segment of 320 bytes or more,
+   * where the sum would use the module anyway); shorter ones in TypeScript.
+   */
+  KERNEL_MIN = 416,
 }
 
 /** {@link fastVerify} for the {@link V4V4} shape only, and its exact result; null for anything else. */
@@ -358,6 +365,17 @@ function verifyNvgreV4V4Tcp(b: Uint8Array, nblOuter: boolean): ChecksumReport | 
   ) {
     return null;
   }
+  // nblFlags: outer IPv4 carrying GRE, or inner IPv4 carrying TCP (docs/offload.md §9).
+  const nbl = nblOuter ? FastPath.IS_IPV4 : FastPath.IS_IPV4 | FastPath.IS_TCP;
+  if (len >= V4V4.KERNEL_MIN) {
+    // The rest in one call of the SIMD module (wire/checksum-simd-v4v4.ts), which copies the frame in as
+    // the TCP sum would: lengths, fragments, both header sums, pseudo-header and TCP sum.
+    const bits = simdVerifyV4V4(b);
+    if (bits === -1) return null;
+    if (bits >= 0) {
+      return makeReportFromCodes(true, (bits & 1) !== 0 ? Ipv4Code.OK : Ipv4Code.BAD, (bits & 2) !== 0 ? Ipv4Code.OK : Ipv4Code.BAD, TransportIndex.TCP, (bits & 4) !== 0, false, nbl);
+    }
+  }
   // Total lengths within the buffer and the outer datagram, room for the TCP header; no fragments.
   const outerTotal = (b[o + Wire.IPV4_TOTAL_LENGTH]! << 8) | b[o + Wire.IPV4_TOTAL_LENGTH + 1]!;
   const innerTotal = (b[i + Wire.IPV4_TOTAL_LENGTH]! << 8) | b[i + Wire.IPV4_TOTAL_LENGTH + 1]!;
@@ -373,6 +391,5 @@ function verifyNvgreV4V4Tcp(b: Uint8Array, nblOuter: boolean): ChecksumReport | 
   const a = i + Wire.IPV4_SRC;
   const pseudo = ((b[a]! << 8) | b[a + 1]!) + ((b[a + 2]! << 8) | b[a + 3]!) + ((b[a + 4]! << 8) | b[a + 5]!) + ((b[a + 6]! << 8) | b[a + 7]!) + Wire.PROTOCOL_TCP + l4;
   const ok = onesComplementSum(b, V4V4.TCP, l4, pseudo) === 0xffff;
-  // nblFlags: outer IPv4 carrying GRE, or inner IPv4 carrying TCP (docs/offload.md §9).
-  return makeReportFromCodes(true, outerCode, innerCode, TransportIndex.TCP, ok, false, nblOuter ? FastPath.IS_IPV4 : FastPath.IS_IPV4 | FastPath.IS_TCP);
+  return makeReportFromCodes(true, outerCode, innerCode, TransportIndex.TCP, ok, false, nbl);
 }

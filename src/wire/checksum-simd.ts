@@ -23,6 +23,55 @@
  * built-in call per segment (a `copyWithin` of 1448 bytes costs about 17 ns more than its bytes).
  */
 import { typedArraySet } from './bytes.js';
+import { verifyV4V4Body } from './checksum-simd-v4v4.js';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  CALL,
+  END,
+  I32X4_ADD,
+  I32X4_DOT_I16X8_S,
+  I32X4_EXTRACT_LANE,
+  I32_ADD,
+  I32_AND,
+  I32_CONST,
+  I32_EQ,
+  I32_EQZ,
+  I32_GE_U,
+  I32_GT_U,
+  I32_LT_U,
+  I32_STORE,
+  I32_SUB,
+  I32_WRAP_I64,
+  I64_ADD,
+  I64_AND,
+  I64_CONST,
+  I64_EXTEND_I32_S,
+  I64_EXTEND_I32_U,
+  I64_LOAD16_U,
+  I64_LOAD8_U,
+  I64_MUL,
+  I64_SHR_U,
+  I64_STORE16,
+  I64_STORE8,
+  IF,
+  LOCAL_GET,
+  LOCAL_SET,
+  LOCAL_TEE,
+  LOOP,
+  MEMORY_COPY,
+  SELECT,
+  V128_CONST,
+  V128_LOAD,
+  V128_STORE,
+  V128_XOR,
+  VOID,
+  leb,
+  name,
+  section,
+  sleb,
+} from './wasm.js';
 
 /** The kernel's limits. */
 export const enum SimdKernel {
@@ -38,86 +87,6 @@ export const enum SimdKernel {
   /** The module's memory in 64 KiB WebAssembly pages: staging, output and sums (8 + 0.25, rounded up). */
   PAGES = 9,
 }
-
-/** Unsigned LEB128 of a small non-negative integer (section and body sizes). */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 of a small integer (i32.const operands). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** A section: id, size, contents. */
-function section(id: number, contents: number[]): number[] {
-  return [id, ...leb(contents.length), ...contents];
-}
-
-/** A name: length, UTF-8 bytes (ASCII here). */
-function name(s: string): number[] {
-  return [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-// Instructions (WebAssembly core spec §5.4; SIMD opcodes are 0xFD followed by a LEB128 opcode).
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_EQZ = 0x45;
-const I32_EQ = 0x46;
-const I32_STORE = 0x36; // followed by memarg
-const SELECT = 0x1b;
-const CALL = 0x10; // followed by the function index
-const I32_AND = 0x71;
-const I32_LT_U = 0x49;
-const I32_GT_U = 0x4b;
-const I32_GE_U = 0x4f;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const IF = 0x04;
-const END = 0x0b;
-const VOID = 0x40; // block type: no result
-const V128_LOAD = [0xfd, 0x00]; // followed by memarg: align exponent, offset
-const V128_STORE = [0xfd, 0x0b]; // followed by memarg
-const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00]; // bulk memory: (dst, src, n), memory 0 to memory 0
-const V128_CONST = [0xfd, 0x0c]; // followed by 16 bytes
-const I32X4_EXTRACT_LANE = [0xfd, 0x1b]; // followed by the lane index
-const V128_XOR = [0xfd, 0x51];
-const I32X4_ADD = [0xfd, 0xae, 0x01];
-const I32X4_DOT_I16X8_S = [0xfd, 0xba, 0x01];
-const I64_LOAD8_U = 0x31; // followed by memarg
-const I64_LOAD16_U = 0x33; // followed by memarg
-const I64_STORE8 = 0x3c; // followed by memarg
-const I64_STORE16 = 0x3d; // followed by memarg
-const I64_CONST = 0x42;
-const I64_ADD = 0x7c;
-const I64_MUL = 0x7e;
-const I64_AND = 0x83;
-const I64_SHR_U = 0x88;
-const I64_EXTEND_I32_S = 0xac;
-const I64_EXTEND_I32_U = 0xad;
-const I32_WRAP_I64 = 0xa7;
 
 // Locals of `sum(p, len)`: 0 p (pointer, param), 1 len (param), 2 end, 3–6 the four accumulators (v128,
 // zero at entry), 7 the sign mask (0x8000 in each 16-bit lane), 8 ones (1 in each 16-bit lane), 9 the
@@ -305,19 +274,20 @@ function segmentsBody(): number[] {
 const SUM_COPY_INDEX = 1;
 
 /**
- * The module: `sum`, `sumCopy` (internal) and `segments`, its memory exported as `mem`: staging for
- * sums at 0 ({@link SimdKernel.CHUNK} bytes), then the segments' output and their sums.
+ * The module: `sum`, `sumCopy` (internal), `segments` and `verifyV4V4` (checksum-simd-v4v4.ts), its
+ * memory exported as `mem`: staging at 0 ({@link SimdKernel.CHUNK} bytes), then the segments' output
+ * and their sums.
  */
 export function simdModuleBytes(): Uint8Array {
   const i32 = 0x7f;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    // types: 0 (i32, i32) -> i32; 1 (i32, i32, i32) -> i32; 2 (i32 × 8) -> ()
-    ...section(1, [3, 0x60, 2, i32, i32, 1, i32, 0x60, 3, i32, i32, i32, 1, i32, 0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 0]),
-    ...section(3, [3, 0, 1, 2]), // functions: sum, sumCopy, segments
+    // types: 0 (i32, i32) -> i32; 1 (i32, i32, i32) -> i32; 2 (i32 × 8) -> (); 3 (i32) -> i32
+    ...section(1, [4, 0x60, 2, i32, i32, 1, i32, 0x60, 3, i32, i32, i32, 1, i32, 0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 0, 0x60, 1, i32, 1, i32]),
+    ...section(3, [4, 0, 1, 2, 3]), // functions: sum, sumCopy, segments, verifyV4V4
     ...section(5, [1, 0x00, SimdKernel.PAGES]), // memory: one, at least PAGES pages, no maximum
-    ...section(7, [3, ...name('sum'), 0x00, 0, ...name('segments'), 0x00, 2, ...name('mem'), 0x02, 0]), // exports
-    ...section(10, [3, ...sumBody(false), ...sumBody(true), ...segmentsBody()]), // code
+    ...section(7, [4, ...name('sum'), 0x00, 0, ...name('segments'), 0x00, 2, ...name('verifyV4V4'), 0x00, 3, ...name('mem'), 0x02, 0]), // exports
+    ...section(10, [4, ...sumBody(false), ...sumBody(true), ...segmentsBody(), ...verifyV4V4Body()]), // code
   ]);
 }
 
@@ -326,6 +296,8 @@ export interface SimdSum {
   readonly sum: (pointer: number, length: number) => number;
   /** See {@link segmentsBody}: (src, header, headerLength, mss, count, last, out, sums). */
   readonly segments: (src: number, header: number, headerLength: number, mss: number, count: number, last: number, out: number, sums: number) => void;
+  /** See checksum-simd-v4v4.ts: the checksums of the IPv4/NVGRE/IPv4/TCP frame of `len` bytes staged at 0. */
+  readonly verifyV4V4: (len: number) => number;
   /** The module's memory, where the caller stages bytes. */
   readonly mem: Uint8Array;
 }
@@ -334,7 +306,7 @@ export interface SimdSum {
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: { sum: SimdSum['sum']; segments: SimdSum['segments']; mem: { buffer: ArrayBuffer } } };
+  Instance: new (module: object, imports: object) => { exports: { sum: SimdSum['sum']; segments: SimdSum['segments']; verifyV4V4: SimdSum['verifyV4V4']; mem: { buffer: ArrayBuffer } } };
 }
 
 /** Compiles and instantiates the kernel; null where WebAssembly or its SIMD is unavailable. */
@@ -345,7 +317,7 @@ export function instantiateSimd(): SimdSum | null {
     const bytes = simdModuleBytes();
     if (!wasm.validate(bytes)) return null; // no SIMD (or bulk memory) in this runtime
     const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
-    return { sum: exports.sum, segments: exports.segments, mem: new Uint8Array(exports.mem.buffer) };
+    return { sum: exports.sum, segments: exports.segments, verifyV4V4: exports.verifyV4V4, mem: new Uint8Array(exports.mem.buffer) };
   } catch {
     return null; // a content security policy without 'wasm-unsafe-eval', or any other refusal
   }
@@ -361,6 +333,7 @@ let kernel: SimdSum | null = null;
 let kernelMemory: Uint8Array = new Uint8Array(0);
 let kernelSum: (pointer: number, length: number) => number = () => 0;
 let kernelSegments: SimdSum['segments'] = () => undefined;
+let kernelVerifyV4V4: SimdSum['verifyV4V4'] = () => -1;
 /** The slices' sums of the last `segments` call (the memory never grows, so this view stays valid). */
 let kernelSums: Uint32Array = new Uint32Array(0);
 /** Counts `segments` calls: a build's sums are current while its generation equals this. */
@@ -376,6 +349,7 @@ function load(): SimdSum | null {
     kernelMemory = kernel.mem;
     kernelSum = kernel.sum;
     kernelSegments = kernel.segments;
+    kernelVerifyV4V4 = kernel.verifyV4V4;
     kernelSums = new Uint32Array(kernel.mem.buffer, SimdKernel.SUMS, SimdKernel.SUMS_MAX);
   }
   return kernel;
@@ -503,4 +477,20 @@ export function builtBytes(length: number): Uint8Array {
 export function builtSum(generation: number, k: number, initial: number): number {
   if (generation !== builds) return -1;
   return withInitial(initial, kernelSums[k]!);
+}
+
+/**
+ * The checksums of an IPv4/NVGRE/IPv4/TCP frame whose type, version and protocol bytes the caller
+ * has checked (offload/verify.ts), by the module's `verifyV4V4` (checksum-simd-v4v4.ts): its three
+ * bits, -1 when the lengths or fragment fields take the frame off that shape, or -2 when the kernel
+ * is off or unavailable or the frame is longer than {@link SimdKernel.CHUNK} (the caller verifies in
+ * TypeScript). Copies the frame into the module's memory, as a sum of it would.
+ */
+export function simdVerifyV4V4(frame: Uint8Array): number {
+  if (state !== READY && (state === OFF || load() === null)) return -2;
+  const len = frame.length;
+  if (len > SimdKernel.CHUNK) return -2;
+  typedArraySet.call(kernelMemory, frame, 0);
+  staging++;
+  return kernelVerifyV4V4(len);
 }

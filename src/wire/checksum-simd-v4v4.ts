@@ -1,0 +1,120 @@
+/**
+ * The SIMD module's `verifyV4V4(len)`: every checksum of the commonest NVGRE frame — untagged Ethernet,
+ * IPv4 without options, NVGRE, untagged inner Ethernet, IPv4 without options, TCP — staged at the
+ * start of the module's memory, in one call (docs/offload.md §9; the shape is offload/verify.ts's
+ * `V4V4`, whose type, version and protocol bytes the caller has checked). In TypeScript the length
+ * checks, the two header sums and the pseudo-header cost about as much as a fifth of the TCP sum of a
+ * 1500-byte frame; here they are a few instructions around two calls of `sum`.
+ *
+ * Returns -1 when the lengths or fragment fields take the frame off this shape (the caller's general
+ * path decides), else three bits: 1 outer IPv4 header checksum verifies, 2 inner IPv4 header checksum
+ * verifies, 4 TCP checksum verifies. Sums are of little-endian words, whose folded sum is the byte swap
+ * of the network-order sum (RFC 1071 §2 B); 0xFFFF is its own swap, so each check compares with it.
+ */
+import {
+  CALL,
+  END,
+  I32_ADD,
+  I32_AND,
+  I32_CONST,
+  I32_EQ,
+  I32_GT_U,
+  I32_LOAD16_U,
+  I32_LOAD8_U,
+  I32_LT_U,
+  I32_OR,
+  I32_SHL,
+  I32_SHR_U,
+  I32_SUB,
+  IF,
+  LOCAL_GET,
+  LOCAL_SET,
+  RETURN,
+  VOID,
+  leb,
+  sleb,
+} from './wasm.js';
+
+// Byte offsets of the shape (offload/verify.ts V4V4, pinned there against the codec's sizes).
+const OUTER_IP = 14;
+const INNER_IP = 56;
+const TCP = 76;
+/** Total Length and Flags/Fragment Offset within an IPv4 header (RFC 791 §3.1). */
+const TOTAL_LENGTH = 2;
+const FLAGS_FRAGMENT = 6;
+/** Source address within an IPv4 header; the destination follows (8 bytes, 4 words). */
+const SRC = 12;
+const IPV4_HEADER = 20;
+const TCP_MIN_HEADER = 20;
+/** The Flags/Fragment Offset word's MF bit and offset (0x3FFF in network order) as a little-endian load sees them. */
+const MF_OFFSET_LE = 0xff3f;
+/** TCP's protocol number (6) as a byte-swapped pseudo-header word. */
+const PROTOCOL_TCP_LE = 0x0600;
+
+// Locals: 0 len (param), 1 outer total, 2 inner total, 3 the header bits, 4 the TCP sum, 5 TCP length.
+const LEN = 0;
+const OUTER_TOTAL = 1;
+const INNER_TOTAL = 2;
+const CODE = 3;
+const SUM = 4;
+const L4 = 5;
+
+/** The byte at a constant offset of the staged frame. */
+function byteAt(offset: number): number[] {
+  return [I32_CONST, 0, I32_LOAD8_U, 0, ...leb(offset)];
+}
+
+/** The little-endian 16-bit word at a constant offset of the staged frame. */
+function wordLeAt(offset: number): number[] {
+  return [I32_CONST, 0, I32_LOAD16_U, 0, ...leb(offset)];
+}
+
+/** The network-order 16-bit word at a constant offset: (b[o] << 8) | b[o + 1]. */
+function wordAt(offset: number): number[] {
+  return [...byteAt(offset), I32_CONST, 8, I32_SHL, ...byteAt(offset + 1), I32_OR];
+}
+
+/** `if (condition on the stack) return -1` */
+const OFF_SHAPE = [IF, VOID, I32_CONST, ...sleb(-1), RETURN, END];
+
+/** Folded sum (≤ 0xFFFF) of the `length` bytes at a constant offset equals 0xFFFF: 1 or 0 on the stack. */
+function headerVerifies(offset: number): number[] {
+  return [I32_CONST, ...sleb(offset), I32_CONST, ...sleb(IPV4_HEADER), CALL, 0, I32_CONST, ...sleb(0xffff), I32_EQ];
+}
+
+/** sum = (sum & 0xFFFF) + (sum >>> 16) */
+const FOLD = [LOCAL_GET, SUM, I32_CONST, ...sleb(0xffff), I32_AND, LOCAL_GET, SUM, I32_CONST, 16, I32_SHR_U, I32_ADD, LOCAL_SET, SUM];
+
+/** The function body (locals and code), size-prefixed for the code section; `sum` is function 0. */
+export function verifyV4V4Body(): number[] {
+  const code = [
+    ...wordAt(OUTER_IP + TOTAL_LENGTH), LOCAL_SET, OUTER_TOTAL,
+    ...wordAt(INNER_IP + TOTAL_LENGTH), LOCAL_SET, INNER_TOTAL,
+    // The outer datagram within the frame: outer total > len − 14 (the caller guarantees len ≥ 96).
+    LOCAL_GET, OUTER_TOTAL, LOCAL_GET, LEN, I32_CONST, OUTER_IP, I32_SUB, I32_GT_U, ...OFF_SHAPE,
+    // The inner datagram within the outer one: 56 + inner total > 14 + outer total.
+    LOCAL_GET, INNER_TOTAL, I32_CONST, INNER_IP - OUTER_IP, I32_ADD, LOCAL_GET, OUTER_TOTAL, I32_GT_U, ...OFF_SHAPE,
+    // Room for the TCP header.
+    LOCAL_GET, INNER_TOTAL, I32_CONST, IPV4_HEADER + TCP_MIN_HEADER, I32_LT_U, ...OFF_SHAPE,
+    // Neither header a fragment: MF and the offset clear in both.
+    ...wordLeAt(OUTER_IP + FLAGS_FRAGMENT), ...wordLeAt(INNER_IP + FLAGS_FRAGMENT), I32_OR, I32_CONST, ...sleb(MF_OFFSET_LE), I32_AND, ...OFF_SHAPE,
+    // Header checksums: bit 1 outer, bit 2 inner.
+    ...headerVerifies(OUTER_IP), ...headerVerifies(INNER_IP), I32_CONST, 1, I32_SHL, I32_OR, LOCAL_SET, CODE,
+    // TCP (RFC 9293 §3.1): the segment, then the pseudo-header — addresses, protocol, TCP length — as swapped words.
+    LOCAL_GET, INNER_TOTAL, I32_CONST, IPV4_HEADER, I32_SUB, LOCAL_SET, L4,
+    I32_CONST, ...sleb(TCP), LOCAL_GET, L4, CALL, 0,
+    ...wordLeAt(INNER_IP + SRC), I32_ADD,
+    ...wordLeAt(INNER_IP + SRC + 2), I32_ADD,
+    ...wordLeAt(INNER_IP + SRC + 4), I32_ADD,
+    ...wordLeAt(INNER_IP + SRC + 6), I32_ADD,
+    I32_CONST, ...sleb(PROTOCOL_TCP_LE), I32_ADD,
+    LOCAL_GET, L4, I32_CONST, ...sleb(0xff), I32_AND, I32_CONST, 8, I32_SHL, LOCAL_GET, L4, I32_CONST, 8, I32_SHR_U, I32_OR, I32_ADD,
+    LOCAL_SET, SUM,
+    // Below 2^19: two end-around folds reach ≤ 0xFFFF (RFC 1071 §1).
+    ...FOLD, ...FOLD,
+    LOCAL_GET, CODE, LOCAL_GET, SUM, I32_CONST, ...sleb(0xffff), I32_EQ, I32_CONST, 2, I32_SHL, I32_OR,
+    END,
+  ];
+  const body = [1, 5, 0x7f /* five i32 locals */, ...code];
+  return [...leb(body.length), ...body];
+}
