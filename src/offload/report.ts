@@ -239,6 +239,14 @@ export function makeReport(
   return reportObject(encapsulated, outerIpv4, innerIpv4, transportObject(protocol, status), FLAGS[ip * 5 + l4]!, nblFlags);
 }
 
+/**
+ * A fresh report with `template`'s members and `nblFlags`: for a hot path that keeps one template per
+ * verdict (offload/verify.ts) and so skips the lookups of {@link makeReportFromCodes}.
+ */
+export function reportFrom(template: ChecksumReport, nblFlags: number): ChecksumReport {
+  return reportObject(template.encapsulated, template.outerIpv4, template.innerIpv4, template.transport, template.flags, nblFlags);
+}
+
 /** The report literal, written once so that every builder gives the same shape (property order). */
 function reportObject(
   encapsulated: boolean,

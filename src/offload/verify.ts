@@ -27,6 +27,7 @@ import {
   TransportIndex,
   makeReport,
   makeReportFromCodes,
+  reportFrom,
   nblFlagsOf,
   optionsObject,
   transportName,
@@ -347,6 +348,14 @@ export const enum V4V4 {
   KERNEL_MIN = 416,
 }
 
+/**
+ * The report of each result of the SIMD module's verifyV4V4 (bit 1 outer IPv4, 2 inner IPv4, 4 TCP
+ * verifies), with nblFlags 0: each call copies one into a fresh report with its own nblFlags.
+ */
+const V4V4_REPORTS: readonly ChecksumReport[] = Array.from({ length: 8 }, (_, bits) =>
+  makeReportFromCodes(true, (bits & 1) !== 0 ? Ipv4Code.OK : Ipv4Code.BAD, (bits & 2) !== 0 ? Ipv4Code.OK : Ipv4Code.BAD, TransportIndex.TCP, (bits & 4) !== 0, false, 0),
+);
+
 /** {@link fastVerify} for the {@link V4V4} shape only, and its exact result; null for anything else. */
 function verifyNvgreV4V4Tcp(b: Uint8Array, nblOuter: boolean): ChecksumReport | null {
   const len = b.length;
@@ -372,9 +381,7 @@ function verifyNvgreV4V4Tcp(b: Uint8Array, nblOuter: boolean): ChecksumReport | 
     // the TCP sum would: lengths, fragments, both header sums, pseudo-header and TCP sum.
     const bits = simdVerifyV4V4(b);
     if (bits === -1) return null;
-    if (bits >= 0) {
-      return makeReportFromCodes(true, (bits & 1) !== 0 ? Ipv4Code.OK : Ipv4Code.BAD, (bits & 2) !== 0 ? Ipv4Code.OK : Ipv4Code.BAD, TransportIndex.TCP, (bits & 4) !== 0, false, nbl);
-    }
+    if (bits >= 0) return reportFrom(V4V4_REPORTS[bits]!, nbl);
   }
   // Total lengths within the buffer and the outer datagram, room for the TCP header; no fragments.
   const outerTotal = (b[o + Wire.IPV4_TOTAL_LENGTH]! << 8) | b[o + Wire.IPV4_TOTAL_LENGTH + 1]!;

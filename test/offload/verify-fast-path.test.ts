@@ -49,6 +49,8 @@ describe('verifyChecksums fast path', () => {
     };
     same(frame);
     expect(verifyChecksums(frame).flags.tcpChecksumSucceeded).toBe(true);
+    expect(verifyChecksums(frame)).not.toBe(verifyChecksums(frame)); // a fresh report each time
+    expect(Object.isFrozen(verifyChecksums(frame))).toBe(false);
     for (let at = 0; at < 14 + 20 + 8 + 14 + 20 + 20; at++) {
       for (const x of [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xff]) {
         const f = frame.slice();
