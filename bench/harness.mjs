@@ -220,6 +220,16 @@ export function alternate(a, b, rounds) {
 }
 
 /**
+ * {@link alternate} for measurements that return a duration in milliseconds (a run of our command and
+ * of a peer's): `rounds` pairs in alternating order, the per-pair ratio theirs / ours (above 1: ours
+ * is faster), and the median durations of each side.
+ */
+export function alternateTimes(ours, theirs, rounds) {
+  const r = alternate(() => 1000 / ours(), () => 1000 / theirs(), rounds);
+  return { ...r, ms: 1000 / r.ops, baseMs: 1000 / r.baseOps };
+}
+
+/**
  * Bytes allocated per call, measured as heap growth over a batch small enough to stay in the young
  * generation (needs node --expose-gc; returns NaN without it).
  */

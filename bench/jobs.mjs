@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { QUICK, benchCase, record, summarise } from './harness.mjs';
+import { QUICK, alternateTimes, benchCase, record } from './harness.mjs';
 import { writeRealisticCapture } from './traffic.mjs';
 
 const COUNT = QUICK ? 40_000 : 400_000;
@@ -31,27 +31,9 @@ function timeCommand(cmd, args) {
   }
 }
 
-/** Alternated pairs of runs; the rate ratio ours / theirs per pair, summarised. */
+/** Alternated pairs of runs (harness.mjs alternateTimes): the per-pair ratio of their time to ours. */
 function pairs(ours, theirs) {
-  const a = [];
-  const b = [];
-  const ratios = [];
-  for (let r = 0; r < 2 * ROUNDS; r++) {
-    let x;
-    let y;
-    if (r & 1) {
-      y = theirs();
-      x = ours();
-    } else {
-      x = ours();
-      y = theirs();
-    }
-    a.push(x);
-    b.push(y);
-    ratios.push(y / x);
-  }
-  const med = (xs) => summarise(xs).ratio;
-  return { ms: med(a), baseMs: med(b), ...summarise(ratios) };
+  return alternateTimes(ours, theirs, 2 * ROUNDS);
 }
 
 function withCapture(lib, fn) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { QUICK, benchCase, record, summarise } from './harness.mjs';
+import { QUICK, alternateTimes, benchCase, record } from './harness.mjs';
 import { writeRealisticCapture } from './traffic.mjs';
 
 function timeCommand(cmd, args) {
@@ -40,32 +40,16 @@ async function measure(lib) {
     const ours = () => timeCommand(process.execPath, [cli, 'decode', '--json', file]);
     const theirs = () => timeCommand('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'gre.key', '-e', 'ip.src', '-e', 'ip.dst']);
     const rounds = QUICK ? 2 : 6;
-    const ourMs = [];
-    const theirMs = [];
-    const ratios = [];
-    for (let r = 0; r < rounds; r++) {
-      let a;
-      let b;
-      if (r & 1) {
-        b = theirs();
-        a = ours();
-      } else {
-        a = ours();
-        b = theirs();
-      }
-      ourMs.push(a);
-      theirMs.push(b);
-      ratios.push(b / a);
-    }
-    const med = (xs) => summarise(xs).ratio;
+    const r = alternateTimes(ours, theirs, rounds);
     record({
       operation: 'nvgre decode --json vs tshark -T fields -e gre.key -e ip.src -e ip.dst',
       size: `${count.toLocaleString('en-US')} frames, realistic`,
-      ops: (count / med(ourMs)) * 1000,
+      ops: (count / r.ms) * 1000,
       baseline: 'tshark, runs alternated',
-      baseOps: (count / med(theirMs)) * 1000,
-      ...summarise(ratios),
-      note: `(${(med(ourMs) / 1000).toFixed(1)} s vs ${(med(theirMs) / 1000).toFixed(1)} s)`,
+      baseOps: (count / r.baseMs) * 1000,
+      ratio: r.ratio,
+      spread: r.spread,
+      note: `(${(r.ms / 1000).toFixed(1)} s vs ${(r.baseMs / 1000).toFixed(1)} s)`,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
