@@ -15,8 +15,11 @@ function str(x: unknown): string {
   return JSON.stringify(x);
 }
 
+/** A field of the catalogue by its filter name; a name missing from it is a defect here, reported at load. */
 function field(name: string): FrameField {
-  return FRAME_FIELDS.find((f) => f.name === name)!;
+  const f = FRAME_FIELDS.find((x) => x.name === name);
+  if (f === undefined) throw new Error(`decode --json: the field catalogue has no "${name}"`);
+  return f;
 }
 
 // The fields the line repeats at its top level, read as `fields` holds them.
