@@ -3,7 +3,6 @@
  * directory, cli.js built from src/ by tsup into a directory of its own (test/helpers/cli-build.ts),
  * so that no other run rebuilding dist/ at the same time can pull it away.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { type CaptureRecord } from '../../src/capture/record.js';
 import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { CORPUS_DIR, concat, epb, fragmentIpv4, idb, pcapFile, shb } from '../pcap/helpers.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { inParallel, spawnAsync } from '../helpers/spawn.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let built: BuiltCli | undefined;
@@ -42,9 +42,16 @@ interface Run {
   stderr: string;
 }
 
-function nvgre(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+async function nvgre(...args: string[]): Promise<Run> {
+  const r = await spawnAsync(process.execPath, [CLI, ...args], { cwd: work, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let demoMade: Promise<unknown> | undefined;
+/** nvgre-demo.pcap in the work directory, made once (by the demo tests, or here when they are filtered out). */
+function ensureDemo(): Promise<unknown> {
+  demoMade ??= existsSync(file('nvgre-demo.pcap')) ? Promise.resolve() : nvgre('demo');
+  return demoMade;
 }
 
 function file(name: string): string {
@@ -73,29 +80,35 @@ const innerSpecs: FrameSpec[] = [
   { ethernet: { src: '52:54:00:00:00:02', dst: '52:54:00:00:00:01' }, ipv4: { src: '10.0.0.2', dst: '10.0.0.1' }, icmp: { type: 0, identifier: 1, sequence: 9 } },
 ];
 
-describe('nvgre --help / --version / usage errors', () => {
-  it('prints the overall usage with every command', () => {
-    const r = nvgre('--help');
+// The suites marked concurrent run their tests side by side (each test's own runs one after the
+// other): none of their tests writes a file another one reads, or lists the directory while others
+// write. The other suites run alone: they write files under shared names, or compare the directory's
+// listing before and after a run.
+describe.concurrent('nvgre --help / --version / usage errors', () => {
+  it('prints the overall usage with every command', async () => {
+    const r = await nvgre('--help');
     expect(r.status).toBe(0);
     for (const c of ['demo', 'decode', 'lint', 'encap', 'decap', 'segment', 'checksum']) expect(r.stdout).toContain(`  ${c} `);
   });
 
-  it('prints --help for every command', () => {
-    for (const c of ['demo', 'decode', 'lint', 'encap', 'decap', 'segment', 'checksum']) {
-      const r = nvgre(c, '--help');
+  it('prints --help for every command', async () => {
+    const commands = ['demo', 'decode', 'lint', 'encap', 'decap', 'segment', 'checksum'];
+    const runs = await inParallel(commands.map((c) => () => nvgre(c, '--help')));
+    for (const [i, c] of commands.entries()) {
+      const r = runs[i]!;
       expect(r.status, c).toBe(0);
       expect(r.stdout, c).toMatch(new RegExp(`^Usage: nvgre ${c}`));
     }
   });
 
-  it('prints the package version', () => {
+  it('prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    const r = nvgre('--version');
+    const r = await nvgre('--version');
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it('exits 2 on usage errors, with one sentence on stderr', () => {
+  it('exits 2 on usage errors, with one sentence on stderr', async () => {
     const cases: string[][] = [
       [],
       ['frobnicate'],
@@ -113,8 +126,10 @@ describe('nvgre --help / --version / usage errors', () => {
       ['checksum', '--fill', '--verify', 'in.pcap'],
       ['lint', 'x.pcap', '--mtu', '-5'],
     ];
-    for (const args of cases) {
-      const r = nvgre(...args);
+    // None of them writes anything: they run side by side.
+    const runs = await inParallel(cases.map((args) => () => nvgre(...args)));
+    for (const [i, args] of cases.entries()) {
+      const r = runs[i]!;
       expect(r.status, args.join(' ')).toBe(2);
       if (args.length > 0) {
         expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -126,8 +141,8 @@ describe('nvgre --help / --version / usage errors', () => {
 });
 
 describe('nvgre demo', () => {
-  it('writes nvgre-demo.pcap in the current directory and prints the decoded summary', () => {
-    const r = nvgre('demo');
+  it('writes nvgre-demo.pcap in the current directory and prints the decoded summary', async () => {
+    const r = await nvgre('demo');
     expect(r.status).toBe(0);
     expect(existsSync(file('nvgre-demo.pcap'))).toBe(true);
     const recs = records('nvgre-demo.pcap');
@@ -136,7 +151,7 @@ describe('nvgre demo', () => {
     expect(lines).toHaveLength(recs.length);
     expect(r.stdout).toContain('wrote nvgre-demo.pcap');
     // Same format as decode.
-    const decoded = nvgre('decode', 'nvgre-demo.pcap');
+    const decoded = await nvgre('decode', 'nvgre-demo.pcap');
     expect(decoded.stdout.split('\n').filter((l) => /^\s+\d+\s/.test(l))).toEqual(lines);
     // Every demo frame is conformant NVGRE with good checksums; both IP versions outside and inside.
     const outer = new Set<number>();
@@ -154,20 +169,20 @@ describe('nvgre demo', () => {
     for (const p of ['tcp', 'udp', 'icmpv4', 'icmpv6']) expect(inner).toContain(p);
   });
 
-  it('--out writes elsewhere', () => {
-    const r = nvgre('demo', '--out', 'other.pcap');
+  it('--out writes elsewhere', async () => {
+    const r = await nvgre('demo', '--out', 'other.pcap');
     expect(r.status).toBe(0);
     expect(records('other.pcap').length).toBe(records('nvgre-demo.pcap').length);
   });
 });
 
-describe('nvgre decode', () => {
-  beforeAll(() => {
-    if (!existsSync(file('nvgre-demo.pcap'))) nvgre('demo');
+describe.concurrent('nvgre decode', () => {
+  beforeAll(async () => {
+    await ensureDemo();
   });
 
-  it('prints one line per frame and a summary', () => {
-    const r = nvgre('decode', 'nvgre-demo.pcap');
+  it('prints one line per frame and a summary', async () => {
+    const r = await nvgre('decode', 'nvgre-demo.pcap');
     expect(r.status).toBe(0);
     const recs = records('nvgre-demo.pcap');
     const lines = r.stdout.trimEnd().split('\n');
@@ -177,8 +192,8 @@ describe('nvgre decode', () => {
     expect(lines.at(-1)).toBe(`-- ${recs.length} frames: ${recs.length} NVGRE, 0 not NVGRE`);
   });
 
-  it('--json prints JSON Lines with frame, vsid, flowId, key, outer, inner, checksums, reason', () => {
-    const r = nvgre('decode', 'nvgre-demo.pcap', '--json');
+  it('--json prints JSON Lines with frame, vsid, flowId, key, outer, inner, checksums, reason', async () => {
+    const r = await nvgre('decode', 'nvgre-demo.pcap', '--json');
     expect(r.status).toBe(0);
     const objs = jsonLines(r.stdout);
     const recs = records('nvgre-demo.pcap');
@@ -198,51 +213,51 @@ describe('nvgre decode', () => {
     });
   });
 
-  it('--filter-vsid keeps one VSID (decimal or hex)', () => {
-    const all = jsonLines(nvgre('decode', 'nvgre-demo.pcap', '--json').stdout);
+  it('--filter-vsid keeps one VSID (decimal or hex)', async () => {
+    const all = jsonLines((await nvgre('decode', 'nvgre-demo.pcap', '--json')).stdout);
     const want = all.filter((o) => o.vsid === 6002).length;
     expect(want).toBeGreaterThan(0);
     for (const v of ['6002', '0x1772']) {
-      const objs = jsonLines(nvgre('decode', 'nvgre-demo.pcap', '--json', '--filter-vsid', v).stdout);
+      const objs = jsonLines((await nvgre('decode', 'nvgre-demo.pcap', '--json', '--filter-vsid', v)).stdout);
       expect(objs).toHaveLength(want);
       expect(objs.every((o) => o.vsid === 6002)).toBe(true);
     }
   });
 
-  it("--legacy-key shows how the first draft's two layouts read each key (docs/nvgre.md §7)", () => {
+  it("--legacy-key shows how the first draft's two layouts read each key (docs/nvgre.md §7)", async () => {
     // Demo frame 1: VSID 5001 (0x001389) and a hashed FlowID, never 0: the draft's text (low24) reads
     // VSID 0x1389nn, its figure drops the key for the non-zero low byte.
-    const r = nvgre('decode', 'nvgre-demo.pcap', '--legacy-key');
+    const r = await nvgre('decode', 'nvgre-demo.pcap', '--legacy-key');
     expect(r.stdout).toMatch(/\[draft text \(low24\) VSID 0x1389[0-9a-f]{2}, draft figure drops \(low byte 0x[0-9a-f]{2}\) — differs\]/);
-    const j = jsonLines(nvgre('decode', 'nvgre-demo.pcap', '--json', '--legacy-key').stdout)[0]!;
+    const j = jsonLines((await nvgre('decode', 'nvgre-demo.pcap', '--json', '--legacy-key')).stdout)[0]!;
     expect(j).toHaveProperty('legacy', { low24: (j.key as number) & 0xffffff, figure: null, mismatch: true });
   });
 
-  it('is lenient: frames a strict receiver drops are shown with the reason; non-NVGRE with its code', () => {
+  it('is lenient: frames a strict receiver drops are shown with the reason; non-NVGRE with its code', async () => {
     const ryu = path.join(CORPUS_DIR, 'raw', 'ryu', 'gre_nvgre_option.pcap');
-    const o = jsonLines(nvgre('decode', ryu, '--json').stdout)[0]!;
+    const o = jsonLines((await nvgre('decode', ryu, '--json')).stdout)[0]!;
     expect(o.nvgre).toBe(true);
     expect(o.vsid).toBe(0);
     expect(o.flowId).toBe(0x64);
     expect((o.reason as { codes: string[] }).codes).toEqual(['RESERVED_VSID', 'INNER_VLAN']);
-    expect(nvgre('decode', ryu).stdout).toContain('strict receivers drop it: RESERVED_VSID, INNER_VLAN');
+    expect((await nvgre('decode', ryu)).stdout).toContain('strict receivers drop it: RESERVED_VSID, INNER_VLAN');
 
     const gretap = path.join(CORPUS_DIR, 'raw', 'suricata-verify', 'bug-2576-01', 'temp6.pcap');
-    const g = jsonLines(nvgre('decode', gretap, '--json').stdout);
+    const g = jsonLines((await nvgre('decode', gretap, '--json')).stdout);
     expect(g).toHaveLength(15);
     expect(g.every((x) => x.nvgre === false && x.key === null && (x.reason as { code: string }).code === 'NO_KEY')).toBe(true);
-    expect(nvgre('decode', gretap).stdout).toContain('not NVGRE  NO_KEY');
+    expect((await nvgre('decode', gretap)).stdout).toContain('not NVGRE  NO_KEY');
   });
 
-  it('reads pcapng (auto-detected, even named .pcap)', () => {
+  it('reads pcapng (auto-detected, even named .pcap)', async () => {
     const ng = path.join(CORPUS_DIR, 'raw', 'pcapplusplus', 'GrePackets.pcap');
-    const objs = jsonLines(nvgre('decode', ng, '--json').stdout);
+    const objs = jsonLines((await nvgre('decode', ng, '--json')).stdout);
     expect(objs).toHaveLength(7);
     expect(objs[6]).toMatchObject({ frame: 7, nvgre: true, key: 0xfde8, vsid: 0xfd, flowId: 0xe8 });
     expect(objs.slice(0, 6).every((o) => o.nvgre === false)).toBe(true);
   });
 
-  it('--reassemble decodes a fragmented NVGRE packet', () => {
+  it('--reassemble decodes a fragmented NVGRE packet', async () => {
     const whole = buildFrame({
       ipv4: { src: '192.0.2.1', dst: '192.0.2.2', dontFragment: false, id: 0x4242 },
       nvgre: { vsid: 0x2345, flowId: 7 },
@@ -257,9 +272,9 @@ describe('nvgre decode', () => {
     });
     expect(frags).toHaveLength(3);
     writeFileSync(file('frags.pcap'), writePcap(frags));
-    const plain = jsonLines(nvgre('decode', 'frags.pcap', '--json').stdout);
+    const plain = jsonLines((await nvgre('decode', 'frags.pcap', '--json')).stdout);
     expect(plain.map((o) => (o.reason as { code: string }).code)).toEqual(['FRAGMENTED', 'FRAGMENTED', 'FRAGMENTED']);
-    const r = nvgre('decode', 'frags.pcap', '--json', '--reassemble');
+    const r = await nvgre('decode', 'frags.pcap', '--json', '--reassemble');
     expect(r.status).toBe(0);
     const objs = jsonLines(r.stdout);
     expect(objs).toHaveLength(3);
@@ -268,28 +283,28 @@ describe('nvgre decode', () => {
     expect(objs[2]).toHaveProperty('checksums.transport.status', 'ok');
   });
 
-  it('a truncated capture: one sentence with file, record and offset on stderr, exit 1', () => {
+  it('a truncated capture: one sentence with file, record and offset on stderr, exit 1', async () => {
     const bytes = readFileSync(file('nvgre-demo.pcap'));
     writeFileSync(file('cut.pcap'), bytes.subarray(0, 300));
-    const r = nvgre('decode', 'cut.pcap');
+    const r = await nvgre('decode', 'cut.pcap');
     expect(r.status).toBe(1);
     const err = r.stderr.trim();
     expect(err.split('\n')).toHaveLength(1);
     expect(err).toMatch(/^nvgre decode: cut\.pcap: record \d+ at offset \d+\b.*cut short.*\.$/);
   });
 
-  it('a file that is not a capture, and a missing file: exit 1', () => {
+  it('a file that is not a capture, and a missing file: exit 1', async () => {
     writeFileSync(file('junk.pcap'), 'definitely not a capture file');
-    const junk = nvgre('decode', 'junk.pcap');
+    const junk = await nvgre('decode', 'junk.pcap');
     expect(junk.status).toBe(1);
     expect(junk.stderr).toMatch(/junk\.pcap: the file starts with .*neither pcap/);
-    const missing = nvgre('decode', 'missing.pcap');
+    const missing = await nvgre('decode', 'missing.pcap');
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim()).toBe('nvgre decode: missing.pcap: cannot read the file (no such file).');
   });
 
-  it('reads stdin with "-"', () => {
-    const r = spawnSync(process.execPath, [CLI, 'decode', '-', '--json'], { cwd: work, input: readFileSync(file('nvgre-demo.pcap')), encoding: 'utf8' });
+  it('reads stdin with "-"', async () => {
+    const r = await spawnAsync(process.execPath, [CLI, 'decode', '-', '--json'], { cwd: work, input: readFileSync(file('nvgre-demo.pcap')) });
     expect(r.status).toBe(0);
     expect(jsonLines(r.stdout)).toHaveLength(records('nvgre-demo.pcap').length);
   });
@@ -298,10 +313,10 @@ describe('nvgre decode', () => {
 describe('nvgre encap / decap', () => {
   const inner = innerSpecs.map((s) => buildFrame(s));
 
-  it('encap then decap gives back the input frames (pcapng in, pcap out)', () => {
+  it('encap then decap gives back the input frames (pcapng in, pcap out)', async () => {
     const input = inner.map((data, i) => ({ data, timestamp: { seconds: 1_650_000_000 + i, nanoseconds: 5000 * i } }));
     writeFileSync(file('vm.pcapng'), writePcapng(input));
-    const e = nvgre('encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', '--flow-id', '0x33', '--vlan', '12', 'vm.pcapng', 'tunnel.pcap');
+    const e = await nvgre('encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', '--flow-id', '0x33', '--vlan', '12', 'vm.pcapng', 'tunnel.pcap');
     expect(e.status, e.stderr).toBe(0);
     const tunnel = records('tunnel.pcap');
     expect(tunnel).toHaveLength(inner.length);
@@ -315,16 +330,16 @@ describe('nvgre encap / decap', () => {
       expect(Array.from(d.value.inner)).toEqual(Array.from(inner[i]!));
       expect(r.timestamp).toEqual(input[i]!.timestamp);
     });
-    const d = nvgre('decap', 'tunnel.pcap', 'back.pcap');
+    const d = await nvgre('decap', 'tunnel.pcap', 'back.pcap');
     expect(d.status, d.stderr).toBe(0);
     const back = records('back.pcap');
     expect(back.map((r) => Array.from(r.data))).toEqual(inner.map((f) => Array.from(f)));
     expect(back.map((r) => r.timestamp)).toEqual(input.map((f) => f.timestamp));
   });
 
-  it('encap over IPv6 with a hashed FlowID', () => {
+  it('encap over IPv6 with a hashed FlowID', async () => {
     writeFileSync(file('vm.pcap'), writePcap(inner));
-    const e = nvgre('encap', '--vsid', '0xabcdef', '--src-ip', '2001:db8::1', '--dst-ip', '2001:db8::2', 'vm.pcap', 'tunnel6.pcap');
+    const e = await nvgre('encap', '--vsid', '0xabcdef', '--src-ip', '2001:db8::1', '--dst-ip', '2001:db8::2', 'vm.pcap', 'tunnel6.pcap');
     expect(e.status, e.stderr).toBe(0);
     for (const r of records('tunnel6.pcap')) {
       const d = tryDecapsulate(r.data);
@@ -332,36 +347,36 @@ describe('nvgre encap / decap', () => {
     }
   });
 
-  it('decap skips what a strict receiver drops, and counts it', () => {
+  it('decap skips what a strict receiver drops, and counts it', async () => {
     const ryu = path.join(CORPUS_DIR, 'raw', 'ryu', 'gre_nvgre_option.pcap');
-    const strict = nvgre('decap', ryu, 'strict.pcap');
+    const strict = await nvgre('decap', ryu, 'strict.pcap');
     expect(strict.status).toBe(0);
     expect(records('strict.pcap')).toHaveLength(0);
     expect(strict.stderr).toContain('RESERVED_VSID ×1');
-    const lenient = nvgre('decap', '--lenient', ryu, 'lenient.pcap');
+    const lenient = await nvgre('decap', '--lenient', ryu, 'lenient.pcap');
     expect(lenient.status).toBe(0);
     expect(records('lenient.pcap')).toHaveLength(1);
   });
 
-  it('a truncated input: exit 1, one sentence with record and offset, and no output file left behind', () => {
+  it('a truncated input: exit 1, one sentence with record and offset, and no output file left behind', async () => {
     writeFileSync(file('vm.pcap'), writePcap(inner));
     const bytes = readFileSync(file('vm.pcap'));
     writeFileSync(file('vm-cut.pcap'), bytes.subarray(0, bytes.length - 10));
     const before = listing();
-    const e = nvgre('encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', 'vm-cut.pcap', 'never.pcap');
+    const e = await nvgre('encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', 'vm-cut.pcap', 'never.pcap');
     expect(e.status).toBe(1);
     expect(e.stderr.trim().split('\n')).toHaveLength(1);
     expect(e.stderr).toMatch(/vm-cut\.pcap: record 3 at offset \d+ /);
     expect(listing()).toEqual(before);
-    const d = nvgre('decap', 'vm-cut.pcap', 'never.pcap');
+    const d = await nvgre('decap', 'vm-cut.pcap', 'never.pcap');
     expect(d.status).toBe(1);
     expect(listing()).toEqual(before);
   });
 
-  it('a frame that cannot be encapsulated: exit 1 naming the frame and byte, no output', () => {
+  it('a frame that cannot be encapsulated: exit 1 naming the frame and byte, no output', async () => {
     writeFileSync(file('runt.pcap'), writePcap([inner[0]!, new Uint8Array(10)]));
     const before = listing();
-    const e = nvgre('encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', 'runt.pcap', 'never.pcap');
+    const e = await nvgre('encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', 'runt.pcap', 'never.pcap');
     expect(e.status).toBe(1);
     expect(e.stderr).toMatch(/runt\.pcap: frame 2 \(record at file offset \d+\), byte 0 \(inner-ethernet\): .*14.*\(TRUNCATED\)\.\n$/);
     expect(listing()).toEqual(before);
@@ -375,7 +390,7 @@ describe('records whose timestamp fraction is one second or more', () => {
   const vm = innerSpecs.map((s) => buildFrame(s));
   const tunnel = innerSpecs.map((inner, i) => buildFrame({ ethernet: {}, ipv4: { src: '192.0.2.1', dst: '192.0.2.2' }, nvgre: { vsid: 0x1000 + i, flowId: 1 }, inner }));
 
-  it('decap, checksum --fill, segment and encap read them and write the fraction back as read', () => {
+  it('decap, checksum --fill, segment and encap read them and write the fraction back as read', async () => {
     writeFileSync(file('late-tunnel.pcap'), late(tunnel));
     writeFileSync(file('late-vm.pcap'), late(vm));
     const commands = [
@@ -385,7 +400,7 @@ describe('records whose timestamp fraction is one second or more', () => {
       ['encap', '--vsid', '5001', '--src-ip', '192.0.2.1', '--dst-ip', '192.0.2.2', 'late-vm.pcap', 'late-encap.pcap'],
     ];
     for (const args of commands) {
-      const r = nvgre(...args);
+      const r = await nvgre(...args);
       expect(r.status, `nvgre ${args.join(' ')}: ${r.stderr}`).toBe(0);
       const out = records(args.at(-1)!);
       expect(out.map((x) => x.timestamp), args[0]).toEqual(fractions.map((f) => ({ seconds: 1_700_000_000, nanoseconds: f * 1000 })));
@@ -393,21 +408,21 @@ describe('records whose timestamp fraction is one second or more', () => {
     expect(records('late-filled.pcap').map((x) => Array.from(x.data))).toEqual(tunnel.map((f) => Array.from(f)));
   });
 
-  it('decode --json reports the instant the record means (its ts is a number)', () => {
+  it('decode --json reports the instant the record means (its ts is a number)', async () => {
     writeFileSync(file('late-tunnel.pcap'), late(tunnel));
-    const r = nvgre('decode', '--json', 'late-tunnel.pcap');
+    const r = await nvgre('decode', '--json', 'late-tunnel.pcap');
     expect(r.status).toBe(0);
     expect([...r.stdout.matchAll(/"ts":([0-9.]+)/g)].map((m) => m[1])).toEqual(['1700000001.000000', '1700000001.500000', '1700004294.967295']);
   });
 });
 
-describe('a capture whose snaplen is smaller than its records', () => {
+describe.concurrent('a capture whose snaplen is smaller than its records', () => {
   // tshark reads such files; the CLI reads every byte and warns once per file on stderr.
   const tunnel = [0, 1, 2].map((i) =>
     buildFrame({ ethernet: {}, ipv4: { src: '192.0.2.1', dst: '192.0.2.2' }, nvgre: { vsid: 0x2000 + i, flowId: 1 }, inner: innerSpecs[i]! }),
   );
 
-  it('decode, lint, decap, checksum --fill and segment read it in full and warn once', () => {
+  it('decode, lint, decap, checksum --fill and segment read it in full and warn once', async () => {
     writeFileSync(file('small-snaplen.pcap'), pcapFile(true, tunnel.map((data) => ({ seconds: 1, fraction: 0, data })), { snaplen: 60 }));
     writeFileSync(file('small-snaplen.pcapng'), concat(shb(true), idb(true, 1, 60), ...tunnel.map((data) => epb(true, 0, 1_000_000n, data))));
     for (const input of ['small-snaplen.pcap', 'small-snaplen.pcapng']) {
@@ -419,55 +434,55 @@ describe('a capture whose snaplen is smaller than its records', () => {
         ['segment', '--mss', '600', input, 'snap-seg.pcap'],
       ];
       for (const args of commands) {
-        const r = nvgre(...args);
+        const r = await nvgre(...args);
         expect(r.status, `nvgre ${args.join(' ')}: ${r.stderr}`).toBe(0);
         const warnings = r.stderr.split('\n').filter((l) => l.includes('warning'));
         expect(warnings, `nvgre ${args.join(' ')}`).toHaveLength(1);
         expect(warnings[0]).toMatch(new RegExp(`^nvgre ${args[0]}: warning: ${input.replace('.', '\\.')}: record 1 at offset \\d+.* captured bytes, more than the snaplen of 60`));
       }
-      expect(jsonLines(nvgre('decode', '--json', input).stdout).map((o) => o.vsid)).toEqual([0x2000, 0x2001, 0x2002]);
+      expect(jsonLines((await nvgre('decode', '--json', input)).stdout).map((o) => o.vsid)).toEqual([0x2000, 0x2001, 0x2002]);
       expect(records('snap-filled.pcap').map((x) => Array.from(x.data))).toEqual(tunnel.map((f) => Array.from(f)));
     }
   });
 });
 
-describe('nvgre lint', () => {
-  beforeAll(() => {
-    if (!existsSync(file('nvgre-demo.pcap'))) nvgre('demo');
+describe.concurrent('nvgre lint', () => {
+  beforeAll(async () => {
+    await ensureDemo();
   });
 
-  it('exits 0 on a conformant capture', () => {
-    const r = nvgre('lint', 'nvgre-demo.pcap');
+  it('exits 0 on a conformant capture', async () => {
+    const r = await nvgre('lint', 'nvgre-demo.pcap');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/-- \d+ frames: 0 errors/);
   });
 
-  it('exits 1 when any finding is an error; --json lines carry the frame', () => {
+  it('exits 1 when any finding is an error; --json lines carry the frame', async () => {
     const ryu = path.join(CORPUS_DIR, 'raw', 'ryu', 'gre_nvgre_option.pcap');
-    const r = nvgre('lint', ryu);
+    const r = await nvgre('lint', ryu);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('frame 1 byte 54: error INNER_VLAN (RFC 7637 §3.3)');
-    const j = nvgre('lint', ryu, '--json', '--legacy-key');
+    const j = await nvgre('lint', ryu, '--json', '--legacy-key');
     expect(j.status).toBe(1);
     const objs = jsonLines(j.stdout);
     expect(objs.map((o) => o.code)).toEqual(['RESERVED_VSID', 'LEGACY_KEY_MISMATCH', 'INNER_VLAN']);
     expect(objs.every((o) => o.frame === 1 && typeof o.offset === 'number' && typeof o.rfc === 'string')).toBe(true);
   });
 
-  it('--mtu flags oversize frames', () => {
-    const r = nvgre('lint', 'nvgre-demo.pcap', '--mtu', '1400');
+  it('--mtu flags oversize frames', async () => {
+    const r = await nvgre('lint', 'nvgre-demo.pcap', '--mtu', '1400');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('MTU_EXCEEDED');
   });
 });
 
-describe('nvgre segment / checksum', () => {
-  beforeAll(() => {
-    if (!existsSync(file('nvgre-demo.pcap'))) nvgre('demo');
+describe.concurrent('nvgre segment / checksum', () => {
+  beforeAll(async () => {
+    await ensureDemo();
   });
 
-  it('segment cuts large inner TCP frames to the MSS and keeps everything else', () => {
-    const r = nvgre('segment', '--mss', '600', 'nvgre-demo.pcap', 'seg.pcap');
+  it('segment cuts large inner TCP frames to the MSS and keeps everything else', async () => {
+    const r = await nvgre('segment', '--mss', '600', 'nvgre-demo.pcap', 'seg.pcap');
     expect(r.status, r.stderr).toBe(0);
     const input = records('nvgre-demo.pcap');
     const out = records('seg.pcap');
@@ -483,17 +498,17 @@ describe('nvgre segment / checksum', () => {
     expect(r.stderr).toMatch(/segmented at MSS 600/);
   });
 
-  it('checksum --verify reports bad checksums (exit 1) and --fill repairs them', () => {
+  it('checksum --verify reports bad checksums (exit 1) and --fill repairs them', async () => {
     const broken = path.join(CORPUS_DIR, 'raw', 'packetnet', 'gre_nvgre.pcap');
-    const v = nvgre('checksum', '--verify', broken);
+    const v = await nvgre('checksum', '--verify', broken);
     expect(v.status).toBe(1);
     expect(v.stdout).toContain('frame 1: outer-ipv4 bad, inner-ipv4 bad, tcp bad');
-    const f = nvgre('checksum', '--fill', broken, 'fixed.pcap');
+    const f = await nvgre('checksum', '--fill', broken, 'fixed.pcap');
     expect(f.status, f.stderr).toBe(0);
-    const again = nvgre('checksum', '--verify', 'fixed.pcap');
+    const again = await nvgre('checksum', '--verify', 'fixed.pcap');
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('frame 1: outer-ipv4 ok, inner-ipv4 ok, tcp ok');
-    const j = jsonLines(nvgre('checksum', '--verify', '--json', 'fixed.pcap').stdout);
+    const j = jsonLines((await nvgre('checksum', '--verify', '--json', 'fixed.pcap')).stdout);
     expect(j[0]).toMatchObject({ frame: 1, encapsulated: true, outerIpv4: 'ok', innerIpv4: 'ok', transport: { protocol: 'tcp', status: 'ok' } });
     // Only checksum bytes changed.
     const a = records('fixed.pcap')[0]!.data;
@@ -507,25 +522,25 @@ describe('nvgre segment / checksum', () => {
 // A large capture. How fast `nvgre decode --json` is against tshark is measured by `npm run bench`
 // (bench/tshark.mjs), which reports the ratio: a wall-clock threshold here would fail on a busy machine.
 
-describe('a large capture', () => {
-  it('nvgre decode --json writes one line per frame of a 100,000-frame capture', () => {
-    if (!existsSync(file('nvgre-demo.pcap'))) nvgre('demo');
+describe.concurrent('a large capture', () => {
+  it('nvgre decode --json writes one line per frame of a 100,000-frame capture', async () => {
+    await ensureDemo();
     // 100,000 frames: the demo's small frames repeated.
     const demo = records('nvgre-demo.pcap').filter((r) => r.data.length < 200);
     const frames = Array.from({ length: 100_000 }, (_, i) => demo[i % demo.length]!.data);
     writeFileSync(file('many.pcap'), writePcap(frames));
-    const ours = spawnSync(process.execPath, [CLI, 'decode', '--json', 'many.pcap'], { cwd: work, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(ours.status, ours.stderr.toString()).toBe(0);
-    expect(ours.stdout.toString().split('\n').length - 1).toBe(100_000);
+    const ours = await spawnAsync(process.execPath, [CLI, 'decode', '--json', 'many.pcap'], { cwd: work, maxBuffer: 1 << 30 });
+    expect(ours.status, ours.stderr).toBe(0);
+    expect(ours.stdout.split('\n').length - 1).toBe(100_000);
   });
 });
 
-describe('the command lines of the documentation', () => {
+describe.concurrent('the command lines of the documentation', () => {
   function run(args: string[], cwd: string) {
-    return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+    return spawnAsync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
   }
 
-  it('docs/cli.md: the session runs as written, in order, in a fresh directory', () => {
+  it('docs/cli.md: the session runs as written, in order, in a fresh directory', async () => {
     const doc = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
     const block = /## A session\n[^#]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(block, 'docs/cli.md has a "## A session" sh block').toBeDefined();
@@ -534,7 +549,7 @@ describe('the command lines of the documentation', () => {
       const commands = block!.split('\n').filter((l) => l.startsWith('npx nvgre '));
       expect(commands.length).toBeGreaterThanOrEqual(6);
       for (const line of commands) {
-        const r = run(line.replace(/#.*$/, '').trim().split(/\s+/).slice(2), dir);
+        const r = await run(line.replace(/#.*$/, '').trim().split(/\s+/).slice(2), dir);
         expect(r.status, `${line}\n${r.stderr}`).toBe(0);
       }
       expect(existsSync(path.join(dir, 'filled.pcap'))).toBe(true);
@@ -543,7 +558,7 @@ describe('the command lines of the documentation', () => {
     }
   });
 
-  it('README.md: the tour prints what it shows', () => {
+  it('README.md: the tour prints what it shows', async () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const block = /```console\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block, 'README has a console block').toBeDefined();
@@ -557,7 +572,7 @@ describe('the command lines of the documentation', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nvgre-tour-'));
     try {
       for (const { line, output } of steps) {
-        const r = run(line.split(/\s+/).slice(3), dir);
+        const r = await run(line.split(/\s+/).slice(3), dir);
         expect(r.stderr, line).toBe('');
         expect([0, 1], `${line}: exit status ${r.status}`).toContain(r.status);
         expect(r.stdout.trimEnd(), line).toBe(output.join('\n'));
@@ -568,8 +583,8 @@ describe('the command lines of the documentation', () => {
   });
 });
 
-describe('a capture corrupt after some good records', () => {
-  it('decode prints the frames before the damage, then one sentence naming record and offset, exit 1', () => {
+describe.concurrent('a capture corrupt after some good records', () => {
+  it('decode prints the frames before the damage, then one sentence naming record and offset, exit 1', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nvgre-partial-'));
     try {
       const frames = [1, 2, 3].map((vsid) =>
@@ -579,7 +594,7 @@ describe('a capture corrupt after some good records', () => {
       const third = 24 + 2 * (16 + frames[0]!.length);
       new DataView(file.buffer, file.byteOffset).setUint32(third + 8, 300 * 1024 * 1024, true);
       writeFileSync(path.join(dir, 'bad.pcap'), file);
-      const r = spawnSync(process.execPath, [CLI, 'decode', '--json', 'bad.pcap'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+      const r = await spawnAsync(process.execPath, [CLI, 'decode', '--json', 'bad.pcap'], { cwd: dir, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
       expect(r.status).toBe(1);
       expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { vsid: number }).vsid)).toEqual([0x1001, 0x1002]);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -5,7 +5,6 @@
  * frames splits into dozens; the capture mixes IPv4 and IPv6, bad checksums, frames that are not
  * NVGRE, and (in one file) a record cut short at the end.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, writePcap } from '../../src/index.js';
 import { jobsOption } from '../../src/cli/jobs.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { spawnAsync } from '../helpers/spawn.js';
 
 let built: BuiltCli | undefined;
 let work: string;
@@ -65,13 +65,13 @@ afterAll(() => {
   built?.dispose();
 });
 
-function nvgre(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [built!.cli, ...args], {
+async function nvgre(args: string[], env: Record<string, string> = {}) {
+  const r = await spawnAsync(process.execPath, [built!.cli, ...args], {
     cwd: work,
     maxBuffer: 64 << 20,
     env: { ...process.env, NVGRE_NO_PROGRESS: '1', NVGRE_JOBS_MIN_BYTES: '0', NVGRE_JOBS_CHUNK_BYTES: '20000', ...env },
   });
-  return { status: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const COMMANDS: string[][] = [
@@ -84,19 +84,20 @@ const COMMANDS: string[][] = [
   ['checksum', '--verify', '--json'],
 ];
 
-describe('--jobs', () => {
+// The tests only read the captures: they run side by side.
+describe.concurrent('--jobs', () => {
   for (const file of ['mixed.pcap', 'cut.pcap', 'damaged.pcap']) {
     // All forms on the mixed capture; on the damaged ones one form of each command (the error path is the reader's,
     // the same for every form), which keeps the process starts of the suite down.
     for (const args of file === 'mixed.pcap' ? COMMANDS : [['decode', '--json'], ['checksum', '--verify']]) {
-      it(`${args.join(' ')} ${file}: the same output and exit status as with one job`, () => {
-        const one = nvgre([...args, '--jobs', '1', file]);
+      it(`${args.join(' ')} ${file}: the same output and exit status as with one job`, async () => {
+        const one = await nvgre([...args, '--jobs', '1', file]);
         expect(one.stdout.length).toBeGreaterThan(1000);
         if (file === 'cut.pcap') expect(one.stderr).toMatch(/record 600/);
         if (file === 'damaged.pcap') expect(one.stderr).toMatch(/record 301 at offset \d+ claims 2147483632/);
         // Two jobs on the mixed capture, three on the damaged ones (fewer process starts, same coverage).
         for (const jobs of file === 'mixed.pcap' ? ['2'] : ['3']) {
-          const many = nvgre([...args, '--jobs', jobs, file]);
+          const many = await nvgre([...args, '--jobs', jobs, file]);
           expect(many.stderr).toBe(one.stderr);
           expect(many.stdout).toBe(one.stdout);
           expect(many.status).toBe(one.status);
@@ -105,31 +106,31 @@ describe('--jobs', () => {
     }
   }
 
-  it('splits the capture (a chunk of 20,000 bytes holds about 25 frames): the workers really run', () => {
+  it('splits the capture (a chunk of 20,000 bytes holds about 25 frames): the workers really run', async () => {
     // With the coordinator's chunking off (the file is below the threshold) the output is the same too.
-    const split = nvgre(['checksum', '--verify', '--jobs', '2', 'mixed.pcap']);
-    const whole = nvgre(['checksum', '--verify', '--jobs', '2', 'mixed.pcap'], { NVGRE_JOBS_MIN_BYTES: String(1 << 30) });
+    const split = await nvgre(['checksum', '--verify', '--jobs', '2', 'mixed.pcap']);
+    const whole = await nvgre(['checksum', '--verify', '--jobs', '2', 'mixed.pcap'], { NVGRE_JOBS_MIN_BYTES: String(1 << 30) });
     expect(split.stdout).toBe(whole.stdout);
     expect(split.status).toBe(1); // bad checksums
     // A broken worker path shows: frame numbers restart at each chunk without the offset.
     expect(split.stdout.match(/^frame 1:/gm)?.length).toBe(1);
   });
 
-  it('refuses a --jobs that is not a whole number from 1 to 999', () => {
+  it('refuses a --jobs that is not a whole number from 1 to 999', async () => {
     for (const bad of ['0', '-1', 'two', '1000', '1.5', '']) {
       expect(() => jobsOption(bad)).toThrow(/--jobs must be a whole number from 1 to 999/);
     }
     expect([jobsOption('1'), jobsOption('999'), jobsOption(undefined, false)]).toEqual([1, 999, 1]);
     // And the command says so with the usage exit status.
-    const r = nvgre(['decode', '--jobs', '0', 'mixed.pcap']);
+    const r = await nvgre(['decode', '--jobs', '0', 'mixed.pcap']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--jobs must be a whole number from 1 to 999/);
   });
 
-  it('reads standard input, -c and --frames on one thread, with the same results', () => {
-    const stdin = spawnSync(process.execPath, [built!.cli, 'decode', '--jobs', '2', '-'], { cwd: work, input: writePcap(frames()), env: { ...process.env, NVGRE_JOBS_MIN_BYTES: '0', NVGRE_JOBS_CHUNK_BYTES: '20000' } });
-    expect(stdin.stdout.toString()).toBe(nvgre(['decode', '--jobs', '1', 'mixed.pcap']).stdout);
-    expect(nvgre(['decode', '-c', '5', '--jobs', '2', 'mixed.pcap']).stdout).toBe(nvgre(['decode', '-c', '5', '--jobs', '1', 'mixed.pcap']).stdout);
-    expect(nvgre(['decode', '--frames', '100-110', '--jobs', '3', 'mixed.pcap']).stdout).toBe(nvgre(['decode', '--frames', '100-110', 'mixed.pcap', '--jobs', '1']).stdout);
+  it('reads standard input, -c and --frames on one thread, with the same results', async () => {
+    const stdin = await spawnAsync(process.execPath, [built!.cli, 'decode', '--jobs', '2', '-'], { cwd: work, input: writePcap(frames()), env: { ...process.env, NVGRE_JOBS_MIN_BYTES: '0', NVGRE_JOBS_CHUNK_BYTES: '20000' } });
+    expect(stdin.stdout).toBe((await nvgre(['decode', '--jobs', '1', 'mixed.pcap'])).stdout);
+    expect((await nvgre(['decode', '-c', '5', '--jobs', '2', 'mixed.pcap'])).stdout).toBe((await nvgre(['decode', '-c', '5', '--jobs', '1', 'mixed.pcap'])).stdout);
+    expect((await nvgre(['decode', '--frames', '100-110', '--jobs', '3', 'mixed.pcap'])).stdout).toBe((await nvgre(['decode', '--frames', '100-110', 'mixed.pcap', '--jobs', '1'])).stdout);
   });
 });

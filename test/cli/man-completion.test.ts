@@ -51,8 +51,10 @@ describe('the nvgre(1) manual page', () => {
 });
 
 describe('nvgre completion', () => {
+  let bashScript: string | undefined;
   function bashComplete(words: string[]): string[] {
-    const script = nvgre('completion', 'bash').stdout;
+    // The script once: every completion below runs the same `nvgre completion bash` output.
+    const script = (bashScript ??= nvgre('completion', 'bash').stdout);
     const line = `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _nvgre; printf '%s\\n' "\${COMPREPLY[@]}"`;
     const r = spawnSync('bash', ['-c', line], { encoding: 'utf8' });
     expect(r.stderr).toBe('');

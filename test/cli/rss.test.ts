@@ -5,13 +5,13 @@
  * addresses spread over the queues of an NVGRE-aware NIC but all land on one queue of an outer-only NIC;
  * an ECMP fabric that ignores the Key puts them on one path, one that hashes the Key spreads them.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, createEncapsulator, writePcap } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { spawnAsync } from '../helpers/spawn.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let built: BuiltCli | undefined;
@@ -30,8 +30,8 @@ afterAll(() => {
   built?.dispose();
 });
 
-function nvgre(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+async function nvgre(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await spawnAsync(process.execPath, [CLI, ...args], { cwd: work, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -65,9 +65,9 @@ interface SideJson {
   over: { inner: number; outer: number; none: number };
 }
 
-describe('nvgre rss', () => {
-  it('story: an NVGRE-aware NIC spreads the inner flows; one that hashes outer headers puts them all on one queue', () => {
-    const r = nvgre('rss', '--compare-outer', '--json', 'flows.pcap');
+describe.concurrent('nvgre rss', () => {
+  it('story: an NVGRE-aware NIC spreads the inner flows; one that hashes outer headers puts them all on one queue', async () => {
+    const r = await nvgre('rss', '--compare-outer', '--json', 'flows.pcap');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout) as { frames: number; flows: number; queues: number; nvgreAware: SideJson; outerOnly: SideJson };
@@ -85,8 +85,8 @@ describe('nvgre rss', () => {
     expect(j.outerOnly.over).toEqual({ inner: 0, outer: 193, none: 0 });
   });
 
-  it('prints the two NICs side by side', () => {
-    const r = nvgre('rss', '--compare-outer', 'flows.pcap');
+  it('prints the two NICs side by side', async () => {
+    const r = await nvgre('rss', '--compare-outer', 'flows.pcap');
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('nvgre rss: 193 frames, 65 flows, 4 queues (128-entry table), hash types ipv4,tcp-ipv4,ipv6,tcp-ipv6, default key');
@@ -97,21 +97,21 @@ describe('nvgre rss', () => {
     expect(lines[8]).toBe('hashed over: inner 192, outer 1, none 0  |  outer only: inner 0, outer 193, none 0');
   });
 
-  it('--queues, --table, --key and --hash-types reach the engine', () => {
-    const eight = JSON.parse(nvgre('rss', '--queues', '8', '--json', 'flows.pcap').stdout) as { queues: number; nvgreAware: SideJson };
+  it('--queues, --table, --key and --hash-types reach the engine', async () => {
+    const eight = JSON.parse((await nvgre('rss', '--queues', '8', '--json', 'flows.pcap')).stdout) as { queues: number; nvgreAware: SideJson };
     expect(eight.queues).toBe(8);
     expect(eight.nvgreAware.queues).toHaveLength(8);
-    const table = JSON.parse(nvgre('rss', '--table', '0,0,0,1', '--json', 'flows.pcap').stdout) as { queues: number; table: number[] };
+    const table = JSON.parse((await nvgre('rss', '--table', '0,0,0,1', '--json', 'flows.pcap')).stdout) as { queues: number; table: number[] };
     expect(table).toMatchObject({ queues: 2, table: [0, 0, 0, 1] });
     // Only 2-tuple types: no inner 4-tuple, everything hashes the outer addresses.
-    const twoTuple = JSON.parse(nvgre('rss', '--hash-types', 'ipv4,ipv6', '--json', 'flows.pcap').stdout) as { nvgreAware: SideJson };
+    const twoTuple = JSON.parse((await nvgre('rss', '--hash-types', 'ipv4,ipv6', '--json', 'flows.pcap')).stdout) as { nvgreAware: SideJson };
     expect(twoTuple.nvgreAware.over).toEqual({ inner: 0, outer: 193, none: 0 });
-    const key = JSON.parse(nvgre('rss', '--key', 'ff'.repeat(40), '--json', 'flows.pcap').stdout) as { nvgreAware: SideJson };
-    const defaultKey = JSON.parse(nvgre('rss', '--json', 'flows.pcap').stdout) as { nvgreAware: SideJson };
+    const key = JSON.parse((await nvgre('rss', '--key', 'ff'.repeat(40), '--json', 'flows.pcap')).stdout) as { nvgreAware: SideJson };
+    const defaultKey = JSON.parse((await nvgre('rss', '--json', 'flows.pcap')).stdout) as { nvgreAware: SideJson };
     expect(key.nvgreAware.queues).not.toEqual(defaultKey.nvgreAware.queues);
   });
 
-  it('usage errors name the option (exit 2)', () => {
+  it('usage errors name the option (exit 2)', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--table', '0,1,2'], /--table: .*power-of-two/],
       [['--table', 'a,b'], /--table must be comma-separated queue numbers/],
@@ -122,15 +122,15 @@ describe('nvgre rss', () => {
       [['--vmq', 'f.json', '--queues', '4'], /--queues is an RSS option/],
     ];
     for (const [args, message] of cases) {
-      const r = nvgre('rss', ...args, 'flows.pcap');
+      const r = await nvgre('rss', ...args, 'flows.pcap');
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    expect(nvgre('rss').status).toBe(2);
-    expect(nvgre('rss', '--help').stdout).toMatch(/Usage: nvgre rss <file>/);
+    expect((await nvgre('rss')).status).toBe(2);
+    expect((await nvgre('rss', '--help')).stdout).toMatch(/Usage: nvgre rss <file>/);
   });
 
-  it('--vmq: frames per VMQ queue and the filter that matched', () => {
+  it('--vmq: frames per VMQ queue and the filter that matched', async () => {
     writeFileSync(
       file('filters.json'),
       JSON.stringify([
@@ -139,7 +139,7 @@ describe('nvgre rss', () => {
         { queueId: 3, macAddress: '00:15:5d:00:0b:01' },
       ]),
     );
-    const j = JSON.parse(nvgre('rss', '--vmq', 'filters.json', '--json', 'flows.pcap').stdout) as Record<string, unknown>;
+    const j = JSON.parse((await nvgre('rss', '--vmq', 'filters.json', '--json', 'flows.pcap')).stdout) as Record<string, unknown>;
     expect(j).toEqual({
       frames: 193,
       notEthernet: 0,
@@ -155,34 +155,34 @@ describe('nvgre rss', () => {
         { queueId: 3, frames: 1 },
       ],
     });
-    const text = nvgre('rss', '--vmq', 'filters.json', 'flows.pcap');
+    const text = await nvgre('rss', '--vmq', 'filters.json', 'flows.pcap');
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^\s+2\s+192\s+\d+\s+#2 inner 52:54:00:00:01:02 vsid 5001$/m);
     expect(text.stdout).toMatch(/default queue \(no filter matched, broadcast or multicast\)/);
     writeFileSync(file('bad.json'), '[{"queueId":1,"macAddress":"ff:ff:ff:ff:ff:ff"}]');
-    const bad = nvgre('rss', '--vmq', 'bad.json', 'flows.pcap');
+    const bad = await nvgre('rss', '--vmq', 'bad.json', 'flows.pcap');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--vmq bad\.json: filters\[0\]\.macAddress .* group address/);
   });
 });
 
-describe('nvgre ecmp', () => {
-  it('story: a fabric that ignores the Key uses one path; with the Key and generated FlowIDs the flows spread', () => {
-    const outer = JSON.parse(nvgre('ecmp', 'flows.pcap', '--paths', '4', '--hash', 'outer', '--json').stdout) as { paths: { frames: number; flows: number }[]; imbalance: number; flows: number };
+describe.concurrent('nvgre ecmp', () => {
+  it('story: a fabric that ignores the Key uses one path; with the Key and generated FlowIDs the flows spread', async () => {
+    const outer = JSON.parse((await nvgre('ecmp', 'flows.pcap', '--paths', '4', '--hash', 'outer', '--json')).stdout) as { paths: { frames: number; flows: number }[]; imbalance: number; flows: number };
     expect(outer.flows).toBe(65);
     expect(outer.paths.filter((p) => p.frames > 0)).toHaveLength(1);
     expect(outer.imbalance).toBe(4);
-    const keyed = JSON.parse(nvgre('ecmp', 'flows.pcap', '--paths', '4', '--json').stdout) as { hash: string; paths: { frames: number; flows: number }[]; imbalance: number };
+    const keyed = JSON.parse((await nvgre('ecmp', 'flows.pcap', '--paths', '4', '--json')).stdout) as { hash: string; paths: { frames: number; flows: number }[]; imbalance: number };
     expect(keyed.hash).toBe('outer+key');
     expect(keyed.paths.every((p) => p.flows >= 8)).toBe(true);
     expect(keyed.imbalance).toBeLessThan(1.8);
-    const inner = JSON.parse(nvgre('ecmp', 'flows.pcap', '--paths', '4', '--hash', 'inner', '--json').stdout) as { paths: { flows: number }[] };
+    const inner = JSON.parse((await nvgre('ecmp', 'flows.pcap', '--paths', '4', '--hash', 'inner', '--json')).stdout) as { paths: { flows: number }[] };
     expect(inner.paths.every((p) => p.flows >= 8)).toBe(true);
   });
 
-  it('prints a table per path, and leaves frames that are not NVGRE out', () => {
+  it('prints a table per path, and leaves frames that are not NVGRE out', async () => {
     writeFileSync(file('mixed.pcap'), writePcap([...tenantFlows(2), buildFrame({ ethernet: {}, ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 1, dstPort: 2 } })]));
-    const r = nvgre('ecmp', 'mixed.pcap', '--paths', '2', '--hash', 'outer');
+    const r = await nvgre('ecmp', 'mixed.pcap', '--paths', '2', '--hash', 'outer');
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('nvgre ecmp: 7 NVGRE frames, 3 flows, 2 paths, hash outer (1 frames not NVGRE, left out)');
@@ -191,15 +191,15 @@ describe('nvgre ecmp', () => {
     expect(lines[4]).toMatch(/^max\/mean\s+2\.00×$/);
   });
 
-  it('usage errors (exit 2)', () => {
-    expect(nvgre('ecmp', 'flows.pcap').stderr).toMatch(/--paths N is required/);
-    expect(nvgre('ecmp', 'flows.pcap', '--paths', '4', '--hash', 'both').stderr).toMatch(/--hash must be one of outer, outer\+key, inner/);
-    expect(nvgre('ecmp', 'flows.pcap', '--paths', '0').status).toBe(2);
+  it('usage errors (exit 2)', async () => {
+    expect((await nvgre('ecmp', 'flows.pcap')).stderr).toMatch(/--paths N is required/);
+    expect((await nvgre('ecmp', 'flows.pcap', '--paths', '4', '--hash', 'both')).stderr).toMatch(/--hash must be one of outer, outer\+key, inner/);
+    expect((await nvgre('ecmp', 'flows.pcap', '--paths', '0')).status).toBe(2);
   });
 });
 
-describe('README.md: "Where will this packet land?"', () => {
-  it('its script writes the capture and nvgre rss prints what the README shows', () => {
+describe.concurrent('README.md: "Where will this packet land?"', () => {
+  it('its script writes the capture and nvgre rss prints what the README shows', async () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const start = readme.indexOf('\n## Where will this packet land?\n');
     expect(start).toBeGreaterThan(0);
@@ -209,11 +209,11 @@ describe('README.md: "Where will this packet land?"', () => {
     // The script as a user runs it with the package installed: 'nvgre' is the library built for this test.
     writeFileSync(file('tenant-flows.mjs'), script.replace("from 'nvgre'", `from ${JSON.stringify(path.join(path.dirname(CLI), 'index.js'))}`));
     expect(consoleBlock[0]).toBe('$ node tenant-flows.mjs');
-    const node = spawnSync(process.execPath, ['tenant-flows.mjs'], { cwd: work, encoding: 'utf8' });
+    const node = await spawnAsync(process.execPath, ['tenant-flows.mjs'], { cwd: work });
     expect(node.stderr).toBe('');
     expect(node.status).toBe(0);
     expect(consoleBlock[1]).toBe('$ npx nvgre rss --compare-outer tenant-flows.pcap');
-    const r = nvgre('rss', '--compare-outer', 'tenant-flows.pcap');
+    const r = await nvgre('rss', '--compare-outer', 'tenant-flows.pcap');
     expect(r.status).toBe(0);
     expect(r.stdout.trimEnd()).toBe(consoleBlock.slice(2).join('\n'));
   });

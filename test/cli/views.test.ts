@@ -3,13 +3,13 @@
  * tag), `-V` (the library's field tree, every layer), `-x` (offset/hex/ASCII with the layer
  * boundaries), and `--json`, whose `fields` carry every `-V` field under its filter name.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameView, buildFrame, frameFieldTree, frameFieldValues, frameLayerSpans, readCapture, writePcap } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { spawnAsync } from '../helpers/spawn.js';
 
 let built: BuiltCli;
 let work: string;
@@ -17,7 +17,7 @@ let work: string;
 beforeAll(async () => {
   built = await buildCli();
   work = mkdtempSync(path.join(os.tmpdir(), 'nvgre-views-'));
-  expect(nvgre('demo').status).toBe(0);
+  expect((await nvgre('demo')).status).toBe(0);
 }, 120_000);
 
 afterAll(() => {
@@ -25,8 +25,8 @@ afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
 
-function nvgre(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [built.cli, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+async function nvgre(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await spawnAsync(process.execPath, [built.cli, ...args], { cwd: work, maxBuffer: 64 << 20, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -34,9 +34,9 @@ function demoRecords() {
   return readCapture(new Uint8Array(readFileSync(path.join(work, 'nvgre-demo.pcap')))).records;
 }
 
-describe('the one-line summary', () => {
-  it('says payload N (TCP/UDP payload bytes), TCP flags, ICMP and ARP in words', () => {
-    const lines = nvgre('decode', 'nvgre-demo.pcap').stdout.split('\n');
+describe.concurrent('the one-line summary', () => {
+  it('says payload N (TCP/UDP payload bytes), TCP flags, ICMP and ARP in words', async () => {
+    const lines = (await nvgre('decode', 'nvgre-demo.pcap')).stdout.split('\n');
     expect(lines[0]).toMatch(/10\.0\.0\.1:49152 > 10\.0\.0\.2:80 TCP \[S\] payload 0  csum /);
     expect(lines[1]).toMatch(/TCP \[P\.\] payload 41  csum /);
     expect(lines[2]).toMatch(/10\.0\.0\.1:53000 > 10\.0\.0\.2:53 UDP payload 29  csum /);
@@ -46,7 +46,7 @@ describe('the one-line summary', () => {
     expect(lines.join('\n')).not.toMatch(/ len \d/);
   });
 
-  it('shows an inner VLAN tag (which a strict receiver drops)', () => {
+  it('shows an inner VLAN tag (which a strict receiver drops)', async () => {
     const frame = buildFrame({
       ethernet: {},
       ipv4: { src: '192.0.2.1', dst: '192.0.2.2' },
@@ -54,18 +54,18 @@ describe('the one-line summary', () => {
       inner: { ethernet: { vlans: [{ id: 300, pcp: 5 }] }, ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, tcp: { srcPort: 1, dstPort: 2, flags: 0x11 } },
     });
     writeFileSync(path.join(work, 'inner-vlan.pcap'), writePcap([frame]));
-    const line = nvgre('decode', 'inner-vlan.pcap').stdout.split('\n')[0]!;
+    const line = (await nvgre('decode', 'inner-vlan.pcap')).stdout.split('\n')[0]!;
     expect(line).toContain('10.0.0.1:1 > 10.0.0.2:2 TCP [F.] vlan 300 payload 0');
     expect(line).toContain('! strict receivers drop it: INNER_VLAN');
-    const json = JSON.parse(nvgre('decode', '--json', 'inner-vlan.pcap').stdout) as Record<string, unknown>;
+    const json = JSON.parse((await nvgre('decode', '--json', 'inner-vlan.pcap')).stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ drop: 'INNER_VLAN', payload: 0, inner: { vlan: 300 } });
     expect(json.fields).toMatchObject({ 'inner.vlan': [300], 'inner.vlan.pcp': [5], 'inner.tcp.flags.fin': true, lint: ['INNER_VLAN'] });
   });
 });
 
-describe('decode -V', () => {
-  it('prints the library field tree of every frame, every layer', () => {
-    const out = nvgre('decode', '-V', 'nvgre-demo.pcap');
+describe.concurrent('decode -V', () => {
+  it('prints the library field tree of every frame, every layer', async () => {
+    const out = await nvgre('decode', '-V', 'nvgre-demo.pcap');
     expect(out.status).toBe(0);
     const view = new FrameView();
     const expected: string[] = [];
@@ -85,8 +85,8 @@ describe('decode -V', () => {
     }
   });
 
-  it('--json carries every -V field, under its filter name, with the library\'s values', () => {
-    const lines = nvgre('decode', '--json', 'nvgre-demo.pcap').stdout.trimEnd().split('\n');
+  it('--json carries every -V field, under its filter name, with the library\'s values', async () => {
+    const lines = (await nvgre('decode', '--json', 'nvgre-demo.pcap')).stdout.trimEnd().split('\n');
     const view = new FrameView();
     const records = demoRecords();
     expect(lines).toHaveLength(records.length);
@@ -98,13 +98,13 @@ describe('decode -V', () => {
       expect(new Set(Object.keys(o.fields))).toEqual(shown);
       expect(o.drop).toBeNull();
     });
-    expect(nvgre('decode', '--json', '-V', 'nvgre-demo.pcap').status).toBe(2);
+    expect((await nvgre('decode', '--json', '-V', 'nvgre-demo.pcap')).status).toBe(2);
   });
 });
 
-describe('decode -x', () => {
-  it('dumps every byte with offsets and ASCII, and marks where each layer starts', () => {
-    const out = nvgre('decode', '-x', '-c', '1', 'nvgre-demo.pcap').stdout.split('\n');
+describe.concurrent('decode -x', () => {
+  it('dumps every byte with offsets and ASCII, and marks where each layer starts', async () => {
+    const out = (await nvgre('decode', '-x', '-c', '1', 'nvgre-demo.pcap')).stdout.split('\n');
     const frame = demoRecords()[0]!.data;
     expect(out[0]).toMatch(/^\s+1\s+vsid 5001/);
     expect(out[1]).toBe('layers: outer-ethernet 0-13, outer-ipv4 14-33, nvgre 34-41, inner-ethernet 42-55, inner-ipv4 56-75, inner-tcp 76-95');
@@ -117,7 +117,7 @@ describe('decode -x', () => {
     expect(dump[2]).toContain('nvgre@34 inner-ethernet@42');
   });
 
-  it('spans cover the frame: headers, payload, then the trailer after the outer datagram', () => {
+  it('spans cover the frame: headers, payload, then the trailer after the outer datagram', async () => {
     const frame = buildFrame({
       ethernet: {},
       ipv4: { src: '192.0.2.1', dst: '192.0.2.2' },

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { inject, type TestContext } from 'vitest';
 import { IN_CI, detectTools, missingLine, withoutKnownWarnings, type ToolName, type ToolStatus } from './tools-setup.js';
+import { spawnAsync } from './spawn.js';
 
 export { IN_CI, type ToolStatus };
 
@@ -62,13 +63,38 @@ export function runTool(tool: ToolStatus, args: readonly string[], options: RunO
     maxBuffer: options.maxBuffer ?? 512 * 1024 * 1024,
   });
   if (!r.error && r.status === 0) return r.stdout;
+  throw toolError(tool, args, options, r);
+}
+
+/**
+ * {@link runTool} without blocking the test worker, so that several runs (or a run and the CLI's)
+ * overlap: the same stdout, and the same Error when the tool fails.
+ */
+export async function runToolAsync(tool: ToolStatus, args: readonly string[], options: RunOptions = {}): Promise<string> {
+  if (tool.version === null) throw new Error(missingLine(tool));
+  const r = await spawnAsync(tool.command, args, {
+    input: options.input,
+    cwd: options.cwd,
+    timeout: options.timeout ?? 120_000,
+    maxBuffer: options.maxBuffer ?? 512 * 1024 * 1024,
+  });
+  if (!r.error && r.status === 0) return r.stdout;
+  throw toolError(tool, args, options, r);
+}
+
+function toolError(
+  tool: ToolStatus,
+  args: readonly string[],
+  options: RunOptions,
+  r: { error?: Error | undefined; signal: NodeJS.Signals | null; status: number | null; stderr: string | null },
+): Error {
   const how = r.error
     ? `could not be run (${r.error.message})`
     : r.signal
       ? `was killed by ${r.signal}${r.signal === 'SIGTERM' ? ` (timeout ${options.timeout ?? 120_000} ms?)` : ''}`
       : `exited with code ${r.status}`;
   const stderr = withoutKnownWarnings(r.stderr ?? '');
-  throw new Error(
+  return new Error(
     [
       `${tool.name} ${how}${stderr ? `: ${stderr.split('\n')[0]}` : ', with nothing on stderr but known warnings'}`,
       ...(stderr.includes('\n') ? ['stderr (known warnings removed):', stderr] : []),

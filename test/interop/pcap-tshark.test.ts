@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
-import { TSHARK, runTool, skipWithout } from '../helpers/tools.js';
+import { TSHARK, runToolAsync, skipWithout } from '../helpers/tools.js';
 import { type CaptureRecord } from '../../src/capture/record.js';
 import { writePcap } from '../../src/capture/pcap.js';
 import { writePcapng } from '../../src/capture/pcapng-writer.js';
@@ -39,9 +39,9 @@ afterAll(() => {
 });
 
 /** Rows of tab-separated fields, one per frame. */
-function tshark(file: string, fields: string[], extra: string[] = []): string[][] {
+async function tshark(file: string, fields: string[], extra: string[] = []): Promise<string[][]> {
   const args = ['-n', '-r', file, ...extra, '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((f) => ['-e', f])];
-  return runTool(TSHARK, args)
+  return (await runToolAsync(TSHARK, args))
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => line.split('\t'));
@@ -65,7 +65,8 @@ function ours(bytes: Uint8Array): string[][] {
 const FIELDS = ['frame.len', 'frame.cap_len', 'frame.time_epoch', 'frame.interface_id'];
 
 // With CI=true the tests run whether or not tshark is there, and runTool fails them when it is not.
-describe.skipIf(skipWithout(TSHARK))('interop with tshark', () => {
+// Each test reads a file of its own: tshark runs side by side.
+describe.skipIf(skipWithout(TSHARK)).concurrent('interop with tshark', () => {
   const frames = [
     { data: pattern(60, 1), timestamp: { seconds: 1_600_000_000, nanoseconds: 123_456_789 } },
     { data: pattern(1514, 2), timestamp: { seconds: 1_600_000_001, nanoseconds: 1 }, originalLength: 9000 },
@@ -81,22 +82,22 @@ describe.skipIf(skipWithout(TSHARK))('interop with tshark', () => {
   ];
 
   for (const [name, bytes] of cases) {
-    it(`${name}: tshark reads the frame lengths, timestamps and interfaces we wrote`, () => {
-      const rows = tshark(tempFile(name, bytes), FIELDS);
+    it(`${name}: tshark reads the frame lengths, timestamps and interfaces we wrote`, async () => {
+      const rows = await tshark(tempFile(name, bytes), FIELDS);
       expect(rows).toHaveLength(frames.length);
       expect(rows).toEqual(ours(bytes));
     });
   }
 
   for (const { file } of CORPUS) {
-    it(`corpus ${file}: readCapture agrees with tshark on every frame`, () => {
+    it(`corpus ${file}: readCapture agrees with tshark on every frame`, async () => {
       const full = path.join(CORPUS_DIR, 'raw', file);
-      const rows = tshark(full, FIELDS);
+      const rows = await tshark(full, FIELDS);
       expect(ours(readCaptureFile(full))).toEqual(rows);
     });
   }
 
-  it('IPv4 and IPv6 reassembly agrees with tshark (reassembled payload bytes)', () => {
+  it('IPv4 and IPv6 reassembly agrees with tshark (reassembled payload bytes)', async () => {
     const v4Packet = ipv4(pattern(3000, 5), { id: 0x4242, protocol: 253 });
     const v6Fields: Ipv6Fields = { extensions: [optionsHeader(0)], upper: 253 };
     const v6Packet = ipv6(pattern(2000, 6), v6Fields);
@@ -105,7 +106,7 @@ describe.skipIf(skipWithout(TSHARK))('interop with tshark', () => {
       ...fragmentIpv6(v6Packet, v6Fields, 1, 1000).map((p) => ethernet(0x86dd, p)),
     ];
     const file = tempFile('fragments.pcap', writePcap(fragments));
-    const rows = tshark(file, ['ip.reassembled.data', 'ipv6.reassembled.data'], ['-o', 'ip.defragment:TRUE', '-o', 'ipv6.defragment:TRUE']);
+    const rows = await tshark(file, ['ip.reassembled.data', 'ipv6.reassembled.data'], ['-o', 'ip.defragment:TRUE', '-o', 'ipv6.defragment:TRUE']);
     const theirs = rows.map((r) => r.join('')).filter((hex) => hex.length > 0);
     const r = new Reassembler();
     const mine = fragments

@@ -8,14 +8,14 @@
  * - every other frame has none of the fields.
  * With the key-layout preference set to low24, the VSIDs and codes are those of `decode --key-layout low24`.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 import { corpusCaptures } from '../helpers/corpus.js';
-import { TSHARK, needs, runTool, skipWithout } from '../helpers/tools.js';
+import { inParallel, spawnAsync } from '../helpers/spawn.js';
+import { TSHARK, needs, runToolAsync, skipWithout } from '../helpers/tools.js';
 
 let built: BuiltCli;
 let work: string;
@@ -24,11 +24,11 @@ let plugin: string;
 beforeAll(async () => {
   built = await buildCli();
   work = mkdtempSync(path.join(os.tmpdir(), 'nvgre-lua-'));
-  const r = nvgre(['wireshark-plugin']);
+  const r = await nvgre(['wireshark-plugin']);
   expect(r.status, r.stderr).toBe(0);
   plugin = path.join(work, 'nvgre.lua');
   writeFileSync(plugin, r.stdout);
-  expect(nvgre(['demo']).status).toBe(0);
+  expect((await nvgre(['demo'])).status).toBe(0);
 }, 120_000);
 
 afterAll(() => {
@@ -36,8 +36,8 @@ afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
 
-function nvgre(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [built.cli, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+async function nvgre(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await spawnAsync(process.execPath, [built.cli, ...args], { cwd: work, maxBuffer: 256 << 20, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -50,8 +50,10 @@ interface Decoded {
 }
 
 /** One row per frame: what tshark with the plugin says, and what nvgre decode --json says. */
-function compare(capture: string, layout: 'rfc7637' | 'low24'): { mismatches: string[]; nvgreFrames: number; violations: number } {
-  const fields = runTool(TSHARK, [
+async function compare(capture: string, layout: 'rfc7637' | 'low24'): Promise<{ mismatches: string[]; nvgreFrames: number; violations: number }> {
+  // tshark and nvgre decode side by side.
+  const [fields, d] = await Promise.all([
+    runToolAsync(TSHARK, [
     '-X',
     `lua_script:${plugin}`,
     ...(layout === 'low24' ? ['-o', 'nvgre.key_layout:low24'] : []),
@@ -71,9 +73,10 @@ function compare(capture: string, layout: 'rfc7637' | 'low24'): { mismatches: st
     'nvgre.flowid',
     '-e',
     'nvgre.violation',
+    ]),
+    nvgre(['decode', '--json', '--key-layout', layout, capture]),
   ]);
   const rows = fields.replace(/\n$/, '').split('\n').filter((l) => l !== '');
-  const d = nvgre(['decode', '--json', '--key-layout', layout, capture]);
   const decoded = d.stdout
     .split('\n')
     .filter((l) => l !== '')
@@ -102,27 +105,38 @@ function compare(capture: string, layout: 'rfc7637' | 'low24'): { mismatches: st
   return { mismatches, nvgreFrames, violations };
 }
 
-describe.skipIf(skipWithout(TSHARK))('nvgre wireshark-plugin in tshark', () => {
-  it('the demo capture: every frame has the VSID and FlowID nvgre decode shows', (ctx) => {
+// The tests only read the captures and the plugin: they run side by side.
+describe.skipIf(skipWithout(TSHARK)).concurrent('nvgre wireshark-plugin in tshark', () => {
+  it('the demo capture: every frame has the VSID and FlowID nvgre decode shows', async (ctx) => {
     needs(TSHARK, ctx);
-    const r = compare(path.join(work, 'nvgre-demo.pcap'), 'rfc7637');
+    const r = await compare(path.join(work, 'nvgre-demo.pcap'), 'rfc7637');
     expect(r.mismatches).toEqual([]);
     expect(r.nvgreFrames).toBe(12);
   });
 
-  it('every corpus capture, every frame: the same VSID, FlowID and strict verdict as nvgre decode', (ctx) => {
+  it('every corpus capture, every frame: the same VSID, FlowID and strict verdict as nvgre decode', async (ctx) => {
     needs(TSHARK, ctx);
     let nvgreFrames = 0;
     let violations = 0;
     const mismatches: string[] = [];
-    for (const c of corpusCaptures()) {
-      for (const layout of ['rfc7637', 'low24'] as const) {
-        const r = compare(c.path, layout);
+    // Captures side by side, the layouts of one capture in turn; the results summed in the corpus's order.
+    const perCapture = await inParallel(
+      corpusCaptures().map((c) => async () => {
+        const results: Array<{ layout: string; r: Awaited<ReturnType<typeof compare>> }> = [];
+        for (const layout of ['rfc7637', 'low24'] as const) {
+          const r = await compare(c.path, layout);
+          results.push({ layout, r });
+          // The low24 preference matters only where the plugin has something to say.
+          if (r.nvgreFrames === 0 && r.violations === 0) break;
+        }
+        return { c, results };
+      }),
+    );
+    for (const { c, results } of perCapture) {
+      for (const { layout, r } of results) {
         nvgreFrames += r.nvgreFrames;
         violations += r.violations;
         mismatches.push(...r.mismatches.map((m) => `${c.name} (${layout}): ${m}`));
-        // The low24 preference matters only where the plugin has something to say.
-        if (r.nvgreFrames === 0 && r.violations === 0) break;
       }
     }
     expect(mismatches).toEqual([]);
@@ -131,18 +145,18 @@ describe.skipIf(skipWithout(TSHARK))('nvgre wireshark-plugin in tshark', () => {
     expect(violations).toBeGreaterThan(0);
   });
 
-  it('nvgre.vsid and nvgre.violation work as display filters', (ctx) => {
+  it('nvgre.vsid and nvgre.violation work as display filters', async (ctx) => {
     needs(TSHARK, ctx);
-    const out = runTool(TSHARK, ['-X', `lua_script:${plugin}`, '-r', path.join(work, 'nvgre-demo.pcap'), '-Y', 'nvgre.vsid == 6002 && !nvgre.violation', '-T', 'fields', '-e', 'frame.number']);
+    const out = await runToolAsync(TSHARK, ['-X', `lua_script:${plugin}`, '-r', path.join(work, 'nvgre-demo.pcap'), '-Y', 'nvgre.vsid == 6002 && !nvgre.violation', '-T', 'fields', '-e', 'frame.number']);
     expect(out.trim().split('\n')).toEqual(['6', '7']);
   });
 
-  it('is generated from the library: the codes and constants it carries are the library\'s', () => {
-    const lua = nvgre(['wireshark-plugin']).stdout;
+  it('is generated from the library: the codes and constants it carries are the library\'s', async () => {
+    const lua = (await nvgre(['wireshark-plugin'])).stdout;
     expect(lua).toMatch(/^-- nvgre\.lua: NVGRE fields for Wireshark and tshark \(RFC 7637\), generated by nvgre \d+\.\d+\.\d+/);
     for (const code of ['RESERVED_VSID', 'INNER_VLAN', 'GRE_FLAGS', 'RESERVED_KEY_BITS', 'NOT_TEB']) expect(lua).toContain(`"${code}"`);
     expect(lua).toContain('VSID_RESERVED_LOW_MAX = 4095');
     expect(lua).toContain('ETHERTYPE_TEB = 25944');
-    expect(nvgre(['wireshark-plugin', 'extra']).status).toBe(2);
+    expect((await nvgre(['wireshark-plugin', 'extra'])).status).toBe(2);
   });
 });

@@ -6,13 +6,13 @@
  * The CLI is built from src/ with tsup.config.ts outside dist/ (test/helpers/cli-build.ts), once per
  * run for every test file that runs it, so this file never races anything rebuilding dist/.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, writePcap, writePcapng } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { spawnAsync } from '../helpers/spawn.js';
 
 let built: BuiltCli | undefined;
 let work: string;
@@ -20,7 +20,12 @@ let work: string;
 beforeAll(async () => {
   built = await buildCli();
   work = mkdtempSync(path.join(os.tmpdir(), 'nvgre-robust-cli-'));
-  for (const [name, bytes] of Object.entries(inputs())) writeFileSync(path.join(work, name), bytes);
+  // Each damaged capture alone in a directory of its own, where its test runs the commands and looks
+  // for leftovers while the tests of the other captures run.
+  for (const [name, bytes] of Object.entries(inputs())) {
+    mkdirSync(path.join(work, `alone-${name}`));
+    writeFileSync(path.join(work, `alone-${name}`, name), bytes);
+  }
 }, 180_000);
 
 afterAll(() => {
@@ -28,10 +33,10 @@ afterAll(() => {
   built?.dispose();
 });
 
-function nvgre(args: readonly string[], stdin?: Uint8Array): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [built!.cli, ...args], {
-    cwd: work,
-    encoding: 'utf8',
+/** Runs the CLI in `cwd` (default: the work directory). */
+async function nvgre(args: readonly string[], stdin?: Uint8Array, cwd = work): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await spawnAsync(process.execPath, [built!.cli, ...args], {
+    cwd,
     input: stdin,
     maxBuffer: 64 << 20,
     env: { ...process.env, NVGRE_NO_PROGRESS: '1' },
@@ -39,7 +44,7 @@ function nvgre(args: readonly string[], stdin?: Uint8Array): { status: number | 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const listing = () => readdirSync(work).sort();
+const listing = (dir = work) => readdirSync(dir).sort();
 
 function le32(b: Uint8Array, o: number, v: number): Uint8Array {
   new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(o, v, true);
@@ -107,23 +112,28 @@ function expectOneSentence(r: { status: number | null; stderr: string }, command
 }
 
 describe('nvgre on truncated and garbage captures', () => {
-  for (const file of Object.keys(inputs())) {
-    it(`${file}: one sentence naming file, record and offset; exit 1; nothing left behind`, () => {
-      const before = listing();
-      for (const command of COMMANDS) {
-        const args = command(file);
-        expectOneSentence(nvgre(args), args[0]!, file);
-        expect(listing(), `${args.join(' ')} left files behind`).toEqual(before);
-      }
-    });
-  }
+  // Concurrent: each capture's commands run one after the other in its own directory.
+  describe.concurrent('every command that reads a capture', () => {
+    for (const file of Object.keys(inputs())) {
+      it(`${file}: one sentence naming file, record and offset; exit 1; nothing left behind`, async ({ expect }) => {
+        const dir = path.join(work, `alone-${file}`);
+        const before = listing(dir);
+        expect(before).toEqual([file]);
+        for (const command of COMMANDS) {
+          const args = command(file);
+          expectOneSentence(await nvgre(args, undefined, dir), args[0]!, file);
+          expect(listing(dir), `${args.join(' ')} left files behind`).toEqual(before);
+        }
+      });
+    }
+  });
 
-  it('garbage on stdin ("-"): the same sentence, naming "-"', () => {
-    const r = nvgre(['decode', '-'], inputs()['text.pcap']);
+  it('garbage on stdin ("-"): the same sentence, naming "-"', async () => {
+    const r = await nvgre(['decode', '-'], inputs()['text.pcap']);
     expectOneSentence(r, 'decode', '-');
   });
 
-  it('a valid pcapng whose timestamp does not fit classic pcap: one sentence naming the input record, no output', () => {
+  it('a valid pcapng whose timestamp does not fit classic pcap: one sentence naming the input record, no output', async () => {
     writeFileSync(path.join(work, 'future.pcapng'), writePcapng([FRAME, { data: FRAME, timestamp: { seconds: 2 ** 40, nanoseconds: 0 } }]));
     const before = listing();
     // --format pcap: a pcapng input is written as pcapng by default, which holds the timestamp.
@@ -132,7 +142,7 @@ describe('nvgre on truncated and garbage captures', () => {
       ['segment', '--format', 'pcap', '--mss', '100', 'future.pcapng', 'out.pcap'],
       ['checksum', '--format', 'pcap', '--fill', 'future.pcapng', 'out.pcap'],
     ]) {
-      const r = nvgre(args);
+      const r = await nvgre(args);
       expectOneSentence(r, args[0]!, 'future.pcapng');
       expect(r.stderr).toMatch(/record 2 at offset \d+: its timestamp/);
       expect(listing()).toEqual(before);
