@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/registry.js';
 import { manPage } from '../../src/cli/commands/man.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { childEnv } from '../helpers/spawn.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; man?: string; files?: string[] };
@@ -25,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => built?.dispose());
 
 function nvgre(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [built.cli, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [built.cli, ...args], { encoding: 'utf8', env: childEnv() });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

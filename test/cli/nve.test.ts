@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decapsulate, examplePolicy, readCapture, writePcap } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { childEnv } from '../helpers/spawn.js';
 import { MAC, ipv4Frame, withHosts } from '../nve/helpers.js';
 
 let built: BuiltCli | undefined;
@@ -27,7 +28,7 @@ afterAll(() => {
 });
 
 function nvgre(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [built!.cli, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NVGRE_NO_PROGRESS: '1' } });
+  const r = spawnSync(process.execPath, [built!.cli, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 64 << 20, env: childEnv({ ...process.env, NVGRE_NO_PROGRESS: '1' }) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

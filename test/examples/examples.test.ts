@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture, tryDecapsulate } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
+import { childEnv } from '../helpers/spawn.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -30,7 +31,7 @@ afterAll(() => {
 });
 
 function run(script: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join('examples', script), ...args], { cwd: work, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join('examples', script), ...args], { cwd: work, encoding: 'utf8', env: childEnv() });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -55,7 +56,7 @@ describe('examples/', () => {
     const r = run('receive.mjs', 'generated.pcap');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('generated.pcap: 500 frames\n  VSID 5001: 500 frames, 53000 inner bytes\n');
-    const demo = spawnSync(process.execPath, [built.cli, 'demo'], { cwd: work, encoding: 'utf8' });
+    const demo = spawnSync(process.execPath, [built.cli, 'demo'], { cwd: work, encoding: 'utf8', env: childEnv() });
     expect(demo.status).toBe(0);
     expect(run('receive.mjs', 'nvgre-demo.pcap').stdout).toBe(
       'nvgre-demo.pcap: 12 frames\n  VSID 5001: 8 frames, 4481 inner bytes\n  VSID 6002: 2 frames, 141 inner bytes\n  VSID 7003: 2 frames, 152 inner bytes\n',
