@@ -19,7 +19,7 @@ import { parseFrame, type ParsedFrame } from '../../src/frame/parse.js';
 import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import type { Ipv6Header } from '../../src/wire/ipv6.js';
 import { tryDecapsulate } from '../../src/tunnel/decapsulate.js';
-import { SCAPY, needs, runTool } from '../helpers/tools.js';
+import { SCAPY, needs, runToolAsync } from '../helpers/tools.js';
 
 const SCRIPT = path.join(import.meta.dirname, 'scapy_diff.py');
 /** At least 1,000 frames per direction; NVGRE_DIFF_COUNT can ask for more. */
@@ -27,8 +27,8 @@ const COUNT = Math.max(1000, Number(process.env.NVGRE_DIFF_COUNT ?? 1000) || 100
 const SEED = Number(process.env.NVGRE_DIFF_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 const REPRO = `reproduce with NVGRE_DIFF_SEED=${SEED}`;
 
-function runScript(args: string[], input?: string): string {
-  return runTool(SCAPY, [SCRIPT, ...args], { input, timeout: 300_000, note: `(${REPRO})` });
+function runScript(args: string[], input?: string): Promise<string> {
+  return runToolAsync(SCAPY, [SCRIPT, ...args], { input, timeout: 300_000, note: `(${REPRO})` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,11 +209,12 @@ function withoutChecksums(fields: Json): Json {
 
 // Each direction is one Scapy process over COUNT frames: seconds on an idle machine, far longer on a
 // busy one, so the tests wait as long as runScript lets Scapy run.
-describe(`differential test against Scapy (seed ${SEED}, ${COUNT} frames per direction)`, { timeout: 300_000 }, () => {
-  it('(a) parseFrame decodes the fields Scapy dissects from Scapy-built frames', (ctx) => {
+// The two directions are independent: their Scapy processes run side by side.
+describe.concurrent(`differential test against Scapy (seed ${SEED}, ${COUNT} frames per direction)`, { timeout: 300_000 }, () => {
+  it('(a) parseFrame decodes the fields Scapy dissects from Scapy-built frames', async (ctx) => {
     needs(SCAPY, ctx);
     expect(SCAPY.version).toBe('2.5.0');
-    const lines = runScript(['generate', '--seed', String(SEED), '--count', String(COUNT)]).split('\n').filter((l) => l.length > 0);
+    const lines = (await runScript(['generate', '--seed', String(SEED), '--count', String(COUNT)])).split('\n').filter((l) => l.length > 0);
     expect(lines).toHaveLength(COUNT);
     const diffs = new Diffs();
     const kinds = new Set<string>();
@@ -249,13 +250,13 @@ describe(`differential test against Scapy (seed ${SEED}, ${COUNT} frames per dir
     expect(kinds.size, [...kinds].sort().join(' ')).toBe(24);
   });
 
-  it('(b) Scapy dissects the fields we meant from buildFrame output, and agrees with every checksum', (ctx) => {
+  it('(b) Scapy dissects the fields we meant from buildFrame output, and agrees with every checksum', async (ctx) => {
     needs(SCAPY, ctx);
     const rand = prng(SEED ^ 0x5eed);
     const meant = Array.from({ length: COUNT }, () => randomFrame(rand));
     const frames = meant.map((m) => buildFrame(m.spec));
     const hexes = frames.map((f) => toHex(f));
-    const lines = runScript(['dissect'], hexes.join('\n') + '\n').split('\n').filter((l) => l.length > 0);
+    const lines = (await runScript(['dissect'], hexes.join('\n') + '\n')).split('\n').filter((l) => l.length > 0);
     expect(lines).toHaveLength(COUNT);
     const diffs = new Diffs();
     lines.forEach((line, i) => {
