@@ -55,13 +55,7 @@ export interface RunOptions {
  */
 export function runTool(tool: ToolStatus, args: readonly string[], options: RunOptions = {}): string {
   if (tool.version === null) throw new Error(missingLine(tool));
-  const r = spawnSync(tool.command, args, {
-    encoding: 'utf8',
-    input: options.input,
-    cwd: options.cwd,
-    timeout: options.timeout ?? 120_000,
-    maxBuffer: options.maxBuffer ?? 512 * 1024 * 1024,
-  });
+  const r = spawnSync(tool.command, args, { encoding: 'utf8', ...spawnOptions(options) });
   if (!r.error && r.status === 0) return r.stdout;
   throw toolError(tool, args, options, r);
 }
@@ -72,14 +66,14 @@ export function runTool(tool: ToolStatus, args: readonly string[], options: RunO
  */
 export async function runToolAsync(tool: ToolStatus, args: readonly string[], options: RunOptions = {}): Promise<string> {
   if (tool.version === null) throw new Error(missingLine(tool));
-  const r = await spawnAsync(tool.command, args, {
-    input: options.input,
-    cwd: options.cwd,
-    timeout: options.timeout ?? 120_000,
-    maxBuffer: options.maxBuffer ?? 512 * 1024 * 1024,
-  });
+  const r = await spawnAsync(tool.command, args, spawnOptions(options));
   if (!r.error && r.status === 0) return r.stdout;
   throw toolError(tool, args, options, r);
+}
+
+/** What both runners pass to the child: input, directory, a 2-minute limit against a hang, room for large output. */
+function spawnOptions(options: RunOptions) {
+  return { input: options.input, cwd: options.cwd, timeout: options.timeout ?? 120_000, maxBuffer: options.maxBuffer ?? 512 * 1024 * 1024 };
 }
 
 function toolError(
