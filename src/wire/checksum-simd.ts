@@ -1,7 +1,7 @@
 /**
  * The one's-complement sum (RFC 1071) with WebAssembly 128-bit SIMD, for long ranges (docs/offload.md
  * §1.1). The module is assembled here by hand, byte by byte with comments, and compiled on first use:
- * no build step, no dependency, about 1 KB. Where WebAssembly or its SIMD is missing (or
+ * no build step, no dependency, about 1.3 KB. Where WebAssembly or its SIMD is missing (or
  * `setChecksumKernel('js')` was called) the pure-TypeScript word loop of checksum.ts does the work;
  * both give identical results on every input (test/wire/checksum-simd.test.ts).
  *
