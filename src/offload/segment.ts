@@ -5,8 +5,9 @@
  *
  * Shape (that of Linux and DPDK GSO): the template is walked once into a {@link SegmentPlan}; each
  * segment is then the header bytes and the payload slice copied (by the SIMD kernel's `segments`, or
- * with `set()` / `copyWithin`), and O(1) fix-ups at precomputed offsets. IPv4 header checksums come from precomputed partial sums; the
- * TCP checksum from a precomputed pseudo-header + header partial sum and one pass over the payload.
+ * with `set()` / `copyWithin`), and O(1) fix-ups at precomputed offsets. IPv4 header checksums come
+ * from precomputed partial sums; the TCP checksum from a precomputed pseudo-header + header partial
+ * sum and one pass over the payload.
  *
  * Profiles (docs/offload.md §14), each knob overridable:
  *
@@ -240,8 +241,9 @@ export function segmentInto(
  * then the payload slice, copied and summed in one pass — in batches of up to 256 KiB, each batch
  * moved into `target` by one set(); then each segment's fields and TCP checksum are fixed in `target`
  * (from the slice sums the kernel stored) and the segment is handed to `onSegment`. Three passes over
- * the payload in all (into the kernel, copy-and-sum, out), against five in the loop of segmentInto
- * (two moves in `target`, staging, the sums, each slice's copyWithin), and no built-in call per segment.
+ * the payload in all (into the kernel, copy-and-sum, out), against four in the loop of segmentInto
+ * (the template into `target`, each slice's copyWithin, staging, the sums), and no built-in call per
+ * segment.
  *
  * A callback may use the kernel in between: a sum of its own replaces the staged frame (the next batch
  * stages it again), and a segmentation of its own replaces the slice sums (the rest of this batch is
