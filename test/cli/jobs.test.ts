@@ -5,6 +5,7 @@
  * frames splits into dozens; the capture mixes IPv4 and IPv6, bad checksums, frames that are not
  * NVGRE, and (in one file) a record cut short at the end.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, writePcap } from '../../src/index.js';
 import { jobsOption } from '../../src/cli/jobs.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
-import { spawnAsync } from '../helpers/spawn.js';
+import { childEnv, spawnAsync } from '../helpers/spawn.js';
 
 let built: BuiltCli | undefined;
 let work: string;
@@ -115,6 +116,32 @@ describe.concurrent('--jobs', () => {
     // A broken worker path shows: frame numbers restart at each chunk without the offset.
     expect(split.stdout.match(/^frame 1:/gm)?.length).toBe(1);
   });
+
+  it('a reader slower than the command (a full pipe) gets the same bytes, with one job and with two', async () => {
+    // The output buffers are reused once written; a pipe that is full keeps them queued instead, and
+    // the coordinator waits for it to drain. A reader that takes 16 KB every 2 ms keeps the pipe full.
+    const slow = (jobs: string) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [built!.cli, 'decode', '-V', '--jobs', jobs, 'mixed.pcap'], {
+          cwd: work,
+          env: childEnv({ ...process.env, NVGRE_NO_PROGRESS: '1', NVGRE_JOBS_MIN_BYTES: '0', NVGRE_JOBS_CHUNK_BYTES: '20000' }),
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        const parts: Buffer[] = [];
+        child.stdout.on('readable', function take() {
+          const b = child.stdout.read(16384) as Buffer | null;
+          if (b === null) return;
+          parts.push(b);
+          setTimeout(take, 2);
+        });
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(parts).toString('utf8')) : reject(new Error(`exit ${code}`))));
+      });
+    const expected = (await nvgre(['decode', '-V', '--jobs', '1', 'mixed.pcap'])).stdout;
+    expect(expected.length).toBeGreaterThan(1 << 20); // many times a pipe's 64 KB
+    expect(await slow('1')).toBe(expected);
+    expect(await slow('2')).toBe(expected);
+  }, 60_000);
 
   it('refuses a --jobs that is not a whole number from 1 to 999', async () => {
     for (const bad of ['0', '-1', 'two', '1000', '1.5', '']) {
