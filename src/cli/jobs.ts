@@ -21,18 +21,24 @@ import { EXIT, usageError } from './errors.js';
 interface ChunkTask {
   readonly id: number;
   readonly header: Uint8Array;
-  /** The chunk is the first `length` bytes of this buffer, shared with the coordinator (a {@link Slot}). */
-  readonly shared: SharedArrayBuffer;
+  /** The chunk is the first `length` bytes of this buffer (a {@link Slot}'s, transferred: the worker owns it until it answers). */
+  readonly input: ArrayBuffer;
   readonly length: number;
   readonly firstFrame: number;
   /** Where the chunk's first byte is in the file. */
   readonly fileOffset: number;
+  /** Where the worker writes the chunk's output (transferred, and back with the answer; reused once written). */
+  readonly out: ArrayBuffer;
 }
 
 /** What a worker returns for one chunk. */
 interface ChunkResult {
   readonly id: number;
-  readonly output: Uint8Array;
+  /** The task's input buffer, handed back. */
+  readonly input: ArrayBuffer;
+  /** The chunk's output: the first `outputLength` bytes of `out` (the task's, or a larger one if it did not fit). */
+  readonly out: ArrayBuffer;
+  readonly outputLength: number;
   readonly counters: Record<string, number>;
   readonly warning: string | undefined;
   /** The command's error (a malformed record) as it would print it, and its exit status. */
@@ -45,8 +51,9 @@ export interface WorkerJob {
   readonly bytes: Uint8Array;
   readonly firstFrame: number;
   readonly fileOffset: number;
-  /** Output written while reading, encoded batch by batch (so its strings die young); the closing line after it is the coordinator's. */
-  readonly output: Uint8Array[];
+  /** Output written while reading (the first `outputLength` bytes); the closing line after it is the coordinator's. */
+  output: Uint8Array;
+  outputLength: number;
   reading: boolean;
   counters: Record<string, number> | undefined;
   warning: string | undefined;
@@ -59,11 +66,17 @@ export function workerJob(): WorkerJob | undefined {
   return job;
 }
 
-const encoder = new TextEncoder();
-
-/** Text a worker's command wrote while reading, encoded now (called per batch of about 64 KB). */
-export function workerOutput(job: WorkerJob, text: string): void {
-  if (job.reading && text !== '') job.output.push(encoder.encode(text));
+/** Bytes a worker's command wrote while reading (called per batch of about 64 KB), appended to the chunk's output slot. */
+export function workerOutput(job: WorkerJob, bytes: Uint8Array, length: number): void {
+  if (!job.reading || length === 0) return;
+  if (job.outputLength + length > job.output.length) {
+    // Larger than the buffer: a larger one, which the coordinator keeps in its place from then on.
+    const grown = new Uint8Array(new ArrayBuffer(Math.max(2 * job.output.length, job.outputLength + length)));
+    grown.set(job.output.subarray(0, job.outputLength));
+    job.output = grown;
+  }
+  job.output.set(bytes.subarray(0, length), job.outputLength);
+  job.outputLength += length;
 }
 
 /** The counters of the running command, merged by the coordinator after reading. */
@@ -137,13 +150,16 @@ export function parallelReadable(file: string, jobs: number): boolean {
 
 /** A chunk buffer the coordinator fills and a worker reads. */
 interface Slot {
-  shared: SharedArrayBuffer;
+  buffer: ArrayBuffer;
   bytes: Uint8Array;
 }
 
 function newSlot(size: number): Slot {
-  const shared = new SharedArrayBuffer(size);
-  return { shared, bytes: new Uint8Array(shared) };
+  return slotOf(new ArrayBuffer(size));
+}
+
+function slotOf(buffer: ArrayBuffer): Slot {
+  return { buffer, bytes: new Uint8Array(buffer) };
 }
 
 /** Bytes of whole records at the start of `b` (a record header is 16 bytes; its length at +8). */
@@ -175,14 +191,19 @@ export async function coordinate(file: string, jobs: number, command: string, ar
   readSync(fd, header, 0, 24, 0);
   const le = pcapLittleEndian(header)!;
   const CHUNK = chunkBytes();
-  // One slot per worker, reused chunk after chunk: a fresh 4 MiB array per chunk cost more than the
-  // checks of its frames (the kernel zero-fills and maps its pages as the read touches them, and V8
-  // counts each as external memory, which brings on full collections): reading and cutting a 258 MB
-  // capture took 0.40 s in fresh arrays and 0.05 s in reused ones. Slots are shared, so handing one to
-  // a worker copies nothing; a slot is free again when its worker answers.
+  // Slots reused chunk after chunk: a fresh 4 MiB array per chunk cost more than the checks of its
+  // frames (the kernel zero-fills and maps its pages as the read touches them, and V8 counts each as
+  // external memory, which brings on full collections): reading and cutting a 258 MB capture took
+  // 0.40 s in fresh arrays and 0.05 s in reused ones. A slot's buffer is transferred to the worker
+  // and back with its answer, so handing it over copies nothing (a SharedArrayBuffer did the same,
+  // but V8 copies into and out of shared memory byte-safely, several times slower than memcpy).
+  // Twice as many slots as workers: the next chunks are read while the workers work, so that a worker
+  // that answers gets its next chunk at once (it used to wait for the read).
   const freeSlots: Slot[] = [];
-  for (let k = 0; k < jobs; k++) freeSlots.push(newSlot(CHUNK));
-  const busySlots = new Map<number, Slot>();
+  for (let k = 0; k < 2 * jobs; k++) freeSlots.push(newSlot(CHUNK));
+  // Output slots: a worker writes a chunk's output into one; free again once written to stdout.
+  const freeOut: ArrayBuffer[] = [];
+  const draining: ArrayBuffer[] = [];
   let position = 24;
   let carry = new Uint8Array(0);
   let firstFrame = 1;
@@ -190,7 +211,7 @@ export async function coordinate(file: string, jobs: number, command: string, ar
   let nextId = 0;
   let eof = false;
   /** The next chunk to hand out, in `slot`: the whole records of the next block, or the file's rest (whole or not). */
-  const nextChunk = (slot: Slot): ChunkTask | null => {
+  const nextChunk = (slot: Slot): Omit<ChunkTask, 'out'> | null => {
     if (eof) return null;
     for (;;) {
       const want = Math.max(CHUNK, 2 * carry.length);
@@ -218,8 +239,7 @@ export async function coordinate(file: string, jobs: number, command: string, ar
       } else {
         carry = buf.slice(take, filled);
       }
-      const task: ChunkTask = { id: nextId++, header, shared: slot.shared, length: take, firstFrame, fileOffset: chunkStart };
-      busySlots.set(task.id, slot);
+      const task = { id: nextId++, header, input: slot.buffer, length: take, firstFrame, fileOffset: chunkStart };
       firstFrame += whole.records;
       chunkStart += take;
       return task;
@@ -241,15 +261,35 @@ export async function coordinate(file: string, jobs: number, command: string, ar
     await new Promise<void>((resolve, reject) => {
       let active = 0;
       const idle: Worker[] = [];
+      const ready: Omit<ChunkTask, 'out'>[] = [];
+      let waitingForDrain = false;
       const flushInOrder = () => {
-        for (let r = results.get(written); r !== undefined && failure === undefined; r = results.get(written)) {
+        for (let r = results.get(written); r !== undefined && failure === undefined && !waitingForDrain; r = results.get(written)) {
           results.delete(written);
           written++;
           if (r.warning !== undefined && !warned) {
             warned = true;
             process.stderr.write(r.warning);
           }
-          if (r.output.length > 0) process.stdout.write(r.output);
+          if (r.outputLength > 0) {
+            const more = process.stdout.write(new Uint8Array(r.out, 0, r.outputLength));
+            if (process.stdout.writableLength === 0) {
+              freeOut.push(r.out);
+            } else if (!more) {
+              // A slow reader (a pipe): the stream holds the slot's bytes until it drains, and the
+              // workers wait with it rather than pile up output in memory.
+              draining.push(r.out);
+              waitingForDrain = true;
+              process.stdout.once('drain', () => {
+                waitingForDrain = false;
+                freeOut.push(...draining.splice(0));
+                flushInOrder();
+                feed();
+              });
+            } // else the stream keeps these bytes queued; the slot is left to it
+          } else {
+            freeOut.push(r.out);
+          }
           for (const [k, v] of Object.entries(r.counters)) merged[k] = k === 'n' ? Math.max(merged[k] ?? 0, v) : (merged[k] ?? 0) + v;
           framesDone = Math.max(framesDone, r.counters.n ?? 0);
           if (r.error !== undefined) failure = r.error.exitCode;
@@ -257,19 +297,27 @@ export async function coordinate(file: string, jobs: number, command: string, ar
         }
         onProgress(bytesDone, framesDone);
       };
-      /** Hands chunks to idle workers; at most two chunks per worker wait for their turn to be written. */
+      /** Hands read chunks to idle workers, then reads ahead; at most two chunks per worker wait for their turn to be written. */
       const feed = () => {
-        while (idle.length > 0 && failure === undefined && issued - written < 2 * jobs) {
+        const dispatch = () => {
+          while (idle.length > 0 && ready.length > 0 && failure === undefined && !waitingForDrain && issued - written < 2 * jobs) {
+            const task: ChunkTask = { ...ready.shift()!, out: freeOut.pop() ?? new ArrayBuffer(CHUNK) };
+            const w = idle.pop()!;
+            issued++;
+            active++;
+            bytesDone += task.length;
+            w.postMessage(task, [task.input, task.out]);
+          }
+        };
+        dispatch();
+        while (!eof && failure === undefined && freeSlots.length > 0) {
           const task = nextChunk(freeSlots[freeSlots.length - 1]!);
           if (task === null) break;
           freeSlots.pop();
-          const w = idle.pop()!;
-          issued++;
-          active++;
-          bytesDone += task.length;
-          w.postMessage(task);
+          ready.push(task);
+          dispatch();
         }
-        if (active === 0 && (eof || failure !== undefined)) resolve();
+        if (active === 0 && (failure !== undefined || (eof && ready.length === 0 && !waitingForDrain))) resolve();
       };
       for (let k = 0; k < jobs; k++) {
         const w = new Worker(url, { workerData: { nvgreJob: { command, argv } } });
@@ -278,8 +326,7 @@ export async function coordinate(file: string, jobs: number, command: string, ar
         w.on('message', (r: ChunkResult) => {
           active--;
           idle.push(w);
-          freeSlots.push(busySlots.get(r.id)!);
-          busySlots.delete(r.id);
+          freeSlots.push(slotOf(r.input));
           results.set(r.id, r);
           flushInOrder();
           feed();
@@ -311,25 +358,30 @@ export class ChunkError extends Error {
 async function serve(run: (command: string, argv: readonly string[]) => Promise<{ code: number; error: string | undefined }>): Promise<void> {
   const { command, argv } = (workerData as { nvgreJob: { command: string; argv: string[] } }).nvgreJob;
   parentPort!.on('message', async (task: ChunkTask) => {
-    job = { header: task.header, bytes: new Uint8Array(task.shared, 0, task.length), firstFrame: task.firstFrame, fileOffset: task.fileOffset, output: [], reading: true, counters: undefined, warning: undefined };
+    job = {
+      header: task.header,
+      bytes: new Uint8Array(task.input, 0, task.length),
+      firstFrame: task.firstFrame,
+      fileOffset: task.fileOffset,
+      output: new Uint8Array(task.out),
+      outputLength: 0,
+      reading: true,
+      counters: undefined,
+      warning: undefined,
+    };
     const { code, error } = await run(command, argv);
     const current = job;
     job = undefined;
-    // One ArrayBuffer of its own to transfer (a Buffer may share Node's pool).
-    const output = new Uint8Array(current.output.reduce((n, b) => n + b.length, 0));
-    let at = 0;
-    for (const b of current.output) {
-      output.set(b, at);
-      at += b.length;
-    }
     const result: ChunkResult = {
       id: task.id,
-      output,
+      input: task.input,
+      out: current.output.buffer as ArrayBuffer,
+      outputLength: current.outputLength,
       counters: current.counters ?? {},
       warning: current.warning,
       error: error === undefined ? undefined : { text: error, exitCode: code === EXIT.OK ? EXIT.DATA : code },
     };
-    parentPort!.postMessage(result, [output.buffer as ArrayBuffer]);
+    parentPort!.postMessage(result, [task.input, result.out]);
   });
 }
 
