@@ -99,14 +99,30 @@ export function jobCounters<T extends { n: number } & Record<string, number>>(in
 
 /**
  * `--jobs N`. The default is the number of cores where a frame costs enough to pay for the
- * coordination (`heavy`: decode --json, -V, -x), else 1: for the one-line summary and checksum
- * --verify the workers' start and two threads sharing one process cost about what they save (measured
- * 0.9-0.95x with two workers on a 2-core machine, against 1.25x for --json; docs/cli.md "All cores").
+ * coordination (`heavy`: decode --json, -V, -x), and for the one-line summary and checksum --verify
+ * only on a file of at least {@link LARGE_FILE} bytes: below it the workers' start and their own
+ * compilation of the hot code cost about what the second core saves (measured on 2 cores, 258 MB:
+ * 0.95-1.1x; 1 GB: decode 1.5x, checksum --verify 1.2-1.4x; docs/cli.md "All cores").
  */
-export function jobsOption(value: string | undefined, heavy = true): number {
-  if (value === undefined) return heavy ? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) : 1;
+export function jobsOption(value: string | undefined, heavy = true, file?: string): number {
+  const cores = () => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  if (value === undefined) return heavy || (file !== undefined && fileBytes(file) >= LARGE_FILE) ? cores() : 1;
   if (!/^[1-9][0-9]{0,2}$/.test(value)) throw usageError(`--jobs must be a whole number from 1 to 999, got "${value}".`);
   return Number(value);
+}
+
+/** From this size on (512 MiB) the cheap commands read with all cores by default. */
+export const LARGE_FILE = 512 << 20;
+
+/** A regular file's size, or 0 (standard input, missing: the reader reports that). */
+function fileBytes(file: string): number {
+  if (file === '-') return 0;
+  try {
+    const st = statSync(file);
+    return st.isFile() ? st.size : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Files below this many bytes are read on one thread (starting workers costs more). */

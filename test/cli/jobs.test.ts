@@ -6,12 +6,12 @@
  * NVGRE, and (in one file) a record cut short at the end.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame, writePcap } from '../../src/index.js';
-import { jobsOption } from '../../src/cli/jobs.js';
+import { LARGE_FILE, jobsOption } from '../../src/cli/jobs.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 import { childEnv, spawnAsync } from '../helpers/spawn.js';
 
@@ -148,6 +148,16 @@ describe.concurrent('--jobs', () => {
       expect(() => jobsOption(bad)).toThrow(/--jobs must be a whole number from 1 to 999/);
     }
     expect([jobsOption('1'), jobsOption('999'), jobsOption(undefined, false)]).toEqual([1, 999, 1]);
+    // The cheap commands (decode's one-line summary, checksum --verify) use every core from 512 MiB on
+    // (sparse files: nothing is written).
+    const cores = os.availableParallelism();
+    const big = path.join(work, 'big.pcap');
+    writeFileSync(big, '');
+    truncateSync(big, LARGE_FILE - 1);
+    expect([jobsOption(undefined, false, big), jobsOption(undefined, true, big), jobsOption('1', false, big)]).toEqual([1, cores, 1]);
+    truncateSync(big, LARGE_FILE);
+    expect([jobsOption(undefined, false, big), jobsOption(undefined, false, '-'), jobsOption(undefined, false, path.join(work, 'missing.pcap'))]).toEqual([cores, 1, 1]);
+    rmSync(big);
     // And the command says so with the usage exit status.
     const r = await nvgre(['decode', '--jobs', '0', 'mixed.pcap']);
     expect(r.status).toBe(2);

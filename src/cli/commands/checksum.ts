@@ -25,9 +25,10 @@ ${HELP.count}
 ${HELP.frames}
 ${HELP.format}
 ${HELP.keepPartial}
-  -j, --jobs N      (--verify) worker threads for a large classic pcap file (default 1: a
-                    frame's checks are too cheap to gain on two cores); same output. -c and
-                    --frames read on one thread, as do standard input, pcapng and small files
+  -j, --jobs N      (--verify) worker threads for a large classic pcap file; same output.
+                    Default: the number of cores for a file of 512 MiB or more, else 1 (a
+                    frame's checks are too cheap to gain on a smaller one). -c and --frames
+                    read on one thread, as do standard input, pcapng and files below 8 MB
   --json            (--verify) one JSON object per frame
   -h, --help        show this help`;
 
@@ -120,7 +121,7 @@ export const checksum: Command = {
     const out = new Output();
     // The closing line's counters, added up over the chunks with --jobs.
     const c = jobCounters({ n: 0, bad: 0, framesBad: 0 });
-    const jobs = jobsOption(stringOption(values.jobs), false);
+    const jobs = jobsOption(stringOption(values.jobs), false, input);
     // Frame by frame, unless -c or --frames stop early (-Y alone decides per frame).
     const sel = selection(parsed);
     const parallel = sel.count === undefined && sel.frames === undefined ? { jobs, command: 'checksum', argv } : undefined;

@@ -35,9 +35,10 @@ ${HELP.filter}
   --key-layout L    read the VSID from the key as rfc7637 (default) or low24 (draft-00,
                     docs/nvgre.md §7)
   -j, --jobs N      worker threads for a large classic pcap file; same output. Default: the
-                    number of cores with --json, -V or -x, else 1 (the one-line summary is too
-                    cheap to gain). -c, --frames and --reassemble read on one thread, as do
-                    standard input, pcapng and files below 8 MB
+                    number of cores with --json, -V or -x, or for a file of 512 MiB or more,
+                    else 1 (the one-line summary is too cheap to gain on a smaller one). -c,
+                    --frames and --reassemble read on one thread, as do standard input,
+                    pcapng and files below 8 MB
   -h, --help        show this help
 
 Examples:
@@ -97,7 +98,7 @@ export const decode: Command = {
     // The closing line's counters (added up over the chunks with --jobs); considered: the frames
     // --frames lets through (all frames without it).
     const c = jobCounters({ n: 0, considered: 0, nvgre: 0, dropped: 0, other: 0, held: 0, shown: 0 });
-    const jobs = jobsOption(stringOption(values.jobs), json || verbose || hex);
+    const jobs = jobsOption(stringOption(values.jobs), json || verbose || hex, file);
     // Frame by frame only: -c and --frames stop early, reassembly carries fragments across frames.
     const parallel = sel.count === undefined && sel.frames === undefined && reassembler === null ? { jobs, command: 'decode', argv } : undefined;
     const full = () => sel.count !== undefined && c.shown >= sel.count;
