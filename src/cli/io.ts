@@ -55,6 +55,7 @@ export async function readRecords(
   const p = options.parallel;
   if (p !== undefined && parallelReadable(file, p.jobs)) {
     if (progress) progress.total = statSync(file).size;
+    await flushOutputs(); // lines the command wrote before reading come before the workers' output
     try {
       await coordinate(file, p.jobs, p.command, p.argv, (bytes, frames) => {
         if (progress) {
@@ -235,10 +236,14 @@ export class Output {
 
   line(s: string): void {
     // At most 3 bytes per UTF-16 unit, and the newline.
-    const most = 3 * s.length + 1;
+    let most = 3 * s.length + 1;
     if (pendingUsed + most > pending.length) {
       spill();
-      if (most > pending.length) pending = Buffer.allocUnsafeSlow(2 * most);
+      if (most > pending.length) {
+        // A long line (doctor --json's report): room for its exact length, not three times it.
+        most = Buffer.byteLength(s) + 1;
+        if (most > pending.length) pending = Buffer.allocUnsafeSlow(most);
+      }
     }
     pendingUsed += pending.write(s, pendingUsed);
     pending[pendingUsed++] = 0x0a;
