@@ -154,7 +154,7 @@ async function readChunk(file: string, job: WorkerJob, onRecords: (records: Capt
       throw inFile(e);
     }
   }
-  for (const out of openOutputs) await out.flush(); // the chunk's last lines, while they still count
+  await flushOutputs(); // the chunk's last lines, while they still count
   // What the command writes from here on (its closing line) is the coordinator's. (After an error the
   // command's lines before it are flushed by the error handler, and still count.)
   job.reading = false;
@@ -220,18 +220,15 @@ function spill(): boolean {
   return ok;
 }
 
-/** Outputs with unwritten lines, flushed before an error is reported (the frames before the damage still print). */
-const openOutputs = new Set<Output>();
-
+/** Writes the lines not yet written (before an error is reported: the frames before the damage still print). */
 export async function flushOutputs(): Promise<void> {
-  for (const out of openOutputs) await out.flush();
+  if (!spill()) await once(process.stdout, 'drain');
 }
 
 /** Lines batched into large writes; `await maybeFlush()` between batches respects backpressure. */
 export class Output {
   constructor() {
     guardStdout();
-    openOutputs.add(this);
   }
 
   line(s: string): void {
@@ -253,8 +250,8 @@ export class Output {
     if (pendingUsed >= FLUSH_AT) await this.flush();
   }
 
-  async flush(): Promise<void> {
-    if (!spill()) await once(process.stdout, 'drain');
+  flush(): Promise<void> {
+    return flushOutputs();
   }
 }
 

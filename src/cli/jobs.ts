@@ -105,8 +105,10 @@ export function jobCounters<T extends { n: number } & Record<string, number>>(in
  * 0.95-1.1x; 1 GB: decode 1.5x, checksum --verify 1.2-1.4x; docs/cli.md "All cores").
  */
 export function jobsOption(value: string | undefined, heavy = true, file?: string): number {
-  const cores = () => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  if (value === undefined) return heavy || (file !== undefined && fileBytes(file) >= LARGE_FILE) ? cores() : 1;
+  if (value === undefined) {
+    const all = heavy || (file !== undefined && (regularFileSize(file) ?? 0) >= LARGE_FILE);
+    return all ? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) : 1;
+  }
   if (!/^[1-9][0-9]{0,2}$/.test(value)) throw usageError(`--jobs must be a whole number from 1 to 999, got "${value}".`);
   return Number(value);
 }
@@ -114,14 +116,14 @@ export function jobsOption(value: string | undefined, heavy = true, file?: strin
 /** From this size on (512 MiB) the cheap commands read with all cores by default. */
 export const LARGE_FILE = 512 << 20;
 
-/** A regular file's size, or 0 (standard input, missing: the reader reports that). */
-function fileBytes(file: string): number {
-  if (file === '-') return 0;
+/** A regular file's size; null for standard input, a pipe, a device or a missing file (the reader reports that). */
+function regularFileSize(file: string): number | null {
+  if (file === '-') return null;
   try {
     const st = statSync(file);
-    return st.isFile() ? st.size : 0;
+    return st.isFile() ? st.size : null;
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -148,10 +150,10 @@ function pcapLittleEndian(header: Uint8Array): boolean | null {
 
 /** Whether `file` is read by workers: a regular classic-pcap file of at least minBytes, jobs > 1. */
 export function parallelReadable(file: string, jobs: number): boolean {
-  if (jobs <= 1 || file === '-' || !isMainThread) return false;
+  if (jobs <= 1 || !isMainThread) return false;
+  const size = regularFileSize(file);
+  if (size === null || size < minBytes()) return false;
   try {
-    const st = statSync(file);
-    if (!st.isFile() || st.size < minBytes()) return false;
     const fd = openSync(file, 'r');
     try {
       const header = new Uint8Array(24);
@@ -313,18 +315,19 @@ export async function coordinate(file: string, jobs: number, command: string, ar
         }
         onProgress(bytesDone, framesDone);
       };
-      /** Hands read chunks to idle workers, then reads ahead; at most two chunks per worker wait for their turn to be written. */
+      /** Hands read chunks to idle workers; at most two chunks per worker wait for their turn to be written. */
+      const dispatch = () => {
+        while (idle.length > 0 && ready.length > 0 && failure === undefined && !waitingForDrain && issued - written < 2 * jobs) {
+          const task: ChunkTask = { ...ready.shift()!, out: freeOut.pop() ?? new ArrayBuffer(CHUNK) };
+          const w = idle.pop()!;
+          issued++;
+          active++;
+          bytesDone += task.length;
+          w.postMessage(task, [task.input, task.out]);
+        }
+      };
+      /** Dispatches, then reads ahead into the free slots (dispatching each chunk as it is read). */
       const feed = () => {
-        const dispatch = () => {
-          while (idle.length > 0 && ready.length > 0 && failure === undefined && !waitingForDrain && issued - written < 2 * jobs) {
-            const task: ChunkTask = { ...ready.shift()!, out: freeOut.pop() ?? new ArrayBuffer(CHUNK) };
-            const w = idle.pop()!;
-            issued++;
-            active++;
-            bytesDone += task.length;
-            w.postMessage(task, [task.input, task.out]);
-          }
-        };
         dispatch();
         while (!eof && failure === undefined && freeSlots.length > 0) {
           const task = nextChunk(freeSlots[freeSlots.length - 1]!);
