@@ -396,6 +396,11 @@ export function simdSum(bytes: Uint8Array, offset: number, length: number, initi
     staging++;
     return withInitial(initial, kernelSum(offset, length));
   }
+  return simdSumChunks(bytes, offset, length, initial);
+}
+
+/** {@link simdSum} of a range that is not most of its array, or longer than one chunk: views of the range, chunk by chunk. */
+function simdSumChunks(bytes: Uint8Array, offset: number, length: number, initial: number): number {
   const mem = kernelMemory;
   const buffer = bytes.buffer; // accessor calls: read once
   const base = bytes.byteOffset + offset;
