@@ -121,61 +121,78 @@ export function summarise(ratios) {
  * the 10th–90th percentile of the per-round ratios.
  * Returns { ops, baseOps, ratio, spread: [lo, hi], rounds } (ratio = ops / baseOps, higher is better).
  */
-export function compare(candidate, baseline, { rounds = QUICK ? 9 : 41, roundMs = QUICK ? 3 : 12, warmupMs = QUICK ? 20 : 300 } = {}) {
-  // First a few direct calls, so that both closures have their feedback vectors before a timing loop
+export function compare(candidate, baseline, options) {
+  return compareEach([candidate], baseline, options)[0];
+}
+
+/**
+ * {@link compare} for several candidates doing identical work (decapsulation of frames that differ only
+ * past the headers it reads), each against the same baseline, in the same rounds: each round times every
+ * candidate beside its own batch of the baseline. This host's speed changes by up to 40 % from one
+ * minute to the next (a shared machine), and not alike for every kind of work: the same decapsulation
+ * read 0.98× in one process and 0.87× in another a few seconds later. Measured in separate processes,
+ * identical work read up to 15 % apart; measured in one process, round by round, every row sees the
+ * same machine. Returns one result per candidate, as compare() gives it.
+ */
+export function compareEach(candidates, baseline, { rounds = QUICK ? 9 : 41, roundMs = QUICK ? 3 : 12, warmupMs = QUICK ? 20 : 300 } = {}) {
+  // First a few direct calls, so that every closure has its feedback vector before a timing loop
   // is optimised. A closure made at a site that has made many (a case per loop iteration) gets its
   // vector lazily, after some calls; a loop optimised before that cannot inline it ("no feedback
   // vector"), and then candidate and baseline were measured with or without a call's overhead by chance.
   for (let i = 0; i < 64; i++) {
-    candidate(i);
+    for (const candidate of candidates) candidate(i);
     if (baseline) baseline(i);
   }
-  // Warm-up in throw-away loops, so that both functions reach their optimised tiers before the
+  // Warm-up in throw-away loops, so that every function reaches its optimised tier before the
   // measuring loops are compiled: a loop optimised while the function it calls was still in a lower
   // tier keeps calling it instead of inlining it (the same decapsulation read 45 M/s in a process's
   // first comparison and 65 M/s in its second).
   for (let k = 0; k < 2; k++) {
-    const warmCandidate = makeTimer();
+    const warmCandidates = candidates.map(() => makeTimer());
     const warmBaseline = makeTimer();
     const end = performance.now() + warmupMs / 2;
     while (performance.now() < end) {
-      warmCandidate(candidate, 1000);
+      candidates.forEach((candidate, j) => warmCandidates[j](candidate, 1000));
       if (baseline) warmBaseline(baseline, 1000);
     }
   }
-  const timeCandidate = makeTimer();
+  const timeCandidates = candidates.map(() => makeTimer());
   const timeBaseline = makeTimer();
   const end = performance.now() + warmupMs / 2;
   while (performance.now() < end) {
-    timeCandidate(candidate, 1000);
+    candidates.forEach((candidate, j) => timeCandidates[j](candidate, 1000));
     if (baseline) timeBaseline(baseline, 1000);
   }
-  const nc = calibrate(timeCandidate, candidate, roundMs);
+  const nc = candidates.map((candidate, j) => calibrate(timeCandidates[j], candidate, roundMs));
   const nb = baseline ? calibrate(timeBaseline, baseline, roundMs) : 0;
-  const c = [];
-  const b = [];
-  const ratios = [];
+  const c = candidates.map(() => []);
+  const b = candidates.map(() => []);
+  const ratios = candidates.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    let tc;
-    let tb = NaN;
-    if (r & 1 && baseline) {
-      tb = timeBaseline(baseline, nb);
-      tc = timeCandidate(candidate, nc);
-    } else {
-      tc = timeCandidate(candidate, nc);
-      if (baseline) tb = timeBaseline(baseline, nb);
-    }
-    const co = (nc / tc) * 1000;
-    c.push(co);
-    if (baseline) {
-      const bo = (nb / tb) * 1000;
-      b.push(bo);
-      ratios.push(co / bo);
+    for (let j = 0; j < candidates.length; j++) {
+      let tc;
+      let tb = NaN;
+      if (r & 1 && baseline) {
+        tb = timeBaseline(baseline, nb);
+        tc = timeCandidates[j](candidates[j], nc[j]);
+      } else {
+        tc = timeCandidates[j](candidates[j], nc[j]);
+        if (baseline) tb = timeBaseline(baseline, nb);
+      }
+      const co = (nc[j] / tc) * 1000;
+      c[j].push(co);
+      if (baseline) {
+        const bo = (nb / tb) * 1000;
+        b[j].push(bo);
+        ratios[j].push(co / bo);
+      }
     }
   }
-  const ops = median(c);
-  if (!baseline) return { ops, baseOps: NaN, ratio: NaN, spread: undefined, rounds };
-  return { ops, baseOps: median(b), ...summarise(ratios) };
+  return candidates.map((_, j) => {
+    const ops = median(c[j]);
+    if (!baseline) return { ops, baseOps: NaN, ratio: NaN, spread: undefined, rounds };
+    return { ops, baseOps: median(b[j]), ...summarise(ratios[j]) };
+  });
 }
 
 /**
