@@ -81,6 +81,7 @@ export type { LinkRecord } from './diagnose/lint-record.js';
 export { diagnose, diagnoseStream, createDoctor, Doctor } from './diagnose/doctor/doctor.js';
 export { DoctorCode, DOCTOR_SEVERITY } from './diagnose/doctor/types.js';
 export type { DoctorOptions, DoctorReport, DoctorFinding, DoctorEvidence, DoctorSubject, DoctorSummary } from './diagnose/doctor/types.js';
+export type { DoctorPart } from './diagnose/doctor/merge.js';
 export type { DiagnoseRecord } from './diagnose/doctor/facts.js';
 export { captureStats, captureStatsStream, createStats, StatsCollector } from './diagnose/stats.js';
 export type { CaptureStats, StatsOptions, VsidStats, PairStats, Conversation, ProtocolMix } from './diagnose/stats.js';

@@ -13,7 +13,8 @@ import type { KeyLayout } from '../../wire/gre.js';
 import { readCaptureStream, type CaptureChunkSource } from '../../capture/stream.js';
 import type { ReadCaptureOptions } from '../../capture/record.js';
 import { FactReader, type DiagnoseRecord } from './facts.js';
-import { Observer } from './state.js';
+import { Observer, PartLog } from './state.js';
+import { mergePart, partOf, type DoctorPart } from './merge.js';
 import { PolicyChecker } from './policy.js';
 import { hostFindings } from './findings-hosts.js';
 import { pathFindings } from './findings-paths.js';
@@ -72,12 +73,19 @@ export class Doctor {
   private readonly reader = new FactReader();
   private readonly observer: Observer;
   private readonly policy: PolicyChecker | undefined;
+  /** Set for the doctor of one part of a capture (options.part). */
+  private readonly isPart: boolean;
   private count = 0;
   private last = 0;
 
   constructor(options?: DoctorOptions) {
     this.r = resolve(options);
-    this.observer = new Observer(this.r);
+    if (options?.part !== undefined && typeof options.part !== 'boolean') throw new TypeError(`options.part must be a boolean, got ${typeof options.part}`);
+    this.isPart = options?.part === true;
+    if (this.isPart && options?.policy !== undefined) {
+      throw argError('options.part and options.policy do not go together: the policy checks read the whole capture in order, with one doctor (docs/doctor.md §12)');
+    }
+    this.observer = new Observer(this.r, this.isPart ? new PartLog() : null);
     if (options?.policy !== undefined) {
       if (options.policy === null || typeof options.policy !== 'object') throw argError('options.policy must be a policy object (docs/nve.md §3)');
       this.policy = new PolicyChecker(options.policy, this.r.keyLayout, this.r.examples, this.r.maxPairs);
@@ -112,8 +120,38 @@ export class Doctor {
     if (this.policy !== undefined && f.linkProblem === null) this.policy.observe(f);
   }
 
+  /**
+   * What this doctor read, for {@link Doctor.merge} by the doctor that reports: plain data, which
+   * `postMessage` copies to another thread. Only for a doctor made with `part: true`. Call it after the
+   * last frame: the part shares this doctor's state.
+   */
+  part(): DoctorPart {
+    if (!this.isPart) throw argError('part() is for a doctor that reads one part of a capture: create it with { part: true } (docs/doctor.md §12)');
+    return partOf(this.observer, JSON.stringify(this.r), this.count, this.last);
+  }
+
+  /**
+   * Adds the next part of the capture (another doctor's {@link Doctor.part}, made with the same options
+   * and `part: true`), in capture order: the frames of the parts before it, then its own. The report
+   * then is the one this doctor would give had it read the part's frames itself. Returns false, and
+   * merges nothing, when a tracking cap (maxFlows, maxPairs) turned items away in the part or would in
+   * the merge: which items one doctor keeps then depends on frames the part does not know, so read the
+   * capture with one doctor instead (the command line does). Not for a doctor with a policy.
+   */
+  merge(part: DoctorPart): boolean {
+    if (this.isPart) throw argError('merge() is for the doctor that reports: this one reads a part (options.part)');
+    if (this.policy !== undefined) throw argError('a doctor with a policy reads the whole capture itself: merge() is not for it (docs/doctor.md §12)');
+    if (part === null || typeof part !== 'object' || typeof part.options !== 'string') throw new TypeError('part must be what Doctor.part() returned');
+    if (part.options !== JSON.stringify(this.r)) throw argError('the part was read with other options than this doctor has: merge parts read with the same options');
+    if (!mergePart(this.observer, part)) return false;
+    this.count += part.added;
+    if (part.added > 0) this.last = part.last;
+    return true;
+  }
+
   /** The findings so far (the doctor can go on reading after a report). */
   report(): DoctorReport {
+    if (this.isPart) throw argError('a part has no report of its own: merge its part() into the doctor that reports (docs/doctor.md §12)');
     const r = this.r;
     const o = this.observer;
     const hosts = hostFindings({ o, capturedAt: r.capturedAt, policy: this.policy, keyLayout: r.keyLayout, examples: r.examples });

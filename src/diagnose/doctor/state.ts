@@ -81,6 +81,8 @@ export class PairState {
   rssInner = 0;
   readonly adminProhibited = new Tally();
   readonly adminKinds = new Set<string>();
+  /** A part's doctor (PartLog): the kind of each of its first 64 such frames, in order, for the merge. */
+  readonly adminSequence: string[] = [];
   echoRequests = 0;
   echoReplies = 0;
   tcpSyn = 0;
@@ -135,12 +137,45 @@ export function keyValidIn(key: number, layout: KeyLayout): boolean {
   return layout === 'low24' ? key >>> 24 === 0 && !isReservedVsid(key & 0xffffff) : !isReservedVsid(key >>> 8);
 }
 
+/**
+ * An inner flow first seen in a part of a capture: its key, its PA pair's key, and the ECMP path and
+ * RSS queue indexes it hashes to (outer + key, inner; outer 2-tuple, inner), -1 where the hash could
+ * not walk the frame.
+ */
+export type FlowRecord = readonly [key: string, pair: string, ecmpOuterKey: number, ecmpInner: number, rssOuter: number, rssInner: number];
+
+/** A DNS query (true: key, querying PA, frame number) or answer (false: key) seen in a part of a capture. */
+export type DnsEvent = readonly [query: boolean, key: string, sender: string, frame: number];
+
+/**
+ * What the doctor of one part of a capture (DoctorOptions `part`) leaves to the merge because it
+ * depends on frames before the part (merge.ts): whether a flow is new, whether the PA an echo reply
+ * goes to has sent NVGRE, which query a DNS answer answers.
+ */
+export class PartLog {
+  /** Flows new in this part, in the order first seen (a flow seen in an earlier part is not new). */
+  readonly flows: FlowRecord[] = [];
+  /** Echo replies to a PA that had not sent NVGRE in this part yet, per PA: they count if it had in an earlier part. */
+  readonly echoNoSender = new Map<string, number>();
+  /** Queries and answers in order, replayed against the pending queries of the parts before. */
+  readonly dns: DnsEvent[] = [];
+}
+
 export interface ObserverLimits {
   readonly maxFlows: number;
   readonly maxPairs: number;
   readonly examples: number;
   readonly mtu: number;
   readonly keyLayout: KeyLayout;
+}
+
+/** A new inner flow of PA pair `p`, with its ECMP path and RSS queue indexes (-1: not hashed). */
+export function addFlow(p: PairState, ecmpOuterKey: number, ecmpInner: number, rssOuter: number, rssInner: number): void {
+  p.flows++;
+  if (ecmpOuterKey >= 0) p.ecmpOuterKey |= 1 << ecmpOuterKey;
+  if (ecmpInner >= 0) p.ecmpInner |= 1 << ecmpInner;
+  if (rssOuter >= 0) p.rssOuter |= 1 << rssOuter;
+  if (rssInner >= 0) p.rssInner |= 1 << rssInner;
 }
 
 /** Superframes: inner TCP this large (over any jumbo MTU) was captured before segmentation. */
@@ -166,7 +201,14 @@ export class Observer {
   private readonly rssOuter: Rss = createRss({ queues: 8, encapsulation: 'none' });
   private readonly rssInner: Rss = createRss({ queues: 8 });
 
-  constructor(readonly limits: ObserverLimits) {
+  /**
+   * @param log set for the doctor of one part of a capture: what depends on earlier parts goes there
+   * instead of into the state (see PartLog).
+   */
+  constructor(
+    readonly limits: ObserverLimits,
+    readonly log: PartLog | null = null,
+  ) {
     this.senders = new CappedMap(limits.maxPairs);
     this.pairs = new CappedMap(limits.maxPairs);
     this.flows = new CappedMap(limits.maxFlows);
@@ -294,16 +336,21 @@ export class Observer {
     const vsid = this.limits.keyLayout === 'low24' ? f.key & 0xffffff : f.key >>> 8;
     const key = `${f.outerSrc}>${f.outerDst}|${vsid}|${f.innerSrc}|${f.innerDst}|${f.innerProtocol}|${f.srcPort}|${f.dstPort}`;
     if (!this.flows.addKey(key, true)) return;
-    p.flows++;
     // Where this flow would go: paths of an 8-way ECMP group and queues of an 8-queue RSS NIC.
+    let ecmpOuterKey = -1;
+    let ecmpInner = -1;
+    let rssOuter = -1;
+    let rssInner = -1;
     try {
-      p.ecmpOuterKey |= 1 << ecmpHash(f.frame, 'outer+key') % 8;
-      p.ecmpInner |= 1 << ecmpHash(f.frame, 'inner') % 8;
-      p.rssOuter |= 1 << this.rssOuter.queue(f.frame);
-      p.rssInner |= 1 << this.rssInner.queue(f.frame);
+      ecmpOuterKey = ecmpHash(f.frame, 'outer+key') % 8;
+      ecmpInner = ecmpHash(f.frame, 'inner') % 8;
+      rssOuter = this.rssOuter.queue(f.frame);
+      rssInner = this.rssInner.queue(f.frame);
     } catch {
       // a frame the hashes cannot walk (malformed inner headers): it counts as a flow, not as a spread
     }
+    this.log?.flows.push([key, `${f.outerSrc}>${f.outerDst}`, ecmpOuterKey, ecmpInner, rssOuter, rssInner]);
+    addFlow(p, ecmpOuterKey, ecmpInner, rssOuter, rssInner);
   }
 
   private observeChecksums(f: FrameFacts, s: SenderState): void {
@@ -324,13 +371,18 @@ export class Observer {
       const c = f.icmpCode;
       if ((!v6 && t === 3 && (c === 9 || c === 10 || c === 13)) || (v6 && t === 1 && c === 1)) {
         p.adminProhibited.add(f.number, max);
-        if (p.adminProhibited.count <= 64) p.adminKinds.add(v6 ? 'ICMPv6 1/1' : `ICMP 3/${c}`);
+        if (p.adminProhibited.count <= 64) {
+          const kind = v6 ? 'ICMPv6 1/1' : `ICMP 3/${c}`;
+          p.adminKinds.add(kind);
+          if (this.log !== null) p.adminSequence.push(kind);
+        }
       } else if ((!v6 && t === 8) || (v6 && t === 128)) {
         p.echoRequests++;
       } else if ((!v6 && t === 0) || (v6 && t === 129)) {
         p.echoReplies++;
         const to = this.senders.get(f.outerDst);
         if (to !== undefined) to.echoRepliesIn++;
+        else if (this.log !== null) this.log.echoNoSender.set(f.outerDst, (this.log.echoNoSender.get(f.outerDst) ?? 0) + 1);
       }
     } else if (f.innerProtocol === IpProtocol.TCP) {
       if ((f.tcpFlags & 0x12) === 0x02) p.tcpSyn++;
@@ -338,17 +390,30 @@ export class Observer {
     }
     if (f.dnsId < 0) return;
     if (!f.dnsResponse && f.dstPort === 53 && s !== undefined) {
-      if (this.dnsPending.addKey(`${f.innerSrc}|${f.srcPort}|${f.dnsId}`, s)) {
-        s.dnsQueries++;
-        s.dnsQueryFrames.add(f.number, max);
-      }
+      const key = `${f.innerSrc}|${f.srcPort}|${f.dnsId}`;
+      if (this.log !== null) this.log.dns.push([true, key, f.outerSrc, f.number]);
+      else this.dnsQuery(s, key, f.number);
     } else if (f.dnsResponse && f.srcPort === 53) {
       const key = `${f.innerDst}|${f.dstPort}|${f.dnsId}`;
-      const asker = this.dnsPending.get(key);
-      if (asker !== undefined) {
-        asker.dnsAnswered++;
-        this.dnsPending.map.delete(key);
-      }
+      if (this.log !== null) this.log.dns.push([false, key, '', f.number]);
+      else this.dnsAnswer(key);
+    }
+  }
+
+  /** A DNS query from PA `s` (key: inner source, port, ID), pending until answered; a repeat while pending is not counted again. */
+  dnsQuery(s: SenderState, key: string, frame: number): void {
+    if (this.dnsPending.addKey(key, s)) {
+      s.dnsQueries++;
+      s.dnsQueryFrames.add(frame, this.limits.examples);
+    }
+  }
+
+  /** A DNS answer (key: inner destination, port, ID): answers the pending query with that key, if any. */
+  dnsAnswer(key: string): void {
+    const asker = this.dnsPending.get(key);
+    if (asker !== undefined) {
+      asker.dnsAnswered++;
+      this.dnsPending.map.delete(key);
     }
   }
 

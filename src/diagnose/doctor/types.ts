@@ -117,6 +117,12 @@ export interface DoctorOptions {
   readonly examples?: number;
   /** Inner flows a PA pair must carry before a constant FlowID is reported (default 4). */
   readonly minFlows?: number;
+  /**
+   * This doctor reads one part of a capture (docs/doctor.md §12): a worker's share, say. It leaves to
+   * the merge what depends on earlier parts; hand its `part()` to `merge()` of the doctor that reports,
+   * in capture order. It gives no report of its own, and takes no `policy`. Default false.
+   */
+  readonly part?: boolean;
 }
 
 /** What shows a finding. */
