@@ -10,7 +10,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { CaptureStreamParser, type CaptureInfo, type CaptureRecord } from '../index.js';
 import { CaptureReadError, captureError } from './errors.js';
-import { coordinate, parallelReadable, workerJob, workerOutput, type WorkerJob } from './jobs.js';
+import { coordinate, coordinateSpans, parallelReadable, workerJob, workerOutput, type WorkerJob } from './jobs.js';
 
 /**
  * Read size. Small enough that the records of one chunk die young (a 1 MiB chunk holds ~8000 small
@@ -28,7 +28,26 @@ export interface ReadOptions {
    * `--jobs N`: worker threads run `command argv` on chunks of the file when it qualifies (jobs.ts);
    * the command must then keep its counters in a jobCounters object and decide frame by frame.
    */
-  readonly parallel?: { readonly jobs: number; readonly command: string; readonly argv: readonly string[] } | undefined;
+  readonly parallel?: Parallel | undefined;
+}
+
+/** How a command reads with `--jobs N` (jobs.ts). */
+export interface Parallel {
+  readonly jobs: number;
+  readonly command: string;
+  readonly argv: readonly string[];
+  /**
+   * The state each chunk's worker left (the doctor's part), in the file's order; false refuses it
+   * (a tracking cap): the workers stop, {@link onRefused} is called, and the file is read on one thread.
+   */
+  readonly onState?: (state: unknown) => boolean;
+  /** Called before the one-thread read that follows a refused state: the command starts over. */
+  readonly onRefused?: () => void;
+  /**
+   * Each worker reads one span of the file as one run of the command, its state merged span by span
+   * (jobs.ts coordinateSpans: the doctor), instead of chunks handed to any worker (needs `onState`).
+   */
+  readonly spans?: boolean;
 }
 
 /** The reader's own failure (not the callback's), as the error that --keep-partial answers. */
@@ -56,17 +75,24 @@ export async function readRecords(
   if (p !== undefined && parallelReadable(file, p.jobs)) {
     if (progress) progress.total = statSync(file).size;
     await flushOutputs(); // lines the command wrote before reading come before the workers' output
+    let complete = true;
     try {
-      await coordinate(file, p.jobs, p.command, p.argv, (bytes, frames) => {
+      const onProgress = (bytes: number, frames: number) => {
         if (progress) {
           progress.frames = frames;
           progress.update(bytes);
         }
-      });
+      };
+      complete =
+        p.spans === true && p.onState !== undefined
+          ? await coordinateSpans(file, p.jobs, p.command, p.argv, onProgress, p.onState)
+          : await coordinate(file, p.jobs, p.command, p.argv, onProgress, p.onState);
     } finally {
-      progress?.done();
+      if (complete) progress?.done();
     }
-    return;
+    if (complete) return;
+    p.onRefused?.(); // and read below, on this thread
+    if (progress) progress.frames = 0;
   }
   const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const parser = new CaptureStreamParser();
@@ -122,17 +148,18 @@ export async function readRecords(
 
 /** A worker's chunk (jobs.ts): the file header and whole records, numbered from the chunk's first frame. */
 async function readChunk(file: string, job: WorkerJob, onRecords: (records: CaptureRecord[]) => void | Promise<void>, label: string | undefined): Promise<void> {
-  const parser = new CaptureStreamParser();
-  const base = job.firstFrame - 1;
-  // The parser numbers records and offsets within header + chunk: the file's numbers say where.
-  const inFile = (e: unknown): CaptureReadError => {
-    const c = readError(file, e, parser.recordsDecoded + 1);
-    const message = c.message
-      .replace(/\brecord (\d+)/, (_, r: string) => `record ${Number(r) + base}`)
-      .replace(/\boffset (\d+)/, (_, o: string) => `offset ${Number(o) - 24 + job.fileOffset}`);
-    return new CaptureReadError(message, c.exitCode);
-  };
-  {
+  // A span (coordinateSpans) comes chunk after chunk; a chunk alone is a span of one.
+  for (;;) {
+    const parser = new CaptureStreamParser();
+    const base = job.firstFrame - 1;
+    // The parser numbers records and offsets within header + chunk: the file's numbers say where.
+    const inFile = (e: unknown): CaptureReadError => {
+      const c = readError(file, e, parser.recordsDecoded + 1);
+      const message = c.message
+        .replace(/\brecord (\d+)/, (_, r: string) => `record ${Number(r) + base}`)
+        .replace(/\boffset (\d+)/, (_, o: string) => `offset ${Number(o) - 24 + job.fileOffset}`);
+      return new CaptureReadError(message, c.exitCode);
+    };
     parser.push(job.header);
     // In reads of CHUNK_BYTES, as from a file: the records of one read die young (see CHUNK_BYTES).
     for (let at = 0; at < job.bytes.length; at += CHUNK_BYTES) {
@@ -153,6 +180,8 @@ async function readChunk(file: string, job: WorkerJob, onRecords: (records: Capt
     } catch (e) {
       throw inFile(e);
     }
+    if (!job.more) break;
+    await job.nextChunk();
   }
   await flushOutputs(); // the chunk's last lines, while they still count
   // What the command writes from here on (its closing line) is the coordinator's. (After an error the

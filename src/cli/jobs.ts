@@ -8,13 +8,15 @@
  * writes while reading are returned as bytes instead of printed. The coordinator writes the chunks'
  * output in the input's order, and adds up the counters each command keeps in a {@link jobCounters}
  * object (frame number: the highest), so the closing line and the exit status come out as with one
- * thread. Only what a command can decide frame by frame is split this way; anything with state across
- * frames (-c, --frames, reassembly, the doctor's flows) stays on one thread, as does standard input,
- * pcapng and a file below {@link minBytes}.
+ * thread. A command with state across frames either hands each chunk's state back to be merged in
+ * order (the doctor: `onState`), or stays on one thread (-c, --frames, reassembly, a policy), as does
+ * standard input, pcapng and a file below {@link minBytes}.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ChunkReader, findSpans, newSlot, slotOf, type Chunk, type Slot } from './chunk-reader.js';
+import { once } from 'node:events';
 import { EXIT, usageError } from './errors.js';
 
 /** What a worker is given for one chunk. */
@@ -29,6 +31,8 @@ interface ChunkTask {
   readonly fileOffset: number;
   /** Where the worker writes the chunk's output (transferred, and back with the answer; reused once written). */
   readonly out: ArrayBuffer;
+  /** A span's chunk with more of the span to come: the command goes on reading (coordinateSpans). */
+  readonly more?: boolean;
 }
 
 /** What a worker returns for one chunk. */
@@ -43,20 +47,30 @@ interface ChunkResult {
   readonly warning: string | undefined;
   /** The command's error (a malformed record) as it would print it, and its exit status. */
   readonly error: { readonly text: string; readonly exitCode: number } | undefined;
+  /** What the command left for the coordinator to merge (the doctor's part), copied by postMessage. */
+  readonly state: unknown;
+  /** A span's chunk read, the command still reading: only `input` is handed back (coordinateSpans). */
+  readonly partial?: boolean;
 }
 
 /** The worker side: set while a worker runs a command on a chunk. */
 export interface WorkerJob {
   readonly header: Uint8Array;
-  readonly bytes: Uint8Array;
-  readonly firstFrame: number;
-  readonly fileOffset: number;
+  bytes: Uint8Array;
+  firstFrame: number;
+  fileOffset: number;
+  /** More chunks of this span follow: read them with {@link WorkerJob.nextChunk} (coordinateSpans). */
+  more: boolean;
+  /** Hands the chunk read back and waits for the span's next one (bytes, firstFrame, fileOffset, more change). */
+  nextChunk: () => Promise<void>;
   /** Output written while reading (the first `outputLength` bytes); the closing line after it is the coordinator's. */
   output: Uint8Array;
   outputLength: number;
   reading: boolean;
   counters: Record<string, number> | undefined;
   warning: string | undefined;
+  /** Set by a command whose state the coordinator merges chunk by chunk (the doctor's part). */
+  state: unknown;
 }
 
 let job: WorkerJob | undefined;
@@ -166,41 +180,21 @@ export function parallelReadable(file: string, jobs: number): boolean {
   }
 }
 
-/** A chunk buffer the coordinator fills and a worker reads. */
-interface Slot {
-  buffer: ArrayBuffer;
-  bytes: Uint8Array;
-}
-
-function newSlot(size: number): Slot {
-  return slotOf(new ArrayBuffer(size));
-}
-
-function slotOf(buffer: ArrayBuffer): Slot {
-  return { buffer, bytes: new Uint8Array(buffer) };
-}
-
-/** Bytes of whole records at the start of `b` (a record header is 16 bytes; its length at +8). */
-function wholeRecords(b: Uint8Array, end: number, le: boolean): { bytes: number; records: number } {
-  let o = 0;
-  let records = 0;
-  while (o + 16 <= end) {
-    const caplen = le
-      ? (b[o + 8]! | (b[o + 9]! << 8) | (b[o + 10]! << 16) | (b[o + 11]! << 24)) >>> 0
-      : ((b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!) >>> 0;
-    if (o + 16 + caplen > end) break;
-    o += 16 + caplen;
-    records++;
-  }
-  return { bytes: o, records };
-}
-
 /**
  * Reads `file` with `jobs` workers running `command argv` chunk by chunk; writes their output in order
- * and leaves the merged counters in the command's {@link jobCounters} object. Resolves to undefined,
- * or to the exit status of a chunk's error (printed as the one-thread reader would print it).
+ * and leaves the merged counters in the command's {@link jobCounters} object; gives each chunk's state
+ * to `onState` in order. Resolves to true; to false when `onState` refused a chunk's state (the rest is
+ * not read: the caller reads the file on one thread). A chunk's error throws a {@link ChunkError}
+ * worded as the one-thread reader would print it.
  */
-export async function coordinate(file: string, jobs: number, command: string, argv: readonly string[], onProgress: (bytes: number, frames: number) => void): Promise<number | undefined> {
+export async function coordinate(
+  file: string,
+  jobs: number,
+  command: string,
+  argv: readonly string[],
+  onProgress: (bytes: number, frames: number) => void,
+  onState?: (state: unknown) => boolean,
+): Promise<boolean> {
   const counters = coordinatorCounters;
   coordinatorCounters = undefined;
   const fd = openSync(file, 'r');
@@ -222,46 +216,15 @@ export async function coordinate(file: string, jobs: number, command: string, ar
   // Output slots: a worker writes a chunk's output into one; free again once written to stdout.
   const freeOut: ArrayBuffer[] = [];
   const draining: ArrayBuffer[] = [];
-  let position = 24;
-  let carry = new Uint8Array(0);
-  let firstFrame = 1;
-  let chunkStart = 24;
+  const reader = new ChunkReader(fd, le, 24, size, 1, CHUNK);
   let nextId = 0;
   let eof = false;
   /** The next chunk to hand out, in `slot`: the whole records of the next block, or the file's rest (whole or not). */
   const nextChunk = (slot: Slot): Omit<ChunkTask, 'out'> | null => {
-    if (eof) return null;
-    for (;;) {
-      const want = Math.max(CHUNK, 2 * carry.length);
-      if (slot.bytes.length < want) Object.assign(slot, newSlot(want)); // a record longer than a block
-      const buf = slot.bytes.subarray(0, want);
-      buf.set(carry, 0);
-      let filled = carry.length;
-      while (filled < want) {
-        const got = readSync(fd, buf, filled, want - filled, position);
-        if (got === 0) break;
-        position += got;
-        filled += got;
-      }
-      const whole = wholeRecords(buf, filled, le);
-      let take = whole.bytes;
-      if (position >= size || filled < want) {
-        // The end of the file: the rest goes as it is, and a worker reports a cut record as the
-        // one-thread reader does (with the same record number).
-        take = filled;
-        eof = true;
-        carry = new Uint8Array(0);
-      } else if (take === 0) {
-        carry = buf.slice(0, filled); // a record longer than the block: read on with a larger one
-        continue;
-      } else {
-        carry = buf.slice(take, filled);
-      }
-      const task = { id: nextId++, header, input: slot.buffer, length: take, firstFrame, fileOffset: chunkStart };
-      firstFrame += whole.records;
-      chunkStart += take;
-      return task;
-    }
+    const chunk = reader.next(slot);
+    eof = reader.finished;
+    if (chunk === null) return null;
+    return { id: nextId++, header, input: slot.buffer, length: chunk.length, firstFrame: chunk.firstFrame, fileOffset: chunk.fileOffset };
   };
 
   const workers: Worker[] = [];
@@ -271,6 +234,9 @@ export async function coordinate(file: string, jobs: number, command: string, ar
   let framesDone = 0;
   let bytesDone = 24;
   let failure: number | undefined;
+  let refused = false;
+  /** Neither a chunk's error nor a refused state has stopped the reading. */
+  const going = () => failure === undefined && !refused;
   let errorText = '';
   let warned = false;
   const merged: Record<string, number> = {};
@@ -282,7 +248,7 @@ export async function coordinate(file: string, jobs: number, command: string, ar
       const ready: Omit<ChunkTask, 'out'>[] = [];
       let waitingForDrain = false;
       const flushInOrder = () => {
-        for (let r = results.get(written); r !== undefined && failure === undefined && !waitingForDrain; r = results.get(written)) {
+        for (let r = results.get(written); r !== undefined && going() && !waitingForDrain; r = results.get(written)) {
           results.delete(written);
           written++;
           if (r.warning !== undefined && !warned) {
@@ -312,12 +278,13 @@ export async function coordinate(file: string, jobs: number, command: string, ar
           framesDone = Math.max(framesDone, r.counters.n ?? 0);
           if (r.error !== undefined) failure = r.error.exitCode;
           if (r.error !== undefined) errorText = r.error.text;
+          if (r.error === undefined && r.state !== undefined && onState !== undefined && !onState(r.state)) refused = true;
         }
         onProgress(bytesDone, framesDone);
       };
       /** Hands read chunks to idle workers; at most two chunks per worker wait for their turn to be written. */
       const dispatch = () => {
-        while (idle.length > 0 && ready.length > 0 && failure === undefined && !waitingForDrain && issued - written < 2 * jobs) {
+        while (idle.length > 0 && ready.length > 0 && going() && !waitingForDrain && issued - written < 2 * jobs) {
           const task: ChunkTask = { ...ready.shift()!, out: freeOut.pop() ?? new ArrayBuffer(CHUNK) };
           const w = idle.pop()!;
           issued++;
@@ -329,14 +296,14 @@ export async function coordinate(file: string, jobs: number, command: string, ar
       /** Dispatches, then reads ahead into the free slots (dispatching each chunk as it is read). */
       const feed = () => {
         dispatch();
-        while (!eof && failure === undefined && freeSlots.length > 0) {
+        while (!eof && going() && freeSlots.length > 0) {
           const task = nextChunk(freeSlots[freeSlots.length - 1]!);
           if (task === null) break;
           freeSlots.pop();
           ready.push(task);
           dispatch();
         }
-        if (active === 0 && (failure !== undefined || (eof && ready.length === 0 && !waitingForDrain))) resolve();
+        if (active === 0 && (!going() || (eof && ready.length === 0 && !waitingForDrain))) resolve();
       };
       for (let k = 0; k < jobs; k++) {
         const w = new Worker(url, { workerData: { nvgreJob: { command, argv } } });
@@ -358,9 +325,99 @@ export async function coordinate(file: string, jobs: number, command: string, ar
     closeSync(fd);
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  if (refused) return false;
   if (counters !== undefined) for (const k of Object.keys(counters)) if (merged[k] !== undefined) counters[k] = merged[k]!;
   if (failure !== undefined) throw new ChunkError(errorText, failure);
-  return undefined;
+  return true;
+}
+
+/**
+ * `--jobs` for a command whose state runs through the whole capture and is merged part by part (the
+ * doctor, docs/doctor.md §12): the file is cut into `jobs` spans of about equal size at record
+ * boundaries (findSpans walks the record headers once), and each worker reads one span from start to
+ * end, chunk after chunk, as one run of the command, so that it pays for a fresh state once per span
+ * (one part per 4 MiB chunk made the doctor slower on two threads than on one: each part met its
+ * flows anew). Each span's state goes to `onState` in the file's order once all are read; its output
+ * (if the command writes any while reading) is written in that order too. Resolves to true; to false
+ * when `onState` refused a state (the caller reads the file on one thread). The first span with an
+ * error throws it as a {@link ChunkError}, after the spans before it were merged.
+ */
+export async function coordinateSpans(
+  file: string,
+  jobs: number,
+  command: string,
+  argv: readonly string[],
+  onProgress: (bytes: number, frames: number) => void,
+  onState: (state: unknown) => boolean,
+): Promise<boolean> {
+  const fd = openSync(file, 'r');
+  const workers: Worker[] = [];
+  try {
+    const size = statSync(file).size;
+    const header = new Uint8Array(24);
+    readSync(fd, header, 0, 24, 0);
+    const le = pcapLittleEndian(header)!;
+    const CHUNK = chunkBytes();
+    const url = new URL(import.meta.url);
+    // Workers start while the spans are found.
+    for (let k = 0; k < jobs; k++) workers.push(new Worker(url, { workerData: { nvgreJob: { command, argv } } }));
+    const starts = findSpans(fd, size, le, jobs, CHUNK);
+    let bytes = 24;
+    let frames = 0;
+    const results = await Promise.all(
+      starts.map((start, k) => {
+        const reader = new ChunkReader(fd, le, start.offset, k + 1 < starts.length ? starts[k + 1]!.offset : size, start.firstFrame, CHUNK);
+        return readSpan(workers[k]!, reader, header, CHUNK, (chunk) => {
+          bytes += chunk.length;
+          frames = Math.max(frames, chunk.firstFrame + chunk.records - 1);
+          onProgress(bytes, frames);
+        });
+      }),
+    );
+    let warned = false;
+    for (const r of results) {
+      if (r.warning !== undefined && !warned) {
+        warned = true;
+        process.stderr.write(r.warning);
+      }
+      if (r.outputLength > 0 && !process.stdout.write(new Uint8Array(r.out, 0, r.outputLength))) await once(process.stdout, 'drain');
+      if (r.error !== undefined) throw new ChunkError(r.error.text, r.error.exitCode);
+      if (!onState(r.state)) return false;
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * One span read by one worker: its chunks sent one after another (the next read while the worker reads
+ * the last), until the worker answers with the span's end (or an error). Two slots per span.
+ */
+async function readSpan(worker: Worker, reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
+  let answer: ((r: ChunkResult) => void) | undefined;
+  let failed: ((e: unknown) => void) | undefined;
+  worker.on('message', (r: ChunkResult) => answer?.(r));
+  worker.on('error', (e) => failed?.(e));
+  let slot = newSlot(chunkSize);
+  let spare = newSlot(chunkSize);
+  let chunk = reader.next(slot)!;
+  for (let id = 0; ; id++) {
+    const reply = new Promise<ChunkResult>((resolve, reject) => {
+      answer = resolve;
+      failed = reject;
+    });
+    const task: ChunkTask = { id, header, input: slot.buffer, length: chunk.length, firstFrame: chunk.firstFrame, fileOffset: chunk.fileOffset, out: new ArrayBuffer(0), more: chunk.more };
+    worker.postMessage(task, [task.input]);
+    sent(chunk);
+    const next = chunk.more ? reader.next(spare) : null; // read ahead while the worker reads
+    const r = await reply;
+    if (r.partial !== true || next === null) return r;
+    slot = spare;
+    spare = slotOf(r.input);
+    chunk = next;
+  }
 }
 
 /** A chunk's error, already worded as the command prints it: the command reports it unchanged. */
@@ -376,17 +433,38 @@ export class ChunkError extends Error {
 /** The worker thread's loop: run the command on each chunk it is given. */
 async function serve(run: (command: string, argv: readonly string[]) => Promise<{ code: number; error: string | undefined }>): Promise<void> {
   const { command, argv } = (workerData as { nvgreJob: { command: string; argv: string[] } }).nvgreJob;
-  parentPort!.on('message', async (task: ChunkTask) => {
+  /** A span's command waiting for its next chunk. */
+  let waiting: ((task: ChunkTask) => void) | null = null;
+  parentPort!.on('message', async (first: ChunkTask) => {
+    if (waiting !== null) {
+      const resume = waiting;
+      waiting = null;
+      resume(first);
+      return;
+    }
+    let task = first;
     job = {
       header: task.header,
       bytes: new Uint8Array(task.input, 0, task.length),
       firstFrame: task.firstFrame,
       fileOffset: task.fileOffset,
+      more: task.more === true,
+      nextChunk: async () => {
+        const handedBack: ChunkResult = { id: task.id, input: task.input, out: new ArrayBuffer(0), outputLength: 0, counters: {}, warning: undefined, error: undefined, state: undefined, partial: true };
+        parentPort!.postMessage(handedBack, [task.input]);
+        task = await new Promise<ChunkTask>((resolve) => (waiting = resolve));
+        const j = job!;
+        j.bytes = new Uint8Array(task.input, 0, task.length);
+        j.firstFrame = task.firstFrame;
+        j.fileOffset = task.fileOffset;
+        j.more = task.more === true;
+      },
       output: new Uint8Array(task.out),
       outputLength: 0,
       reading: true,
       counters: undefined,
       warning: undefined,
+      state: undefined,
     };
     const { code, error } = await run(command, argv);
     const current = job;
@@ -399,6 +477,7 @@ async function serve(run: (command: string, argv: readonly string[]) => Promise<
       counters: current.counters ?? {},
       warning: current.warning,
       error: error === undefined ? undefined : { text: error, exitCode: code === EXIT.OK ? EXIT.DATA : code },
+      state: current.state,
     };
     parentPort!.postMessage(result, [task.input, result.out]);
   });

@@ -9,7 +9,8 @@ import { NvgreError, compileDisplayFilter, type CaptureRecord, type DisplayFilte
 import { intOption, stringOption, type OptionSpec, type Parsed } from './args.js';
 import type { CaptureFormat } from './capture-output.js';
 import { CliError, EXIT, usageError } from './errors.js';
-import { Progress, readRecords } from './io.js';
+import { Progress, readRecords, type Parallel } from './io.js';
+import { workerJob } from './jobs.js';
 import { LinkFrames } from './link.js';
 
 /** `-r FILE`, `-c N` / `--count N`, `--frames LIST`. */
@@ -196,11 +197,12 @@ export class Selector {
 /**
  * Reads `file` and hands `take` every record the selection takes, with its 1-based frame number (every
  * record of the file counted), showing progress as `label`; stops reading once no later frame can be
- * selected. Returns the number of records read.
+ * selected. Returns the number of records read. With `parallel`, workers read a large file (io.ts).
  */
-export async function readSelected(file: string, selector: Selector, label: string, take: (record: CaptureRecord, n: number) => void): Promise<number> {
+export async function readSelected(file: string, selector: Selector, label: string, take: (record: CaptureRecord, n: number) => void, parallel?: Parallel): Promise<number> {
   const progress = new Progress(label);
-  let n = 0;
+  // A worker of --jobs numbers its chunk's frames from the chunk's first.
+  let n = (workerJob()?.firstFrame ?? 1) - 1;
   await readRecords(
     file,
     (records) => {
@@ -212,7 +214,7 @@ export async function readSelected(file: string, selector: Selector, label: stri
       progress.frames = n;
     },
     progress,
-    { stop: () => selector.done },
+    { stop: () => selector.done, parallel },
   );
   return n;
 }

@@ -83,6 +83,9 @@ const COMMANDS: string[][] = [
   ['decode', '--filter-vsid', '5002', '-x'],
   ['checksum', '--verify'],
   ['checksum', '--verify', '--json'],
+  // The doctor: each worker reads one span of the file, the parts merged in order (docs/doctor.md §12).
+  ['doctor'],
+  ['doctor', '--json', '--examples', '20', '-Y', '!inner.udp'],
 ];
 
 // The tests only read the captures: they run side by side.
@@ -90,10 +93,11 @@ describe.concurrent('--jobs', () => {
   for (const file of ['mixed.pcap', 'cut.pcap', 'damaged.pcap']) {
     // All forms on the mixed capture; on the damaged ones one form of each command (the error path is the reader's,
     // the same for every form), which keeps the process starts of the suite down.
-    for (const args of file === 'mixed.pcap' ? COMMANDS : [['decode', '--json'], ['checksum', '--verify']]) {
+    for (const args of file === 'mixed.pcap' ? COMMANDS : [['decode', '--json'], ['checksum', '--verify'], ['doctor']]) {
       it(`${args.join(' ')} ${file}: the same output and exit status as with one job`, async () => {
         const one = await nvgre([...args, '--jobs', '1', file]);
-        expect(one.stdout.length).toBeGreaterThan(1000);
+        // The doctor reports at the end: a corrupt capture gives its error and no report.
+        expect(one.stdout.length).toBeGreaterThan(args[0] === 'doctor' && file !== 'mixed.pcap' ? -1 : 1000);
         if (file === 'cut.pcap') expect(one.stderr).toMatch(/record 600/);
         if (file === 'damaged.pcap') expect(one.stderr).toMatch(/record 301 at offset \d+ claims 2147483632/);
         // Two jobs on the mixed capture, three on the damaged ones (fewer process starts, same coverage).
@@ -142,6 +146,19 @@ describe.concurrent('--jobs', () => {
     expect(await slow('1')).toBe(expected);
     expect(await slow('2')).toBe(expected);
   }, 60_000);
+
+  it('doctor: a part past a tracking cap is refused, and the capture read again on one thread, with the same report', async () => {
+    // 60 flows, 30 tracked: each span's part turns flows away, so no part can be merged exactly.
+    const one = await nvgre(['doctor', '--max-flows', '30', '--jobs', '1', 'mixed.pcap']);
+    const two = await nvgre(['doctor', '--max-flows', '30', '--jobs', '2', 'mixed.pcap']);
+    expect(one.stdout).toMatch(/TRACKING_LIMIT/);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.status).toBe(one.status);
+    expect(one.stderr).toBe('');
+    expect(two.stderr).toMatch(/a tracking cap .* reading .* again on one thread/);
+    // Within the caps the parts merge: nothing said.
+    expect((await nvgre(['doctor', '--max-flows', '60', '--jobs', '2', 'mixed.pcap'])).stderr).toBe('');
+  });
 
   it('refuses a --jobs that is not a whole number from 1 to 999', async () => {
     for (const bad of ['0', '-1', 'two', '1000', '1.5', '']) {

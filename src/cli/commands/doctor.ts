@@ -1,9 +1,10 @@
-import { FrameView, createDoctor, type DoctorFinding, type DoctorReport, type KeyLayout } from '../../index.js';
+import { Doctor, FrameView, createDoctor, type DoctorFinding, type DoctorOptions, type DoctorPart, type DoctorReport, type KeyLayout } from '../../index.js';
 import { intOption, parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import { EXIT, usageError } from '../errors.js';
-import { Output, Progress, readRecords } from '../io.js';
+import { Output, Progress, readRecords, type Parallel } from '../io.js';
+import { jobsOption, workerJob } from '../jobs.js';
 import { FILTER_OPTIONS, HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, readSelected, selection } from '../select.js';
 import { readPolicy } from './policy.js';
 
@@ -36,6 +37,11 @@ ${HELP.filter}
                     the input is read twice, so it must be a file
   -w FILE           the annotated capture ("-" = standard output; the report then goes to stderr)
   --examples N      evidence frames kept per finding (default 5; 100 with --annotate)
+  -j, --jobs N      worker threads for a large classic pcap file; same report (each reads one
+                    span, merged in order: docs/doctor.md §12). Default: the number of cores for a
+                    file of 512 MiB or more, else 1. --policy, -c and --frames read on one thread,
+                    as do standard input, pcapng and files below 8 MB; a capture past a tracking
+                    cap is read again on one thread
   -h, --help        show this help
 
 Examples:
@@ -143,6 +149,7 @@ export const doctor: Command = {
       json: { type: 'boolean' },
       annotate: { type: 'boolean' },
       examples: { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
       ...WRITE_OPTIONS,
     });
     const { values } = parsed;
@@ -166,24 +173,50 @@ export const doctor: Command = {
     const maxPairs = intOption('max-pairs', values['max-pairs'], 1, 10_000_000);
     const capturedAt = stringOption(values['captured-at']);
     const policyFile = stringOption(values.policy);
-    let d;
+    const jobs = jobsOption(stringOption(values.jobs), false, file);
+    const options: DoctorOptions = {
+      keyLayout: keyLayout as KeyLayout,
+      ...(mtu !== undefined ? { mtu } : {}),
+      ...(maxFlows !== undefined ? { maxFlows } : {}),
+      ...(maxPairs !== undefined ? { maxPairs } : {}),
+      ...(examples !== undefined ? { examples } : {}),
+      ...(capturedAt !== undefined ? { capturedAt } : {}),
+    };
+    let d: Doctor;
     try {
-      d = createDoctor({
-        keyLayout: keyLayout as KeyLayout,
-        ...(mtu !== undefined ? { mtu } : {}),
-        ...(maxFlows !== undefined ? { maxFlows } : {}),
-        ...(maxPairs !== undefined ? { maxPairs } : {}),
-        ...(examples !== undefined ? { examples } : {}),
-        ...(capturedAt !== undefined ? { capturedAt } : {}),
-        ...(policyFile !== undefined ? { policy: readPolicy(policyFile) } : {}),
-      });
+      d = createDoctor({ ...options, ...(policyFile !== undefined ? { policy: readPolicy(policyFile) } : {}) });
     } catch (e) {
       if (capturedAt !== undefined && e instanceof Error && /capturedAt/.test(e.message)) throw usageError(`--captured-at must be an IPv4 or IPv6 address, got "${capturedAt}".`);
       throw e;
     }
     const viewOptions = { keyLayout: keyLayout as KeyLayout };
-    const selector = new Selector(selection(parsed, viewOptions), new FrameView(viewOptions));
-    await readSelected(file, selector, 'doctor', (r, n) => d.add(r, n));
+    const sel = selection(parsed, viewOptions);
+    const selector = new Selector(sel, new FrameView(viewOptions));
+    const job = workerJob();
+    if (job !== undefined) {
+      // A worker of --jobs: this chunk's part, for the coordinator to merge (docs/doctor.md §12).
+      const part = createDoctor({ ...options, part: true });
+      await readSelected(file, selector, 'doctor', (r, n) => part.add(r, n));
+      job.state = part.part();
+      return EXIT.OK;
+    }
+    // --jobs: workers read parts, merged here in order; a part past a tracking cap is refused, and the
+    // file is read again on this thread by a fresh doctor. A policy is checked in order by one doctor.
+    const parallel: Parallel | undefined =
+      policyFile === undefined && sel.count === undefined && sel.frames === undefined
+        ? {
+            jobs,
+            command: 'doctor',
+            argv,
+            spans: true,
+            onState: (part) => d.merge(part as DoctorPart),
+            onRefused: () => {
+              process.stderr.write(`nvgre doctor: a tracking cap (--max-flows, --max-pairs) was reached in a part read by a worker, where which items are kept depends on the frames before it: reading ${file} again on one thread (docs/doctor.md §12).\n`);
+              d = createDoctor(options);
+            },
+          }
+        : undefined;
+    await readSelected(file, selector, 'doctor', (r, n) => d.add(r, n), parallel);
     const report = d.report();
     if (output !== undefined) await writeAnnotated(file, output, report, parsed, viewOptions, values['keep-partial'] === true);
     const lines = values.json === true ? [JSON.stringify({ file, ...report }, null, 2)] : doctorText(file, report);
