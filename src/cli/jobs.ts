@@ -368,8 +368,9 @@ export async function coordinateSpans(
       starts.map((start, k) => {
         const reader = new ChunkReader(fd, le, start.offset, k + 1 < starts.length ? starts[k + 1]!.offset : size, start.firstFrame, CHUNK);
         return readSpan(workers[k]!, reader, header, CHUNK, (chunk) => {
+          // Frames handed out so far (the spans advance side by side: their numbers are not a count).
           bytes += chunk.length;
-          frames = Math.max(frames, chunk.firstFrame + chunk.records - 1);
+          frames += chunk.records;
           onProgress(bytes, frames);
         });
       }),
