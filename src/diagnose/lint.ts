@@ -143,7 +143,14 @@ function walkIp(ctx: Ctx, et: number, o: number, end: number, inner: boolean): I
       const version = b[o]! >>> 4;
       if (version !== 6) throw new NvgreError('BAD_IP_HEADER', layer, o, `IP version is ${version}, expected 6 for EtherType 0x86DD`);
       const dgEnd = Math.min(end, o + length);
-      walkIpv6(b, o, dgEnd, layer, chain);
+      try {
+        walkIpv6(b, o, dgEnd, layer, chain);
+      } catch (e) {
+        // A malformed chain in a datagram that is also cut: a receiver drops it for the cut first
+        // (wire/ipv6.ts checkIpv6, before the chain), so the cut is reported beside the chain's error.
+        if (o + length > end) reportCut(ctx, { version: 6, offset: o, end: dgEnd, cut: true, protocol: 0, upper: -1, fragment: false, dstOffset: o + IPV6.DST, length }, layer);
+        throw e;
+      }
       return {
         version: 6,
         offset: o,

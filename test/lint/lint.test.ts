@@ -507,6 +507,23 @@ function buildRandom(r: typeof arbSpec extends fc.Arbitrary<infer T> ? T : never
   });
 }
 
+describe('lint: a frame with two reasons to drop it', () => {
+  it('an IPv6 datagram cut short whose extension chain is malformed too: TRUNCATED (what a receiver sees first) and BAD_IP_HEADER', () => {
+    // Found by the verdicts property (test/property/verdicts.test.ts): tagged Ethernet, IPv6 with Destination Options,
+    // a Type 2 Routing header and a Hop-by-Hop header after them (RFC 8200 §4.1 forbids it), one byte short of its
+    // Payload Length. The strict decapsulator checks the length first; lint reported only the chain.
+    const frame = Uint8Array.from(
+      ('0200000000020200000000018100000086dd60000000009e3c4000000000000000000000000000000000000000000000000000000000000000002b0000000000000000010500000000003c02020000000000000000000000000000000000000000002f0001040000000020006558001000da0200000000020200000000010800450000580000000040117a960000000000000000000000000044ff66' + '00'.repeat(48))
+        .match(/../g)!
+        .map((x) => parseInt(x, 16)),
+    );
+    const strict = tryDecapsulate(frame);
+    expect(strict.ok ? 'ok' : strict.error.code).toBe('TRUNCATED');
+    const errors = lint(frame).filter((f) => f.severity === 'error');
+    expect(errors.map((f) => `${f.code}@${f.layer}`)).toEqual(['TRUNCATED@outer-ipv6', 'BAD_IP_HEADER@outer-ipv6']);
+  });
+});
+
 describe('lint: properties', () => {
   it('never throws on random bytes, prefixes or byte flips of valid frames', () => {
     fc.assert(
