@@ -6,7 +6,7 @@
 //   cost, which a smaller capture would weigh more than the goal does
 //   nvgre decode (one line per frame, the inner frame decoded) against tcpdump -r F -nn (goal 1x),
 //   400,000 frames (about 260 MB), 6 pairs
-// --quick mode: 40,000 frames and one pair for every row.
+// --quick mode: 40,000 frames and two pairs for every row.
 // Output goes to /dev/null; wall time of the whole process. No timing is asserted.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';

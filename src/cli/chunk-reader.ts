@@ -91,12 +91,9 @@ export class ChunkReader {
       const buf = slot.bytes.subarray(0, want);
       buf.set(this.carry, 0);
       let filled = this.carry.length;
-      while (filled < want && this.position < this.end) {
-        const got = readSync(this.fd, buf, filled, Math.min(want - filled, this.end - this.position), this.position);
-        if (got === 0) break;
-        this.position += got;
-        filled += got;
-      }
+      const got = readFully(this.fd, buf, filled, this.position, Math.min(want - filled, this.end - this.position));
+      this.position += got;
+      filled += got;
       const whole = wholeRecords(buf, filled, this.le);
       let take = whole.bytes;
       if (this.position >= this.end || filled < want) {
@@ -139,7 +136,7 @@ export function findSpans(fd: number, size: number, le: boolean, spans: number, 
   let frame = 1;
   let t = 0;
   while (t < targets.length && position + 16 <= size) {
-    const got = readFully(fd, block, position, Math.min(block.length, size - position));
+    const got = readFully(fd, block, 0, position, Math.min(block.length, size - position));
     if (got < 16) break;
     let o = 0;
     while (o + 16 <= got) {
@@ -164,11 +161,11 @@ export function findSpans(fd: number, size: number, le: boolean, spans: number, 
   return starts;
 }
 
-/** Reads `n` bytes at `at` into `b` (fewer at the end of the file); returns how many. */
-function readFully(fd: number, b: Uint8Array, at: number, n: number): number {
+/** Reads `n` bytes at file offset `at` into `b` from `into` on (fewer at the end of the file); returns how many. */
+function readFully(fd: number, b: Uint8Array, into: number, at: number, n: number): number {
   let filled = 0;
   while (filled < n) {
-    const got = readSync(fd, b, filled, n - filled, at + filled);
+    const got = readSync(fd, b, into + filled, n - filled, at + filled);
     if (got === 0) break;
     filled += got;
   }

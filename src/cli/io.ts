@@ -37,17 +37,14 @@ export interface Parallel {
   readonly command: string;
   readonly argv: readonly string[];
   /**
-   * The state each chunk's worker left (the doctor's part), in the file's order; false refuses it
-   * (a tracking cap): the workers stop, {@link onRefused} is called, and the file is read on one thread.
+   * For a command whose state runs through the capture (the doctor): each worker reads one span of the
+   * file as one run of the command (jobs.ts coordinateSpans), and the state each leaves comes here in
+   * the file's order. False refuses it (a tracking cap): {@link onRefused} is called, and the file is
+   * read on one thread. Without it, chunks go to whichever worker is free (jobs.ts coordinate).
    */
   readonly onState?: (state: unknown) => boolean;
   /** Called before the one-thread read that follows a refused state: the command starts over. */
   readonly onRefused?: () => void;
-  /**
-   * Each worker reads one span of the file as one run of the command, its state merged span by span
-   * (jobs.ts coordinateSpans: the doctor), instead of chunks handed to any worker (needs `onState`).
-   */
-  readonly spans?: boolean;
 }
 
 /** The reader's own failure (not the callback's), as the error that --keep-partial answers. */
@@ -83,10 +80,8 @@ export async function readRecords(
           progress.update(bytes);
         }
       };
-      complete =
-        p.spans === true && p.onState !== undefined
-          ? await coordinateSpans(file, p.jobs, p.command, p.argv, onProgress, p.onState)
-          : await coordinate(file, p.jobs, p.command, p.argv, onProgress, p.onState);
+      if (p.onState !== undefined) complete = await coordinateSpans(file, p.jobs, p.command, p.argv, onProgress, p.onState);
+      else await coordinate(file, p.jobs, p.command, p.argv, onProgress);
     } finally {
       if (complete) progress?.done();
     }

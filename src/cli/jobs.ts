@@ -8,9 +8,9 @@
  * writes while reading are returned as bytes instead of printed. The coordinator writes the chunks'
  * output in the input's order, and adds up the counters each command keeps in a {@link jobCounters}
  * object (frame number: the highest), so the closing line and the exit status come out as with one
- * thread. A command with state across frames either hands each chunk's state back to be merged in
- * order (the doctor: `onState`), or stays on one thread (-c, --frames, reassembly, a policy), as does
- * standard input, pcapng and a file below {@link minBytes}.
+ * thread. A command with state across frames either reads one span of the file per worker and has
+ * the spans' states merged in order ({@link coordinateSpans}: the doctor), or stays on one thread (-c,
+ * --frames, reassembly, a policy), as does standard input, pcapng and a file below {@link minBytes}.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -182,19 +182,10 @@ export function parallelReadable(file: string, jobs: number): boolean {
 
 /**
  * Reads `file` with `jobs` workers running `command argv` chunk by chunk; writes their output in order
- * and leaves the merged counters in the command's {@link jobCounters} object; gives each chunk's state
- * to `onState` in order. Resolves to true; to false when `onState` refused a chunk's state (the rest is
- * not read: the caller reads the file on one thread). A chunk's error throws a {@link ChunkError}
- * worded as the one-thread reader would print it.
+ * and leaves the merged counters in the command's {@link jobCounters} object. A chunk's error throws a
+ * {@link ChunkError} worded as the one-thread reader would print it.
  */
-export async function coordinate(
-  file: string,
-  jobs: number,
-  command: string,
-  argv: readonly string[],
-  onProgress: (bytes: number, frames: number) => void,
-  onState?: (state: unknown) => boolean,
-): Promise<boolean> {
+export async function coordinate(file: string, jobs: number, command: string, argv: readonly string[], onProgress: (bytes: number, frames: number) => void): Promise<void> {
   const counters = coordinatorCounters;
   coordinatorCounters = undefined;
   const fd = openSync(file, 'r');
@@ -234,9 +225,6 @@ export async function coordinate(
   let framesDone = 0;
   let bytesDone = 24;
   let failure: number | undefined;
-  let refused = false;
-  /** Neither a chunk's error nor a refused state has stopped the reading. */
-  const going = () => failure === undefined && !refused;
   let errorText = '';
   let warned = false;
   const merged: Record<string, number> = {};
@@ -248,7 +236,7 @@ export async function coordinate(
       const ready: Omit<ChunkTask, 'out'>[] = [];
       let waitingForDrain = false;
       const flushInOrder = () => {
-        for (let r = results.get(written); r !== undefined && going() && !waitingForDrain; r = results.get(written)) {
+        for (let r = results.get(written); r !== undefined && failure === undefined && !waitingForDrain; r = results.get(written)) {
           results.delete(written);
           written++;
           if (r.warning !== undefined && !warned) {
@@ -278,13 +266,12 @@ export async function coordinate(
           framesDone = Math.max(framesDone, r.counters.n ?? 0);
           if (r.error !== undefined) failure = r.error.exitCode;
           if (r.error !== undefined) errorText = r.error.text;
-          if (r.error === undefined && r.state !== undefined && onState !== undefined && !onState(r.state)) refused = true;
         }
         onProgress(bytesDone, framesDone);
       };
       /** Hands read chunks to idle workers; at most two chunks per worker wait for their turn to be written. */
       const dispatch = () => {
-        while (idle.length > 0 && ready.length > 0 && going() && !waitingForDrain && issued - written < 2 * jobs) {
+        while (idle.length > 0 && ready.length > 0 && failure === undefined && !waitingForDrain && issued - written < 2 * jobs) {
           const task: ChunkTask = { ...ready.shift()!, out: freeOut.pop() ?? new ArrayBuffer(CHUNK) };
           const w = idle.pop()!;
           issued++;
@@ -296,14 +283,14 @@ export async function coordinate(
       /** Dispatches, then reads ahead into the free slots (dispatching each chunk as it is read). */
       const feed = () => {
         dispatch();
-        while (!eof && going() && freeSlots.length > 0) {
+        while (!eof && failure === undefined && freeSlots.length > 0) {
           const task = nextChunk(freeSlots[freeSlots.length - 1]!);
           if (task === null) break;
           freeSlots.pop();
           ready.push(task);
           dispatch();
         }
-        if (active === 0 && (!going() || (eof && ready.length === 0 && !waitingForDrain))) resolve();
+        if (active === 0 && (failure !== undefined || (eof && ready.length === 0 && !waitingForDrain))) resolve();
       };
       for (let k = 0; k < jobs; k++) {
         const w = new Worker(url, { workerData: { nvgreJob: { command, argv } } });
@@ -325,10 +312,8 @@ export async function coordinate(
     closeSync(fd);
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  if (refused) return false;
   if (counters !== undefined) for (const k of Object.keys(counters)) if (merged[k] !== undefined) counters[k] = merged[k]!;
   if (failure !== undefined) throw new ChunkError(errorText, failure);
-  return true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Doctor, FrameView, createDoctor, type DoctorFinding, type DoctorOptions, type DoctorPart, type DoctorReport, type KeyLayout } from '../../index.js';
+import { FrameView, createDoctor, type Doctor, type DoctorFinding, type DoctorOptions, type DoctorPart, type DoctorReport, type KeyLayout } from '../../index.js';
 import { intOption, parse, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
@@ -182,6 +182,16 @@ export const doctor: Command = {
       ...(examples !== undefined ? { examples } : {}),
       ...(capturedAt !== undefined ? { capturedAt } : {}),
     };
+    const viewOptions = { keyLayout: keyLayout as KeyLayout };
+    const job = workerJob();
+    if (job !== undefined) {
+      // A worker of --jobs: its span's part, for the coordinator to merge (docs/doctor.md §12). The
+      // options and the selection were checked on the main thread before it started the workers.
+      const part = createDoctor({ ...options, part: true });
+      await readSelected(file, new Selector(selection(parsed, viewOptions), new FrameView(viewOptions)), 'doctor', (r, n) => part.add(r, n));
+      job.state = part.part();
+      return EXIT.OK;
+    }
     let d: Doctor;
     try {
       d = createDoctor({ ...options, ...(policyFile !== undefined ? { policy: readPolicy(policyFile) } : {}) });
@@ -189,17 +199,8 @@ export const doctor: Command = {
       if (capturedAt !== undefined && e instanceof Error && /capturedAt/.test(e.message)) throw usageError(`--captured-at must be an IPv4 or IPv6 address, got "${capturedAt}".`);
       throw e;
     }
-    const viewOptions = { keyLayout: keyLayout as KeyLayout };
     const sel = selection(parsed, viewOptions);
     const selector = new Selector(sel, new FrameView(viewOptions));
-    const job = workerJob();
-    if (job !== undefined) {
-      // A worker of --jobs: this chunk's part, for the coordinator to merge (docs/doctor.md §12).
-      const part = createDoctor({ ...options, part: true });
-      await readSelected(file, selector, 'doctor', (r, n) => part.add(r, n));
-      job.state = part.part();
-      return EXIT.OK;
-    }
     // --jobs: workers read parts, merged here in order; a part past a tracking cap is refused, and the
     // file is read again on this thread by a fresh doctor. A policy is checked in order by one doctor.
     const parallel: Parallel | undefined =
@@ -208,7 +209,6 @@ export const doctor: Command = {
             jobs,
             command: 'doctor',
             argv,
-            spans: true,
             onState: (part) => d.merge(part as DoctorPart),
             onRefused: () => {
               process.stderr.write(`nvgre doctor: a tracking cap (--max-flows, --max-pairs) was reached in a part read by a worker, where which items are kept depends on the frames before it: reading ${file} again on one thread (docs/doctor.md §12).\n`);

@@ -3,6 +3,12 @@
  * growing at a cap (and counts what it turned away), so memory follows the caps, not the capture.
  */
 
+/** A count and its first frame numbers, as data (a Tally, or a copy of one posted from a worker). */
+export interface TallyData {
+  readonly count: number;
+  readonly first: readonly number[];
+}
+
 /** A count and the first `max` frame numbers counted. */
 export class Tally {
   count = 0;
@@ -11,6 +17,16 @@ export class Tally {
   add(frame: number, max: number): void {
     this.count++;
     if (this.first.length < max) this.first.push(frame);
+  }
+
+  /**
+   * Adds the count and frames of a tally of later frames (the next part of a capture, docs/doctor.md
+   * §12): its frames follow these, so the first `max` are kept as adding them one by one would.
+   */
+  extend(later: TallyData, max: number): void {
+    if (later.count === 0) return;
+    this.count += later.count;
+    for (const n of later.first) if (this.first.length < max) this.first.push(n);
   }
 
   /** Adds another tally's count and frames (keeping the `max` smallest frame numbers). */

@@ -13,15 +13,9 @@
  * one doctor would have kept depends on frames the part does not know: {@link mergePart} then merges
  * nothing and returns false, and the caller reads the capture with one doctor.
  */
-import { CappedMap, Tally } from './bounded.js';
+import { CappedMap, Tally, type TallyData } from './bounded.js';
 import { ChecksumTally, MAX_KEYS, Observer, PairState, SenderState, UnderlayIcmpState, addFlow, type DnsEvent, type FlowRecord } from './state.js';
 import type { LintCode, LintSeverity } from '../lint-codes.js';
-
-/** A count and its first frame numbers (a Tally as data). */
-export interface TallyData {
-  readonly count: number;
-  readonly first: readonly number[];
-}
 
 /** A ChecksumTally as data. */
 export interface ChecksumTallyData {
@@ -170,19 +164,12 @@ function fits(o: Observer, part: DoctorPart): boolean {
   );
 }
 
-function mergeTally(into: Tally, from: TallyData, max: number): void {
-  if (from.count === 0) return;
-  into.count += from.count;
-  // Parts come in capture order: their frames follow this tally's.
-  for (const n of from.first) if (into.first.length < max) into.first.push(n);
-}
-
 function mergeChecksums(into: ChecksumTally, from: ChecksumTallyData, max: number): void {
-  mergeTally(into.ok, from.ok, max);
-  mergeTally(into.seed, from.seed, max);
-  mergeTally(into.seedNolen, from.seedNolen, max);
-  mergeTally(into.zero, from.zero, max);
-  mergeTally(into.bad, from.bad, max);
+  into.ok.extend(from.ok, max);
+  into.seed.extend(from.seed, max);
+  into.seedNolen.extend(from.seedNolen, max);
+  into.zero.extend(from.zero, max);
+  into.bad.extend(from.bad, max);
 }
 
 function mergeSender(g: SenderState, s: SenderData, max: number): void {
@@ -192,39 +179,36 @@ function mergeSender(g: SenderState, s: SenderData, max: number): void {
   mergeChecksums(g.icmp, s.icmp, max);
   mergeChecksums(g.ipv4, s.ipv4, max);
   mergeChecksums(g.outerIpv4, s.outerIpv4, max);
-  mergeTally(g.dfClear, s.dfClear, max);
-  mergeTally(g.otherLayoutKeys, s.otherLayoutKeys, max);
+  g.dfClear.extend(s.dfClear, max);
+  g.otherLayoutKeys.extend(s.otherLayoutKeys, max);
   for (const k of s.otherLayoutSamples) if (g.otherLayoutSamples.size < 8) g.otherLayoutSamples.add(k);
   g.siteLayoutKeys += s.siteLayoutKeys;
   g.echoRepliesIn += s.echoRepliesIn;
 }
 
 function mergePair(g: PairState, p: PairData, max: number): void {
-  mergeTally(g.frames, p.frames, max);
+  g.frames.extend(p.frames, max);
   g.bytes += p.bytes;
   for (const [key, t] of p.keys) {
     let k = g.keys.get(key);
     if (k === undefined && g.keys.size < MAX_KEYS) g.keys.set(key, (k = new Tally()));
-    if (k !== undefined) mergeTally(k, t, max);
+    if (k !== undefined) k.extend(t, max);
   }
   for (let i = 0; i < g.flowIds.length; i++) g.flowIds[i]! |= p.flowIds[i]!;
   // The kinds of the pair's first 64 such frames: those of this part that are among them.
-  for (const kind of p.adminSequence.slice(0, Math.max(0, 64 - g.adminProhibited.count))) {
-    g.adminKinds.add(kind);
-    g.adminSequence.push(kind);
-  }
-  mergeTally(g.adminProhibited, p.adminProhibited, max);
+  for (const kind of p.adminSequence.slice(0, Math.max(0, 64 - g.adminProhibited.count))) g.adminKinds.add(kind);
+  g.adminProhibited.extend(p.adminProhibited, max);
   g.echoRequests += p.echoRequests;
   g.echoReplies += p.echoReplies;
   g.tcpSyn += p.tcpSyn;
   g.tcpSynAck += p.tcpSynAck;
-  mergeTally(g.fragments, p.fragments, max);
+  g.fragments.extend(p.fragments, max);
   g.fragmentedSize = Math.max(g.fragmentedSize, p.fragmentedSize);
-  mergeTally(g.overMtu, p.overMtu, max);
+  g.overMtu.extend(p.overMtu, max);
   g.maxOuter = Math.max(g.maxOuter, p.maxOuter);
   g.maxInner = Math.max(g.maxInner, p.maxInner);
   g.maxInnerTags = Math.max(g.maxInnerTags, p.maxInnerTags);
-  mergeTally(g.superframes, p.superframes, max);
+  g.superframes.extend(p.superframes, max);
   g.maxSuperframe = Math.max(g.maxSuperframe, p.maxSuperframe);
   // Each frame that touches a pair sets it: the part's last frame has the last word.
   g.outerVersion = p.outerVersion;
@@ -251,9 +235,9 @@ export function mergePart(o: Observer, part: DoctorPart): boolean {
   for (const [reason, t] of part.unreadable) {
     let u = o.unreadable.get(reason);
     if (u === undefined && o.unreadable.size < 64) o.unreadable.set(reason, (u = new Tally()));
-    if (u !== undefined) mergeTally(u, t, max);
+    if (u !== undefined) u.extend(t, max);
   }
-  mergeTally(o.snaplenCut, part.snaplenCut, max);
+  o.snaplenCut.extend(part.snaplenCut, max);
   // Echo replies the part saw before their PA sent NVGRE in it: they count if it had in an earlier part.
   for (const [pa, n] of part.echoNoSender) {
     const to = o.senders.get(pa);
@@ -267,15 +251,15 @@ export function mergePart(o: Observer, part: DoctorPart): boolean {
   for (const v of part.vsids) o.vsids.addKey(v, true);
   for (const [key, u] of part.underlay) {
     const g = o.underlay.obtain(key, () => new UnderlayIcmpState(u.reporter, u.type, u.code, u.v6, u.quotedSrc, u.quotedDst))!;
-    mergeTally(g.frames, u.frames, max);
+    g.frames.extend(u.frames, max);
     if (u.mtu > 0) g.mtu = g.mtu === 0 ? u.mtu : Math.min(g.mtu, u.mtu);
     g.quotedLength = Math.max(g.quotedLength, u.quotedLength);
   }
-  for (const [kind, t] of part.otherGre) mergeTally(o.otherGre.obtain(kind, () => new Tally())!, t, max);
+  for (const [kind, t] of part.otherGre) o.otherGre.obtain(kind, () => new Tally())!.extend(t, max);
   for (const [code, c] of part.conformance) {
     let g = o.conformance.get(code);
     if (g === undefined) o.conformance.set(code, (g = { tally: new Tally(), severity: c.severity }));
-    mergeTally(g.tally, c.tally, max);
+    g.tally.extend(c.tally, max);
   }
   for (const [query, key, sender, frame] of part.dns) {
     if (query) o.dnsQuery(o.senders.get(sender)!, key, frame);

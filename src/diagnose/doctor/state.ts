@@ -169,6 +169,11 @@ export interface ObserverLimits {
   readonly keyLayout: KeyLayout;
 }
 
+/** The key of the directed PA pair from `src` to `dst` in {@link Observer.pairs}. */
+function pairKey(src: string, dst: string): string {
+  return `${src}>${dst}`;
+}
+
 /** A new inner flow of PA pair `p`, with its ECMP path and RSS queue indexes (-1: not hashed). */
 export function addFlow(p: PairState, ecmpOuterKey: number, ecmpInner: number, rssOuter: number, rssInner: number): void {
   p.flows++;
@@ -222,7 +227,7 @@ export class Observer {
   }
 
   pair(src: string, dst: string): PairState | undefined {
-    return this.pairs.obtain(`${src}>${dst}`, () => new PairState());
+    return this.pairs.obtain(pairKey(src, dst), () => new PairState());
   }
 
   observe(f: FrameFacts): void {
@@ -349,7 +354,7 @@ export class Observer {
     } catch {
       // a frame the hashes cannot walk (malformed inner headers): it counts as a flow, not as a spread
     }
-    this.log?.flows.push([key, `${f.outerSrc}>${f.outerDst}`, ecmpOuterKey, ecmpInner, rssOuter, rssInner]);
+    this.log?.flows.push([key, pairKey(f.outerSrc, f.outerDst), ecmpOuterKey, ecmpInner, rssOuter, rssInner]);
     addFlow(p, ecmpOuterKey, ecmpInner, rssOuter, rssInner);
   }
 
