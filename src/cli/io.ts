@@ -90,7 +90,7 @@ export async function readRecords(
     p.onRefused?.(); // and read below, on this thread
     if (progress) progress.frames = 0;
   }
-  const stream = file === '-' ? process.stdin : fileChunks(file);
+  const stream = file === '-' ? (stdinIsFile() ? fileChunks(STDIN) : process.stdin) : fileChunks(file);
   const parser = new CaptureStreamParser();
   if (progress && file !== '-') {
     try {
@@ -150,8 +150,8 @@ export async function readRecords(
  * named pipe, a device) can keep a read waiting for its writer, so it is read as a stream: the thread
  * stays free for signals meanwhile.
  */
-async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
-  const fd = openSync(file, 'r');
+async function* fileChunks(file: string | typeof STDIN): AsyncGenerator<Uint8Array> {
+  const fd = file === STDIN ? 0 : openSync(file, 'r');
   const st = fstatSync(fd);
   if (!st.isFile()) {
     // A pipe through the event loop, as standard input is read: a read stream's read waits in the
@@ -169,7 +169,18 @@ async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
       if (reads % TURN_EVERY === 0) await new Promise(setImmediate);
     }
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
+/** Standard input (`-`) redirected from a file (`nvgre decode - < big.pcap`): read as a file is, from where it stands. */
+const STDIN = Symbol('stdin');
+
+function stdinIsFile(): boolean {
+  try {
+    return fstatSync(0).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -1,9 +1,10 @@
 /**
- * How the CLI reads its input file (src/cli/io.ts, fileChunks): a regular file in synchronous reads of
- * 64 KB with an event-loop turn every 64 reads, anything else (a named pipe) as a stream. Checked as a
- * user sees it: the same lines from a file larger than many reads as from standard input, the same from
- * a named pipe, and Ctrl-C still ends a `-w` run with no unfinished file left, both while reading a
- * file and while waiting on a pipe's writer.
+ * How the CLI reads its input file (src/cli/io.ts, fileChunks): a regular file (and standard input
+ * redirected from one) in synchronous reads of 64 KB with an event-loop turn every 64 reads, anything
+ * else (a named pipe) through the event loop. Checked as a user sees it: the same lines from a file
+ * larger than many reads as from standard input, a redirect and a named pipe, and Ctrl-C still ends a
+ * `-w` run with no unfinished file left, both while reading a file and while waiting on a pipe's
+ * writer.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -92,6 +93,17 @@ describe('reading the input file', () => {
     expect(fromFile.status).toBe(0);
     expect(fromFile.stdout).toBe(fromStdin.stdout);
     expect(fromFile.stdout).toContain(`-- ${FRAMES} frames`);
+  }, 120_000);
+
+  it('standard input redirected from a file reads as the file does', async () => {
+    const fd = openSync(file('big.pcap'), 'r');
+    try {
+      const r = spawnSync(process.execPath, [built!.cli, 'decode', '-'], { cwd: work, env: childEnv(env), stdio: [fd, 'pipe', 'pipe'], maxBuffer: 64 << 20, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe((await nvgre(['decode', 'big.pcap'])).stdout);
+    } finally {
+      closeSync(fd);
+    }
   }, 120_000);
 
   it('stops early (-c) without reading on, and reports a cut file', async () => {
