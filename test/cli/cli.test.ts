@@ -498,6 +498,24 @@ describe.concurrent('nvgre segment / checksum', () => {
     expect(r.stderr).toMatch(/segmented at MSS 600/);
   });
 
+  it('checksum --verify names each layer: plain IP, no checksums, an unknown protocol, IPv6', async () => {
+    writeFileSync(
+      file('mix.pcap'),
+      writePcap([
+        buildFrame({ ethernet: {}, ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { srcPort: 53, dstPort: 5353 }, payload: 'dns' }),
+        buildFrame({ ethernet: { etherType: 0x0806 }, payload: new Uint8Array(28) }),
+        buildFrame({ ethernet: {}, ipv4: { src: '10.0.0.1', dst: '10.0.0.2', protocol: 99 }, payload: new Uint8Array(8) }),
+        buildFrame({ ethernet: {}, ipv6: { src: 'fd00::1', dst: 'fd00::2' }, udp: { srcPort: 1, dstPort: 2 }, payload: 'x' }),
+      ]),
+    );
+    const v = await nvgre('checksum', '--verify', 'mix.pcap');
+    expect(v.status, v.stderr).toBe(0);
+    // As the release before the line lost its arrays printed them.
+    expect(v.stdout).toBe(
+      ['frame 1: ipv4 ok, udp ok', 'frame 2: no checksums', 'frame 3: ipv4 ok, protocol-99 not-applicable', 'frame 4: udp ok', '-- 4 frames: 0 bad checksums in 0 frames', ''].join('\n'),
+    );
+  });
+
   it('checksum --verify reports bad checksums (exit 1) and --fill repairs them', async () => {
     const broken = path.join(CORPUS_DIR, 'raw', 'packetnet', 'gre_nvgre.pcap');
     const v = await nvgre('checksum', '--verify', broken);

@@ -34,13 +34,30 @@ ${HELP.keepPartial}
 
 const FILL: FillChecksumsOptions = { maxHeaderSize: Infinity };
 
-function layers(r: ChecksumReport): Array<[string, LayerStatus]> {
-  const out: Array<[string, LayerStatus]> = [];
-  if (r.outerIpv4 !== 'absent') out.push([r.encapsulated ? 'outer-ipv4' : 'ipv4', r.outerIpv4]);
-  if (r.innerIpv4 !== 'absent') out.push(['inner-ipv4', r.innerIpv4]);
+/**
+ * The verify line's layer list ("outer-ipv4 ok, inner-ipv4 ok, tcp ok", or "no checksums") and its
+ * count of bad layers, without arrays in between: the line is written per frame, and the tuples, the
+ * filter, the map and the join of the old form made `checksum --verify` 1.24x slower (paired runs,
+ * 400,000 frames), most of it in collections.
+ */
+function layerText(r: ChecksumReport): { text: string; bad: number } {
+  let text = '';
+  let bad = 0;
+  if (r.outerIpv4 !== 'absent') {
+    text = `${r.encapsulated ? 'outer-ipv4' : 'ipv4'} ${r.outerIpv4}`;
+    if (r.outerIpv4 === 'bad') bad++;
+  }
+  if (r.innerIpv4 !== 'absent') {
+    text += `${text === '' ? '' : ', '}inner-ipv4 ${r.innerIpv4}`;
+    if (r.innerIpv4 === 'bad') bad++;
+  }
   const p = r.transport.protocol;
-  if (p !== 'none') out.push([typeof p === 'number' ? `protocol-${p}` : p, r.transport.status]);
-  return out;
+  if (p !== 'none') {
+    const status: LayerStatus = r.transport.status;
+    text += `${text === '' ? '' : ', '}${typeof p === 'number' ? `protocol-${p}` : p} ${status}`;
+    if (status === 'bad') bad++;
+  }
+  return { text: text === '' ? 'no checksums' : text, bad };
 }
 
 export const checksum: Command = {
@@ -143,8 +160,7 @@ export const checksum: Command = {
             out.line(json ? `{"frame":${n},"error":${JSON.stringify(msg)}}` : `frame ${n}: unverifiable (${msg})`);
             continue;
           }
-          const ls = layers(report);
-          const nBad = ls.filter(([, s]) => s === 'bad').length;
+          const { text, bad: nBad } = layerText(report);
           c.bad += nBad;
           if (nBad > 0) c.framesBad++;
           if (json) {
@@ -155,7 +171,7 @@ export const checksum: Command = {
               },"status":"${report.transport.status}"}}`,
             );
           } else {
-            out.line(`frame ${n}: ${ls.length === 0 ? 'no checksums' : ls.map(([l, s]) => `${l} ${s}`).join(', ')}`);
+            out.line(`frame ${n}: ${text}`);
           }
         }
         progress.frames = c.n;
