@@ -25,7 +25,8 @@
  */
 import { assertBytes, put16, put32, typedArrayCopyWithin, typedArraySet } from '../wire/bytes.js';
 import { fold, onesComplementSum } from '../wire/checksum.js';
-import { SimdKernel, buildSegments, builtBytes, builtSum, restage, stageForSums, stagedSum } from '../wire/checksum-simd.js';
+import { SimdKernel, buildSegments, builtBytes, fixBuiltSegments, fixParams, restage, stageForSums, stagedSum } from '../wire/checksum-simd.js';
+import { FixParam } from '../wire/checksum-simd-fix.js';
 import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { TCP, TcpFlag } from '../wire/tcp.js';
@@ -172,13 +173,13 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
  * smaller target throws `NO_SPACE` before anything is written. `target` must not overlap `frame`.
  *
  * Per call: one plan; with checksums and the SIMD kernel (a frame of 320 payload bytes to 256 KiB), the
- * kernel lays the segments out in its own memory, copying and summing each slice in one pass, and one
- * `set()` per 256 KiB moves them into `target`; otherwise one `set()` of the whole template into
- * `target`, then each payload slice and header moved into place with `copyWithin`. Per segment: no
- * allocation except the view handed to `onSegment` (none without a callback); lengths, IDs, sequence
- * number, flags and checksums are fixed at precomputed offsets — the TCP checksum from a precomputed
- * pseudo-header + header partial sum and the slice's sum, the IPv4 header checksums from precomputed
- * partial sums.
+ * kernel lays the segments out in its own memory, copying and summing each slice in one pass, writes
+ * their fields, and one `set()` per 256 KiB moves them into `target`; otherwise one `set()` of the
+ * whole template into `target`, then each payload slice and header moved into place with `copyWithin`
+ * and the fields written here. Per segment: no allocation except the view handed to `onSegment` (none
+ * without a callback); lengths, IDs, sequence number, flags and checksums are fixed at precomputed
+ * offsets — the TCP checksum from a precomputed pseudo-header + header partial sum and the slice's
+ * sum, the IPv4 header checksums from precomputed partial sums.
  */
 export function segmentInto(
   frame: Uint8Array,
@@ -236,18 +237,17 @@ export function segmentInto(
 }
 
 /**
- * {@link segmentInto} with the SIMD kernel doing the moving (checksum-simd.ts, `segments`): the frame,
- * already staged in the kernel's memory, is laid out there as whole segments — the template's header,
- * then the payload slice, copied and summed in one pass — in batches of up to 256 KiB, each batch
- * moved into `target` by one set(); then each segment's fields and TCP checksum are fixed in `target`
- * (from the slice sums the kernel stored) and the segment is handed to `onSegment`. Three passes over
- * the payload in all (into the kernel, copy-and-sum, out), against four in the loop of segmentInto
- * (the template into `target`, each slice's copyWithin, staging, the sums), and no built-in call per
- * segment.
+ * {@link segmentInto} with the SIMD kernel doing the moving (checksum-simd.ts, `segments`) and the
+ * fields (checksum-simd-fix.ts, `fixSegments`): the frame, already staged in the kernel's memory, is
+ * laid out there as whole segments — the template's header, then the payload slice, copied and summed
+ * in one pass — in batches of up to 256 KiB; the kernel writes each segment's fields and checksums
+ * from the plan and the slice sums; one set() moves the batch into `target`; then each segment is
+ * handed to `onSegment`. Three passes over the payload in all (into the kernel, copy-and-sum, out),
+ * against four in the loop of segmentInto, and nothing per segment here but the callback (the fields
+ * in TypeScript cost about 90 ns a segment, as much as the copy of its payload).
  *
  * A callback may use the kernel in between: a sum of its own replaces the staged frame (the next batch
- * stages it again), and a segmentation of its own replaces the slice sums (the rest of this batch is
- * summed from `target`, where its payloads already are).
+ * stages it again), and a segmentation of its own the parameter block (written again per batch).
  */
 function segmentsFromKernel(
   p: Plan,
@@ -267,24 +267,49 @@ function segmentsFromKernel(
   for (let first = 0; first < n; ) {
     const count = Math.min(perBatch, n - first);
     const last = payloadOf(p, first + count - 1);
-    let generation = buildSegments(token, H + first * mss, H, mss, count, last);
-    if (generation < 0) {
+    if (!buildSegments(token, H + first * mss, H, mss, count, last)) {
       token = restage(frame);
-      generation = buildSegments(token, H + first * mss, H, mss, count, last);
+      buildSegments(token, H + first * mss, H, mss, count, last);
     }
-    typedArraySet.call(target, builtBytes(count * (H + mss) - mss + last), base);
-    for (let k = 0; k < count; k++) {
-      const i = first + k;
-      const pay = k === count - 1 ? last : mss;
-      const initial = fixFields(p, target, base, i, pay);
-      let sum = builtSum(generation, k, initial);
-      if (sum < 0) sum = onesComplementSum(target, base + H, pay, initial);
-      putTcpChecksum(p, target, base, sum);
-      const len = H + pay;
-      if (onSegment !== undefined) onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), i);
-      base += len;
+    writeFixParams(p, fixParams());
+    fixBuiltSegments(count, first, last);
+    const bytes = count * (H + mss) - mss + last;
+    typedArraySet.call(target, builtBytes(bytes), base);
+    if (onSegment !== undefined) {
+      for (let k = 0; k < count; k++) {
+        const len = H + (k === count - 1 ? last : mss);
+        onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), first + k);
+        base += len;
+      }
+    } else {
+      base += bytes;
     }
     first += count;
   }
   return n;
+}
+
+/** The plan as the kernel's `fixSegments` reads it (checksum-simd-fix.ts {@link FixParam}). */
+function writeFixParams(p: Plan, v: Int32Array): void {
+  v[FixParam.HEADER_LENGTH] = p.headerLength;
+  v[FixParam.MSS] = p.mss;
+  v[FixParam.COUNT] = p.count;
+  writeIpParams(p.outer, v, FixParam.OUTER_VERSION);
+  writeIpParams(p.inner, v, FixParam.INNER_VERSION);
+  v[FixParam.TCP_OFFSET] = p.tcpOffset;
+  v[FixParam.SEQ0] = p.seq0; // stored modulo 2^32, as the kernel adds
+  v[FixParam.FLAGS] = p.flags;
+  v[FixParam.FIRST_ONLY] = (p.cwrFirstOnly ? TcpFlag.CWR : 0) | (p.eceFirstOnly ? TcpFlag.ECE : 0);
+  v[FixParam.TCP_BASE] = p.tcpBase + p.tcpHeaderLength;
+  v[FixParam.DATA_OFFSET_WORD] = p.dataOffsetByte << 8;
+}
+
+/** One IP layer's slots, from `at` (version, offset, partial, id0, step, mask). */
+function writeIpParams(ip: IpPlan, v: Int32Array, at: number): void {
+  v[at] = ip.version;
+  v[at + 1] = ip.offset;
+  v[at + 2] = ip.partial;
+  v[at + 3] = ip.id0;
+  v[at + 4] = ip.idStep;
+  v[at + 5] = ip.idMask;
 }

@@ -1,7 +1,7 @@
 /**
  * The one's-complement sum (RFC 1071) with WebAssembly 128-bit SIMD, for long ranges (docs/offload.md
  * §1.1). The module is assembled here by hand, byte by byte with comments, and compiled on first use:
- * no build step, no dependency, about 1.3 KB. Where WebAssembly or its SIMD is missing (or
+ * no build step, no dependency, about 2.2 KB. Where WebAssembly or its SIMD is missing (or
  * `setChecksumKernel('js')` was called) the pure-TypeScript word loop of checksum.ts does the work;
  * both give identical results on every input (test/wire/checksum-simd.test.ts).
  *
@@ -20,9 +20,11 @@
  * payload slice copied and summed in the same pass (`sumCopy`, the same loop with a store beside each
  * load), for a batch of segments that the caller moves out with one set(). That is three passes over
  * the payload (into the module, copy-and-sum, out) where copying in the caller took four, and no
- * built-in call per segment (a `copyWithin` of 1448 bytes costs about 17 ns more than its bytes).
+ * built-in call per segment (a `copyWithin` of 1448 bytes costs about 17 ns more than its bytes). Then
+ * `fixSegments` (checksum-simd-fix.ts) writes every segment's fields before the batch is moved out.
  */
 import { typedArraySet } from './bytes.js';
+import { FIX_PARAMS, FixParam, fixSegmentsBody } from './checksum-simd-fix.js';
 import { verifyV4V4Body } from './checksum-simd-v4v4.js';
 import {
   BLOCK,
@@ -84,7 +86,7 @@ export const enum SimdKernel {
   SUMS = 524288,
   /** Most slices per `segments` call. */
   SUMS_MAX = 4096,
-  /** The module's memory in 64 KiB WebAssembly pages: staging, output and sums (8 + 0.25, rounded up). */
+  /** The module's memory in 64 KiB WebAssembly pages: staging, output, sums and fixSegments' parameters (8 + 0.26, rounded up). */
   PAGES = 9,
 }
 
@@ -282,12 +284,12 @@ export function simdModuleBytes(): Uint8Array {
   const i32 = 0x7f;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    // types: 0 (i32, i32) -> i32; 1 (i32, i32, i32) -> i32; 2 (i32 × 8) -> (); 3 (i32) -> i32
-    ...section(1, [4, 0x60, 2, i32, i32, 1, i32, 0x60, 3, i32, i32, i32, 1, i32, 0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 0, 0x60, 1, i32, 1, i32]),
-    ...section(3, [4, 0, 1, 2, 3]), // functions: sum, sumCopy, segments, verifyV4V4
+    // types: 0 (i32, i32) -> i32; 1 (i32, i32, i32) -> i32; 2 (i32 × 8) -> (); 3 (i32) -> i32; 4 (i32 × 4) -> ()
+    ...section(1, [5, 0x60, 2, i32, i32, 1, i32, 0x60, 3, i32, i32, i32, 1, i32, 0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 0, 0x60, 1, i32, 1, i32, 0x60, 4, i32, i32, i32, i32, 0]),
+    ...section(3, [5, 0, 1, 2, 3, 4]), // functions: sum, sumCopy, segments, verifyV4V4, fixSegments
     ...section(5, [1, 0x00, SimdKernel.PAGES]), // memory: one, at least PAGES pages, no maximum
-    ...section(7, [4, ...name('sum'), 0x00, 0, ...name('segments'), 0x00, 2, ...name('verifyV4V4'), 0x00, 3, ...name('mem'), 0x02, 0]), // exports
-    ...section(10, [4, ...sumBody(false), ...sumBody(true), ...segmentsBody(), ...verifyV4V4Body()]), // code
+    ...section(7, [5, ...name('sum'), 0x00, 0, ...name('segments'), 0x00, 2, ...name('verifyV4V4'), 0x00, 3, ...name('fixSegments'), 0x00, 4, ...name('mem'), 0x02, 0]), // exports
+    ...section(10, [5, ...sumBody(false), ...sumBody(true), ...segmentsBody(), ...verifyV4V4Body(), ...fixSegmentsBody()]), // code
   ]);
 }
 
@@ -298,6 +300,8 @@ export interface SimdSum {
   readonly segments: (src: number, header: number, headerLength: number, mss: number, count: number, last: number, out: number, sums: number) => void;
   /** See checksum-simd-v4v4.ts: the checksums of the IPv4/NVGRE/IPv4/TCP frame of `len` bytes staged at 0. */
   readonly verifyV4V4: (len: number) => number;
+  /** See checksum-simd-fix.ts: (out, count, first, last). */
+  readonly fixSegments: (out: number, count: number, first: number, last: number) => void;
   /** The module's memory, where the caller stages bytes. */
   readonly mem: Uint8Array;
 }
@@ -306,7 +310,7 @@ export interface SimdSum {
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: { sum: SimdSum['sum']; segments: SimdSum['segments']; verifyV4V4: SimdSum['verifyV4V4']; mem: { buffer: ArrayBuffer } } };
+  Instance: new (module: object, imports: object) => { exports: { sum: SimdSum['sum']; segments: SimdSum['segments']; verifyV4V4: SimdSum['verifyV4V4']; fixSegments: SimdSum['fixSegments']; mem: { buffer: ArrayBuffer } } };
 }
 
 /** Compiles and instantiates the kernel; null where WebAssembly or its SIMD is unavailable. */
@@ -317,7 +321,7 @@ export function instantiateSimd(): SimdSum | null {
     const bytes = simdModuleBytes();
     if (!wasm.validate(bytes)) return null; // no SIMD (or bulk memory) in this runtime
     const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
-    return { sum: exports.sum, segments: exports.segments, verifyV4V4: exports.verifyV4V4, mem: new Uint8Array(exports.mem.buffer) };
+    return { sum: exports.sum, segments: exports.segments, verifyV4V4: exports.verifyV4V4, fixSegments: exports.fixSegments, mem: new Uint8Array(exports.mem.buffer) };
   } catch {
     return null; // a content security policy without 'wasm-unsafe-eval', or any other refusal
   }
@@ -334,10 +338,9 @@ let kernelMemory: Uint8Array = new Uint8Array(0);
 let kernelSum: (pointer: number, length: number) => number = () => 0;
 let kernelSegments: SimdSum['segments'] = () => undefined;
 let kernelVerifyV4V4: SimdSum['verifyV4V4'] = () => -1;
-/** The slices' sums of the last `segments` call (the memory never grows, so this view stays valid). */
-let kernelSums: Uint32Array = new Uint32Array(0);
-/** Counts `segments` calls: a build's sums are current while its generation equals this. */
-let builds = 0;
+let kernelFixSegments: SimdSum['fixSegments'] = () => undefined;
+/** fixSegments' parameter block (checksum-simd-fix.ts FixParam). */
+let kernelFixParams: Int32Array = new Int32Array(FixParam.SLOTS);
 /** Counts copies into the kernel's memory: a staged copy is current while its token equals this. */
 let staging = 0;
 let mode: 'auto' | 'js' = 'auto';
@@ -350,7 +353,8 @@ function load(): SimdSum | null {
     kernelSum = kernel.sum;
     kernelSegments = kernel.segments;
     kernelVerifyV4V4 = kernel.verifyV4V4;
-    kernelSums = new Uint32Array(kernel.mem.buffer, SimdKernel.SUMS, SimdKernel.SUMS_MAX);
+    kernelFixSegments = kernel.fixSegments;
+    kernelFixParams = new Int32Array(kernel.mem.buffer, FIX_PARAMS, FixParam.SLOTS);
   }
   return kernel;
 }
@@ -470,29 +474,37 @@ export function restage(bytes: Uint8Array): number {
 /**
  * Lays out `count` segments of the array staged under `token` in the kernel's output area (see the
  * module's `segments`): each the staged bytes 0 … headerLength−1, then a payload slice, the first at
- * `payloadStart`, each `mss` bytes after the one before, the last `last` bytes. Returns the build's
- * generation for {@link builtSum}, or -1 when the staged copy was replaced (the caller restages). The
- * caller keeps `count` ≤ {@link SimdKernel.SUMS_MAX} and the bytes within {@link SimdKernel.OUT_BYTES}.
+ * `payloadStart`, each `mss` bytes after the one before, the last `last` bytes, and stores each
+ * slice's sum for {@link fixBuiltSegments}. Returns false when the staged copy was replaced (the caller
+ * restages). The caller keeps `count` ≤ {@link SimdKernel.SUMS_MAX} and the bytes within
+ * {@link SimdKernel.OUT_BYTES}.
  */
-export function buildSegments(token: number, payloadStart: number, headerLength: number, mss: number, count: number, last: number): number {
-  if (token !== staging) return -1;
+export function buildSegments(token: number, payloadStart: number, headerLength: number, mss: number, count: number, last: number): boolean {
+  if (token !== staging) return false;
   kernelSegments(payloadStart, 0, headerLength, mss, count, last, SimdKernel.OUT, SimdKernel.SUMS);
-  return ++builds;
+  return true;
+}
+
+/**
+ * The parameter block of {@link fixBuiltSegments} (checksum-simd-fix.ts {@link FixParam}): the caller
+ * fills it before each call, since anything that segments in between (a callback) writes its own.
+ */
+export function fixParams(): Int32Array {
+  return kernelFixParams;
+}
+
+/**
+ * Writes the per-segment fields of the `count` segments the last {@link buildSegments} laid out
+ * (segment numbers `first` on, the batch's last slice `last` bytes), from the parameter block and
+ * the slice sums (checksum-simd-fix.ts). Only right after that build: its sums are in place.
+ */
+export function fixBuiltSegments(count: number, first: number, last: number): void {
+  kernelFixSegments(SimdKernel.OUT, count, first, last);
 }
 
 /** The first `length` bytes of the output area, as the last {@link buildSegments} left them. */
 export function builtBytes(length: number): Uint8Array {
   return new Uint8Array(kernelMemory.buffer, SimdKernel.OUT, length);
-}
-
-/**
- * `initial` plus the payload sum of slice `k` of the build `generation` (as {@link simdSum} gives it),
- * or -1 when a later build replaced those sums (a callback that segments too): the caller sums the
- * slice itself.
- */
-export function builtSum(generation: number, k: number, initial: number): number {
-  if (generation !== builds) return -1;
-  return withInitial(initial, kernelSums[k]!);
 }
 
 /**

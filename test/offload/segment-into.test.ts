@@ -198,6 +198,32 @@ describe("segmentInto through the kernel's segments(): batches of up to 256 KiB,
     for (const [frame, options] of cases) await expectSame(frame, options);
   });
 
+  it('writes every field in the kernel for all four IP version pairs, tags, extension headers and each profile', async () => {
+    const pay = Uint8Array.from({ length: 9_000 }, (_, i) => (i * 29 + 5) & 0xff);
+    const of = (outer6: boolean, inner6: boolean, extra: { tags?: boolean; ext?: boolean } = {}) =>
+      buildFrame({
+        ethernet: extra.tags ? { vlans: [{ id: 100 }] } : {},
+        ...(outer6
+          ? { ipv6: { src: '2001:db8::1', dst: '2001:db8::2', payloadLength: 0, ...(extra.ext ? { extensions: [{ type: 'destination-options', data: new Uint8Array(6) }] } : {}) } }
+          : { ipv4: { src: '192.0.2.1', dst: '192.0.2.2', id: 0x7ffe, totalLength: 0 } }),
+        nvgre: { vsid: 0x123456, flowId: 9 },
+        inner: {
+          ...(inner6 ? { ipv6: { src: 'fd00::1', dst: 'fd00::2', payloadLength: 0 } } : { ipv4: { src: '10.0.0.1', dst: '10.0.0.2', id: 0xfffe, dontFragment: true, totalLength: 0 } }),
+          tcp: { srcPort: 40000, dstPort: 80, seq: 0xfffff000, ack: 2, flags: 0xd9 },
+          payload: pay,
+        },
+      });
+    for (const outer6 of [false, true]) {
+      for (const inner6 of [false, true]) {
+        for (const options of [{ mss: 1000 }, { mss: 999, profile: 'linux' as const }, { mss: 1400, checksums: 'seeded' as const }, { mss: 700, ipId: 'wrap16' as const, ece: 'first-only' as const }]) {
+          await expectSame(of(outer6, inner6), options);
+        }
+      }
+    }
+    await expectSame(of(true, false, { tags: true, ext: true }), { mss: 1000 });
+    await expectSame(of(false, false, { tags: true }), { mss: 1000, profile: 'dpdk' });
+  });
+
   it('folds every slice sum fully: tens of thousands of tiny segments of random payload', async () => {
     // A segment's TCP sum is its unfolded pseudo-header and header sum (about 2^18) plus the slice's
     // folded sum; one end-around carry leaves it above 0xFFFF for about 1 slice in 16,000, so 120,000
