@@ -116,6 +116,44 @@ describe('doctor: memory follows the caps, not the capture', () => {
     expect(d.frames).toBe(2000);
   });
 
+  it('a flow seen again is not new, one turned away is counted every time it comes back (the lookup index, state.ts)', () => {
+    // 12 flows, each five times, interleaved: the first 10 are tracked, and each of the last 2 frames
+    // of the other two is untracked each time it comes (an index that remembered refusals would count 2).
+    const d = createDoctor({ maxFlows: 10, maxPairs: 4 });
+    for (let round = 0; round < 5; round++) for (let i = 0; i < 12; i++) d.add(nvgre(PA.H1, PA.H2, tcp(CA.A, CA.B, 20000 + i, 80, 0x18, 'x')));
+    const r = d.report();
+    expect(r.summary.flows).toBe(10);
+    expect(r.limits).toEqual({ maxFlows: 10, maxPairs: 4, untracked: 10 });
+  });
+
+  it('flows differ by every part of their key: VSID, protocol, each port, each address, each provider pair', () => {
+    const d = createDoctor();
+    const frames = [
+      nvgre(PA.H1, PA.H2, tcp(CA.A, CA.B, 1000, 80, 0x18)),
+      nvgre(PA.H1, PA.H2, tcp(CA.A, CA.B, 1000, 80, 0x18), { vsid: 5002 }),
+      nvgre(PA.H1, PA.H2, { ipv4: { src: CA.A, dst: CA.B }, udp: { srcPort: 1000, dstPort: 80 }, payload: 'x' }),
+      nvgre(PA.H1, PA.H2, tcp(CA.A, CA.B, 1001, 80, 0x18)),
+      nvgre(PA.H1, PA.H2, tcp(CA.A, CA.B, 1000, 81, 0x18)),
+      nvgre(PA.H1, PA.H2, tcp(CA.C, CA.B, 1000, 80, 0x18)),
+      nvgre(PA.H1, PA.H2, tcp(CA.A, CA.C, 1000, 80, 0x18)),
+      nvgre(PA.H1, PA.H3, tcp(CA.A, CA.B, 1000, 80, 0x18)),
+      nvgre(PA.H3, PA.H2, tcp(CA.A, CA.B, 1000, 80, 0x18)),
+      nvgre(PA.H1, PA.H2, ping(CA.A, CA.B, 8, 1)),
+      nvgre(PA.H1, PA.H2, { ipv4: { src: CA.A, dst: CA.B, protocol: 99 }, payload: 'x' }),
+    ];
+    for (let round = 0; round < 3; round++) for (const f of frames) d.add(f);
+    expect(d.report().summary.flows).toBe(frames.length);
+  });
+
+  it('a pair turned away is counted every time it comes back', () => {
+    // One sender to five receivers, four frames each, interleaved: 3 pairs tracked, 2 × 4 frames not.
+    const d = createDoctor({ maxPairs: 3 });
+    for (let round = 0; round < 4; round++) for (let i = 1; i <= 5; i++) d.add(nvgre(PA.H1, `198.51.100.${i}`, ping(CA.A, CA.B, 8, round)));
+    const r = d.report();
+    expect(r.summary.pairs).toBe(3);
+    expect(r.findings.find((f) => f.code === 'TRACKING_LIMIT')?.diagnosis).toMatch(/\b8 frames of provider addresses or pairs beyond the first 3/);
+  });
+
   it('pairs beyond maxPairs are not tracked', () => {
     const d = createDoctor({ maxPairs: 3 });
     for (let i = 1; i <= 50; i++) d.add(nvgre(`198.51.100.${i}`, PA.H2, ping(CA.A, CA.B, 8, i)));

@@ -11,6 +11,7 @@
 import { u16, u32 } from '../../wire/bytes.js';
 import { fold, onesComplementSum } from '../../wire/checksum.js';
 import { formatIp } from '../../wire/address.js';
+import { AddressNames } from './names.js';
 import { ETH, EtherType, isVlanTpid } from '../../wire/ethernet.js';
 import { GRE, greHeaderLength } from '../../wire/gre.js';
 import { IPV4, IpProtocol } from '../../wire/ipv4.js';
@@ -214,6 +215,8 @@ export class FactReader {
   private readonly normalizer = new LinkNormalizer();
   private readonly outer = newIp();
   private readonly inner = newIp();
+  /** One string per address (names.ts): the state's maps are keyed by them. */
+  private readonly names = new AddressNames();
 
   /** Reads record number `number` (1-based). */
   read(record: DiagnoseRecord | Uint8Array, number: number): FrameFacts {
@@ -280,8 +283,8 @@ export class FactReader {
     if (!readIp(b, u16(b, t), t + 2, end, o)) return;
     f.outerVersion = o.version;
     // The outer destination as routed: the fixed header's (not an IPv6 routing header's final one).
-    f.outerSrc = formatIp(b, o.offset + (o.version === 4 ? IPV4.SRC : IPV6.SRC), o.version as 4 | 6);
-    f.outerDst = formatIp(b, o.offset + (o.version === 4 ? IPV4.DST : IPV6.DST), o.version as 4 | 6);
+    f.outerSrc = this.names.name(b, o.offset + (o.version === 4 ? IPV4.SRC : IPV6.SRC), o.version as 4 | 6);
+    f.outerDst = this.names.name(b, o.offset + (o.version === 4 ? IPV4.DST : IPV6.DST), o.version as 4 | 6);
     f.outerProtocol = o.protocol;
     f.outerLength = o.length;
     f.outerDf = o.df;
@@ -328,8 +331,8 @@ export class FactReader {
     const i = this.inner;
     if (!readIp(b, f.innerEtherType, t + 2, end, i)) return;
     f.innerVersion = i.version;
-    f.innerSrc = formatIp(b, i.offset + (i.version === 4 ? IPV4.SRC : IPV6.SRC), i.version as 4 | 6);
-    f.innerDst = formatIp(b, i.version === 4 ? i.offset + IPV4.DST : i.offset + IPV6.DST, i.version as 4 | 6);
+    f.innerSrc = this.names.name(b, i.offset + (i.version === 4 ? IPV4.SRC : IPV6.SRC), i.version as 4 | 6);
+    f.innerDst = this.names.name(b, i.version === 4 ? i.offset + IPV4.DST : i.offset + IPV6.DST, i.version as 4 | 6);
     f.innerProtocol = i.protocol;
     f.innerLength = i.length;
     f.innerFragment = i.fragment;

@@ -183,6 +183,12 @@ export function addFlow(p: PairState, ecmpOuterKey: number, ecmpInner: number, r
   if (rssInner >= 0) p.rssInner |= 1 << rssInner;
 }
 
+/**
+ * Flows the lookup index holds at most (about 560 bytes each, measured with no two flows sharing an
+ * inner address: about 9 MB); later flows take the keyed map's own way, as before the index.
+ */
+const FLOW_INDEX_CAP = 16384;
+
 /** Superframes: inner TCP this large (over any jumbo MTU) was captured before segmentation. */
 const SUPERFRAME = 9216;
 
@@ -203,6 +209,14 @@ export class Observer {
   readonly underlay: CappedMap<string, UnderlayIcmpState>;
   readonly otherGre = new CappedMap<string, Tally>(64);
   readonly conformance = new Map<LintCode, { tally: Tally; severity: LintSeverity }>();
+  /**
+   * Indexes in front of `pairs` and `flows` (a cache: they hold only what those maps hold, so a miss
+   * just takes the map's own way): pairs by source then destination address, and each pair's flows
+   * by inner source, inner destination, VSID and protocol, then ports.
+   */
+  private readonly pairIndex = new Map<string, Map<string, PairState>>();
+  private readonly flowIndex = new Map<PairState, Map<string, Map<string, Map<number, Set<number>>>>>();
+  private flowsIndexed = 0;
   private readonly rssOuter: Rss = createRss({ queues: 8, encapsulation: 'none' });
   private readonly rssInner: Rss = createRss({ queues: 8 });
 
@@ -227,7 +241,17 @@ export class Observer {
   }
 
   pair(src: string, dst: string): PairState | undefined {
-    return this.pairs.obtain(pairKey(src, dst), () => new PairState());
+    // The index first: the addresses are the same string objects frame after frame (names.ts), so
+    // their lookups reuse each string's hash, where the joined key was a fresh string to hash.
+    let bySrc = this.pairIndex.get(src);
+    const known = bySrc?.get(dst);
+    if (known !== undefined) return known;
+    const p = this.pairs.obtain(pairKey(src, dst), () => new PairState());
+    if (p !== undefined) {
+      if (bySrc === undefined) this.pairIndex.set(src, (bySrc = new Map()));
+      bySrc.set(dst, p);
+    }
+    return p;
   }
 
   observe(f: FrameFacts): void {
@@ -339,8 +363,25 @@ export class Observer {
 
   private observeFlow(f: FrameFacts, p: PairState): void {
     const vsid = this.limits.keyLayout === 'low24' ? f.key & 0xffffff : f.key >>> 8;
+    // The index first (see flowIndex): a flow seen before costs four lookups and no string.
+    let bySrc = this.flowIndex.get(p);
+    let byDst = bySrc?.get(f.innerSrc);
+    let byKind = byDst?.get(f.innerDst);
+    const kind = vsid * 512 + (f.innerProtocol + 1); // the protocol may be -1 (unread)
+    let ports = byKind?.get(kind);
+    const portPair = f.srcPort * 65536 + f.dstPort; // both -1 without ports: a value of its own
+    if (ports?.has(portPair) === true) return;
     const key = `${f.outerSrc}>${f.outerDst}|${vsid}|${f.innerSrc}|${f.innerDst}|${f.innerProtocol}|${f.srcPort}|${f.dstPort}`;
-    if (!this.flows.addKey(key, true)) return;
+    const added = this.flows.addKey(key, true);
+    if ((added || this.flows.map.has(key)) && this.flowsIndexed < FLOW_INDEX_CAP) {
+      this.flowsIndexed++;
+      if (bySrc === undefined) this.flowIndex.set(p, (bySrc = new Map()));
+      if (byDst === undefined) bySrc.set(f.innerSrc, (byDst = new Map()));
+      if (byKind === undefined) byDst.set(f.innerDst, (byKind = new Map()));
+      if (ports === undefined) byKind.set(kind, (ports = new Set()));
+      ports.add(portPair);
+    }
+    if (!added) return;
     // Where this flow would go: paths of an 8-way ECMP group and queues of an 8-queue RSS NIC.
     let ecmpOuterKey = -1;
     let ecmpInner = -1;
