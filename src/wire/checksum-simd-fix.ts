@@ -9,7 +9,7 @@
  * - TCP: sequence number `seq0 + i·mss`, flags (FIN and PSH only on the last segment of all, the
  *   first-only flags only on segment 0), and the checksum from the plan's pseudo-header and header
  *   sum, the segment's length, sequence number and flags, and the slice sum `segments` stored.
- * The plan's values come in the parameter block at {@link FIX_PARAMS} (i32 each, {@link FixParam}),
+ * The plan's values come in the parameter block at `params` (i32 each, {@link FixParam}),
  * written by the caller per batch. Only for segmentation with checksums (the kernel path of
  * segmentInto is taken only then). Stores are big-endian, byte by byte (the module's loads and stores
  * are little-endian).
@@ -44,9 +44,6 @@ import {
   sleb,
 } from './wasm.js';
 
-/** Where the parameter block starts in the module's memory: after the slice sums (checksum-simd.ts SimdKernel.SUMS + 4 × SUMS_MAX). */
-export const FIX_PARAMS = 524288 + 4 * 4096;
-
 /** The parameter block's i32 slots. */
 export const enum FixParam {
   HEADER_LENGTH = 0,
@@ -78,8 +75,6 @@ export const enum FixParam {
   SLOTS = 21,
 }
 
-/** Where `segments` stores the slice sums (checksum-simd.ts SimdKernel.SUMS). */
-const SUMS = 524288;
 /** Field offsets (RFC 791 §3.1, RFC 8200 §3, RFC 9293 §3.1). */
 const IPV4_TOTAL_LENGTH = 2;
 const IPV4_ID = 4;
@@ -107,8 +102,10 @@ const ADDR = K + 5;
 const VALUE = K + 6;
 const SEQ = K + 7;
 const FLAGS = K + 8;
-/** Locals after the four parameters: one per slot, and the loop's nine. */
-const LOCALS = FixParam.SLOTS + 9;
+/** An IPv4 header's checksum words: partial + total + id. */
+const HEADER_SUM = K + 9;
+/** Locals after the four parameters: one per slot, and the loop's ten. */
+const LOCALS = FixParam.SLOTS + 10;
 
 const slot = (s: FixParam): number => P0 + s;
 
@@ -146,14 +143,13 @@ function ipLayer(version: FixParam): number[] {
     LOCAL_GET, v, I32_CONST, 4, I32_EQ, IF, VOID,
     // Total Length = segLen − offset
     LOCAL_GET, SEG_LEN, LOCAL_GET, offset, I32_SUB, LOCAL_SET, VALUE, ...be16(IPV4_TOTAL_LENGTH),
-    // checksum word sum so far: partial + total (VALUE is reused below, so it is kept in SEQ meanwhile)
-    LOCAL_GET, partial, LOCAL_GET, VALUE, I32_ADD, LOCAL_SET, SEQ,
+    LOCAL_GET, partial, LOCAL_GET, VALUE, I32_ADD, LOCAL_SET, HEADER_SUM,
     // Identification = (id0 + step·i) & mask
     LOCAL_GET, id0, LOCAL_GET, step, LOCAL_GET, I, I32_MUL, I32_ADD, LOCAL_GET, mask, I32_AND, LOCAL_TEE, VALUE,
-    LOCAL_GET, SEQ, I32_ADD, LOCAL_SET, SEQ, // partial + total + id
+    LOCAL_GET, HEADER_SUM, I32_ADD, LOCAL_SET, HEADER_SUM, // partial + total + id
     ...be16(IPV4_ID),
     // header checksum = ~fold(partial + total + id)
-    LOCAL_GET, SEQ, LOCAL_SET, VALUE, ...foldValue(),
+    LOCAL_GET, HEADER_SUM, LOCAL_SET, VALUE, ...foldValue(),
     LOCAL_GET, VALUE, I32_CONST, ...[0xff, 0xff, 0x03], I32_XOR, LOCAL_SET, VALUE, ...be16(IPV4_CHECKSUM),
     END,
     LOCAL_GET, v, I32_CONST, 6, I32_EQ, IF, VOID,
@@ -164,7 +160,7 @@ function ipLayer(version: FixParam): number[] {
 }
 
 /** The TCP fields of segment I at BASE: sequence number, flags, checksum. */
-function tcp(): number[] {
+function tcp(sums: number): number[] {
   return [
     LOCAL_GET, BASE, LOCAL_GET, slot(FixParam.TCP_OFFSET), I32_ADD, LOCAL_SET, ADDR,
     LOCAL_GET, slot(FixParam.SEQ0), LOCAL_GET, I, LOCAL_GET, slot(FixParam.MSS), I32_MUL, I32_ADD, LOCAL_TEE, SEQ, LOCAL_SET, VALUE, ...be32(TCP_SEQ),
@@ -182,16 +178,19 @@ function tcp(): number[] {
     LOCAL_GET, SEQ, I32_CONST, ...[0xff, 0xff, 0x03], I32_AND, I32_ADD,
     LOCAL_GET, slot(FixParam.DATA_OFFSET_WORD), LOCAL_GET, FLAGS, I32_OR, I32_ADD,
     // the slice sum, stored as `sum` gives it (byte-swapped words): swapped back
-    LOCAL_GET, K, I32_CONST, 2, I32_SHL, I32_LOAD, 2, ...leb(SUMS), LOCAL_TEE, VALUE, I32_CONST, 8, I32_SHR_U,
+    LOCAL_GET, K, I32_CONST, 2, I32_SHL, I32_LOAD, 2, ...leb(sums), LOCAL_TEE, VALUE, I32_CONST, 8, I32_SHR_U,
     LOCAL_GET, VALUE, I32_CONST, ...[0xff, 0x01] /* 0xFF */, I32_AND, I32_CONST, 8, I32_SHL, I32_OR, I32_ADD,
     LOCAL_SET, VALUE, ...foldValue(),
     LOCAL_GET, VALUE, I32_CONST, ...[0xff, 0xff, 0x03], I32_XOR, LOCAL_SET, VALUE, ...be16(TCP_CHECKSUM),
   ];
 }
 
-/** The body of `fixSegments(out, count, first, last)`. */
-export function fixSegmentsBody(): number[] {
-  const load = Array.from({ length: FixParam.SLOTS }, (_, s) => [I32_CONST, 0, I32_LOAD, 2, ...leb(FIX_PARAMS + 4 * s), LOCAL_SET, P0 + s]).flat();
+/**
+ * The body of `fixSegments(out, count, first, last)`, reading the slice sums `segments` stored at
+ * `sums` and the parameter block at `params` (checksum-simd.ts SimdKernel lays the memory out).
+ */
+export function fixSegmentsBody(sums: number, params: number): number[] {
+  const load = Array.from({ length: FixParam.SLOTS }, (_, s) => [I32_CONST, 0, I32_LOAD, 2, ...leb(params + 4 * s), LOCAL_SET, P0 + s]).flat();
   const code = [
     ...load,
     LOCAL_GET, FIRST, LOCAL_SET, I,
@@ -204,7 +203,7 @@ export function fixSegmentsBody(): number[] {
     LOCAL_GET, slot(FixParam.HEADER_LENGTH), I32_ADD, LOCAL_SET, SEG_LEN,
     ...ipLayer(FixParam.OUTER_VERSION),
     ...ipLayer(FixParam.INNER_VERSION),
-    ...tcp(),
+    ...tcp(sums),
     // BASE += SEG_LEN; I += 1; K += 1
     LOCAL_GET, BASE, LOCAL_GET, SEG_LEN, I32_ADD, LOCAL_SET, BASE,
     LOCAL_GET, I, I32_CONST, 1, I32_ADD, LOCAL_SET, I,

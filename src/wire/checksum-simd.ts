@@ -24,7 +24,7 @@
  * `fixSegments` (checksum-simd-fix.ts) writes every segment's fields before the batch is moved out.
  */
 import { typedArraySet } from './bytes.js';
-import { FIX_PARAMS, FixParam, fixSegmentsBody } from './checksum-simd-fix.js';
+import { FixParam, fixSegmentsBody } from './checksum-simd-fix.js';
 import { verifyV4V4Body } from './checksum-simd-v4v4.js';
 import {
   BLOCK,
@@ -86,6 +86,8 @@ export const enum SimdKernel {
   SUMS = 524288,
   /** Most slices per `segments` call. */
   SUMS_MAX = 4096,
+  /** Where fixSegments' parameter block starts (checksum-simd-fix.ts FixParam): after the sums, SUMS + 4 × SUMS_MAX. */
+  FIX_PARAMS = 540672,
   /** The module's memory in 64 KiB WebAssembly pages: staging, output, sums and fixSegments' parameters (8 + 0.26, rounded up). */
   PAGES = 9,
 }
@@ -289,7 +291,7 @@ export function simdModuleBytes(): Uint8Array {
     ...section(3, [5, 0, 1, 2, 3, 4]), // functions: sum, sumCopy, segments, verifyV4V4, fixSegments
     ...section(5, [1, 0x00, SimdKernel.PAGES]), // memory: one, at least PAGES pages, no maximum
     ...section(7, [5, ...name('sum'), 0x00, 0, ...name('segments'), 0x00, 2, ...name('verifyV4V4'), 0x00, 3, ...name('fixSegments'), 0x00, 4, ...name('mem'), 0x02, 0]), // exports
-    ...section(10, [5, ...sumBody(false), ...sumBody(true), ...segmentsBody(), ...verifyV4V4Body(), ...fixSegmentsBody()]), // code
+    ...section(10, [5, ...sumBody(false), ...sumBody(true), ...segmentsBody(), ...verifyV4V4Body(), ...fixSegmentsBody(SimdKernel.SUMS, SimdKernel.FIX_PARAMS)]), // code
   ]);
 }
 
@@ -354,7 +356,7 @@ function load(): SimdSum | null {
     kernelSegments = kernel.segments;
     kernelVerifyV4V4 = kernel.verifyV4V4;
     kernelFixSegments = kernel.fixSegments;
-    kernelFixParams = new Int32Array(kernel.mem.buffer, FIX_PARAMS, FixParam.SLOTS);
+    kernelFixParams = new Int32Array(kernel.mem.buffer, SimdKernel.FIX_PARAMS, FixParam.SLOTS);
   }
   return kernel;
 }

@@ -7,11 +7,7 @@
  * so memory follows the cap, not the capture.
  */
 import { formatIpv4, formatIpv6 } from '../../wire/address.js';
-
-/** The 32-bit word at b[o…o+3], as a signed integer (a map key; only equality matters). */
-function word(b: Uint8Array, o: number): number {
-  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-}
+import { u32 } from '../../wire/bytes.js';
 
 export class AddressNames {
   private readonly v4 = new Map<number, string>();
@@ -27,7 +23,7 @@ export class AddressNames {
   }
 
   private ipv4(b: Uint8Array, o: number): string {
-    const k = word(b, o);
+    const k = u32(b, o);
     let s = this.v4.get(k);
     if (s === undefined) {
       s = formatIpv4(b, o);
@@ -40,10 +36,10 @@ export class AddressNames {
   }
 
   private ipv6(b: Uint8Array, o: number): string {
-    const w0 = word(b, o);
-    const w1 = word(b, o + 4);
-    const w2 = word(b, o + 8);
-    const w3 = word(b, o + 12);
+    const w0 = u32(b, o);
+    const w1 = u32(b, o + 4);
+    const w2 = u32(b, o + 8);
+    const w3 = u32(b, o + 12);
     const s = this.v6.get(w0)?.get(w1)?.get(w2)?.get(w3);
     if (s !== undefined) return s;
     const text = formatIpv6(b, o);
