@@ -1,6 +1,6 @@
 // Codec cases: decapsulate, tryDecapsulate, encapsulate (three forms), the checksum primitive, parseFrame.
 // Each benchCase runs in a process of its own (see harness.mjs).
-import { benchCase, bytesPerCall, compare, compareEach, consume, pinnedPair, record, recordAllocation } from './harness.mjs';
+import { benchCase, bytesPerCall, compare, compareEach, consume, pinned, pinnedCopy, pinnedPair, record, recordAllocation } from './harness.mjs';
 import { encapOptions, innerFrame, nvgreFrame } from './frames.mjs';
 
 /** A straightforward byte-pair RFC 1071 loop: the checksum baseline. */
@@ -123,8 +123,9 @@ export async function run(lib) {
       const setup = () => {
         const opts = encapOptions(outerV6);
         const enc = lib.createEncapsulator(opts);
-        const inner = innerFrame(lib, size);
-        const target = new Uint8Array(size + 128);
+        // In the arena (harness.mjs pinned): the inner frame at page offset 16, the target 2 KiB away.
+        const inner = pinnedCopy(innerFrame(lib, size), 16);
+        const target = pinned(size + 128, 16 + 2048);
         // The copy every encapsulation must make: the inner frame into the same target, after the header.
         // Same buffers as the candidate, so both pay the same alignment: a 1500-byte set() runs ~20%
         // slower when source and destination differ in alignment, and up to ~50% slower when the
@@ -160,7 +161,7 @@ export async function run(lib) {
       await benchCase(`encapsulateInto in place IPv${v} ${size}`, () => {
         // Headroom: the inner frame already sits at offset + headerLength of the target; only the header is written.
         const { enc, inner, base, baseline } = setup();
-        const room = new Uint8Array(size + 128);
+        const room = pinned(size + 128, 16 + 2048);
         room.set(inner, enc.headerLength);
         const inPlace = room.subarray(enc.headerLength, enc.headerLength + size);
         const r = compare(() => consume(enc.encapsulateInto(room, 0, inPlace)), base);

@@ -1,4 +1,6 @@
 // Frames shared by the benchmark scripts, built with the library itself.
+import { pinnedCopy } from './harness.mjs';
+
 export function innerFrame(lib, size, { ipv6 = false, tcp = true } = {}) {
   const ipHeader = ipv6 ? 40 : 20;
   const l4Header = tcp ? 20 : 8;
@@ -24,12 +26,9 @@ export function encapOptions(outerV6) {
 }
 
 /**
- * An NVGRE frame whose inner frame is `size` bytes, at the start of a page-aligned buffer of its own
- * (see pinnedPair in harness.mjs), so that every process reads it at the same page offset.
+ * An NVGRE frame whose inner frame is `size` bytes, in the bench's arena at page offset 16 (see
+ * pinned in harness.mjs), so that every process reads it at the same page offset.
  */
 export function nvgreFrame(lib, size, { outerV6 = false, innerV6 = false, tcp = true } = {}) {
-  const frame = lib.encapsulate(innerFrame(lib, size, { ipv6: innerV6, tcp }), encapOptions(outerV6));
-  const pinned = new Uint8Array(new ArrayBuffer(Math.max(1 << 20, frame.length)), 0, frame.length);
-  pinned.set(frame);
-  return pinned;
+  return pinnedCopy(lib.encapsulate(innerFrame(lib, size, { ipv6: innerV6, tcp }), encapOptions(outerV6)));
 }

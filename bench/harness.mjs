@@ -30,16 +30,52 @@ export function declaredCases() {
 }
 
 /**
- * A source and a destination array at fixed page offsets: views of one 1 MiB buffer (page-aligned:
- * an allocation that large is mapped, not carved from the malloc heap), the destination 64 KiB + 2 KiB
- * after the source. Separately allocated arrays land at offsets that differ from process to process,
- * and a copy's speed depends on them (a destination just below its source modulo 4 KiB stalls on
- * load/store aliasing): identical copies measured in separate processes differed by up to 8 %.
+ * Every array a goal row copies lives in one arena at a fixed page offset, so that every process copies
+ * between the same addresses modulo 4 KiB. A copy's speed depends on them, and on an AMD host very much
+ * so: glibc's memmove (2.36, Debian 12) copies 2 KiB and more with `rep movsb`, which runs 13-20x slower
+ * when the destination lies 1-15 bytes above the source modulo 4 KiB (measured on the AMD EPYC host:
+ * 64 KiB in 26-35 µs instead of 1.6-2 µs; 9000 B in 4 µs instead of 0.2 µs; 2x slower at 16-31 bytes;
+ * unaffected at 1500 B and with GLIBC_TUNABLES=glibc.cpu.x86_rep_movsb_threshold set above the size).
+ * Separately allocated arrays landed in that window in some processes and not in others: the same
+ * segmentInto row read 0.46x in one process and 3.0x in the next, its baseline's 64 KiB set() 20x
+ * slower. A destination just below its source (load/store aliasing) costs up to 8 % on Intel too.
+ *
+ * The arena is larger than glibc's largest mmap threshold (32 MiB), so it is always a fresh mapping,
+ * which glibc hands out 16 bytes past a page boundary: an array at arena offset `o` sits at address
+ * 16 + o modulo 4 KiB in every process. WebAssembly memory (the checksum kernel's staging and output
+ * areas) is page-aligned, so arrays at page offsets well away from 0 in both directions stay out of the
+ * window for copies into and out of the kernel as well. Not freed: one per process (bench/run.mjs runs
+ * each case in a process of its own).
+ */
+const ARENA_BYTES = 48 << 20;
+const PAGE = 4096;
+let arena = null;
+let arenaUsed = 0;
+
+/** A `length`-byte array in the arena whose first byte sits at `pageOffset` modulo 4 KiB (see above). */
+export function pinned(length, pageOffset = 16) {
+  arena ??= new ArrayBuffer(ARENA_BYTES);
+  // The arena's own start is at 16 modulo 4 KiB: offset o is at 16 + o.
+  let at = arenaUsed - (arenaUsed % PAGE) + ((pageOffset - 16 + PAGE) % PAGE);
+  if (at < arenaUsed) at += PAGE;
+  if (at + length > ARENA_BYTES) throw new Error(`bench arena full: ${length} bytes at ${at}`);
+  arenaUsed = at + length;
+  return new Uint8Array(arena, at, length);
+}
+
+/** A copy of `bytes` in the arena at `pageOffset` modulo 4 KiB. */
+export function pinnedCopy(bytes, pageOffset = 16) {
+  const copy = pinned(bytes.length, pageOffset);
+  copy.set(bytes);
+  return copy;
+}
+
+/**
+ * A source and a destination array for a set() baseline: the source at page offset 16, the destination
+ * 2 KiB after it modulo 4 KiB (far from both aliasing windows).
  */
 export function pinnedPair(srcLength, dstLength) {
-  const gap = 64 * 1024 + 2048;
-  const buffer = new ArrayBuffer(Math.max(1 << 20, gap + dstLength));
-  return { src: new Uint8Array(buffer, 0, srcLength), dst: new Uint8Array(buffer, gap, dstLength) };
+  return { src: pinned(srcLength, 16), dst: pinned(dstLength, 16 + 2048) };
 }
 
 /** Records heap bytes allocated per call of a hot path (see bytesPerCall). */
