@@ -25,7 +25,7 @@
  */
 import { assertBytes, put16, put32, typedArrayCopyWithin, typedArraySet } from '../wire/bytes.js';
 import { fold, onesComplementSum } from '../wire/checksum.js';
-import { SimdKernel, buildSegments, builtBytes, fixBuiltSegments, fixParams, restage, stageForSums, stagedSum } from '../wire/checksum-simd.js';
+import { SimdKernel, buildSegments, builtBytes, fixBuiltSegments, fixParams, restage, stageForSums, stageOffset, stagedSum } from '../wire/checksum-simd.js';
 import { FixParam } from '../wire/checksum-simd-fix.js';
 import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
@@ -267,9 +267,10 @@ function segmentsFromKernel(
   for (let first = 0; first < n; ) {
     const count = Math.min(perBatch, n - first);
     const last = payloadOf(p, first + count - 1);
-    if (!buildSegments(token, H + first * mss, H, mss, count, last)) {
+    const outAt = stageOffset(byteOffset + base); // where target[base] lands modulo 16 (checksum-simd.ts)
+    if (!buildSegments(token, H + first * mss, H, mss, count, last, outAt)) {
       token = restage(frame);
-      buildSegments(token, H + first * mss, H, mss, count, last);
+      buildSegments(token, H + first * mss, H, mss, count, last, outAt);
     }
     writeFixParams(p, fixParams());
     fixBuiltSegments(count, first, last);

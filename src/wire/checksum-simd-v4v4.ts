@@ -1,7 +1,7 @@
 /**
- * The SIMD module's `verifyV4V4(len)`: every checksum of the commonest NVGRE frame — untagged Ethernet,
- * IPv4 without options, NVGRE, untagged inner Ethernet, IPv4 without options, TCP — staged at the
- * start of the module's memory, in one call (docs/offload.md §9; the shape is offload/verify.ts's
+ * The SIMD module's `verifyV4V4(len, at)`: every checksum of the commonest NVGRE frame — untagged
+ * Ethernet, IPv4 without options, NVGRE, untagged inner Ethernet, IPv4 without options, TCP — staged at
+ * `at` in the module's memory (0–15: checksum-simd.ts stageOffset), in one call (docs/offload.md §9; the shape is offload/verify.ts's
  * `V4V4`, whose type, version and protocol bytes the caller has checked). In TypeScript the length
  * checks, the two header sums and the pseudo-header cost about as much as a fifth of the TCP sum of a
  * 1500-byte frame; here they are a few instructions around two calls of `sum`.
@@ -51,22 +51,29 @@ const MF_OFFSET_LE = 0xff3f;
 /** TCP's protocol number (6) as a byte-swapped pseudo-header word. */
 const PROTOCOL_TCP_LE = 0x0600;
 
-// Locals: 0 len (param), 1 outer total, 2 inner total, 3 the header bits, 4 the TCP sum, 5 TCP length.
+// Locals: 0 len (param), 1 at (param: where the frame is staged), 2 outer total, 3 inner total, 4 the
+// header bits, 5 the TCP sum, 6 TCP length.
 const LEN = 0;
-const OUTER_TOTAL = 1;
-const INNER_TOTAL = 2;
-const CODE = 3;
-const SUM = 4;
-const L4 = 5;
+const AT = 1;
+const OUTER_TOTAL = 2;
+const INNER_TOTAL = 3;
+const CODE = 4;
+const SUM = 5;
+const L4 = 6;
 
 /** The byte at a constant offset of the staged frame. */
 function byteAt(offset: number): number[] {
-  return [I32_CONST, 0, I32_LOAD8_U, 0, ...leb(offset)];
+  return [LOCAL_GET, AT, I32_LOAD8_U, 0, ...leb(offset)];
 }
 
 /** The little-endian 16-bit word at a constant offset of the staged frame. */
 function wordLeAt(offset: number): number[] {
-  return [I32_CONST, 0, I32_LOAD16_U, 0, ...leb(offset)];
+  return [LOCAL_GET, AT, I32_LOAD16_U, 0, ...leb(offset)];
+}
+
+/** The address of a constant offset of the staged frame, for `sum`. */
+function addressOf(offset: number): number[] {
+  return [LOCAL_GET, AT, I32_CONST, ...sleb(offset), I32_ADD];
 }
 
 /** The network-order 16-bit word at a constant offset: (b[o] << 8) | b[o + 1]. */
@@ -79,7 +86,7 @@ const OFF_SHAPE = [IF, VOID, I32_CONST, ...sleb(-1), RETURN, END];
 
 /** Folded sum (≤ 0xFFFF) of the `length` bytes at a constant offset equals 0xFFFF: 1 or 0 on the stack. */
 function headerVerifies(offset: number): number[] {
-  return [I32_CONST, ...sleb(offset), I32_CONST, ...sleb(IPV4_HEADER), CALL, 0, I32_CONST, ...sleb(0xffff), I32_EQ];
+  return [...addressOf(offset), I32_CONST, ...sleb(IPV4_HEADER), CALL, 0, I32_CONST, ...sleb(0xffff), I32_EQ];
 }
 
 /** sum = (sum & 0xFFFF) + (sum >>> 16) */
@@ -102,7 +109,7 @@ export function verifyV4V4Body(): number[] {
     ...headerVerifies(OUTER_IP), ...headerVerifies(INNER_IP), I32_CONST, 1, I32_SHL, I32_OR, LOCAL_SET, CODE,
     // TCP (RFC 9293 §3.1): the segment, then the pseudo-header — addresses, protocol, TCP length — as swapped words.
     LOCAL_GET, INNER_TOTAL, I32_CONST, IPV4_HEADER, I32_SUB, LOCAL_SET, L4,
-    I32_CONST, ...sleb(TCP), LOCAL_GET, L4, CALL, 0,
+    ...addressOf(TCP), LOCAL_GET, L4, CALL, 0,
     ...wordLeAt(INNER_IP + SRC), I32_ADD,
     ...wordLeAt(INNER_IP + SRC + 2), I32_ADD,
     ...wordLeAt(INNER_IP + SRC + 4), I32_ADD,

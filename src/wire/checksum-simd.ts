@@ -77,11 +77,12 @@ import {
 
 /** The kernel's limits. */
 export const enum SimdKernel {
-  /** Bytes staged and summed per call: 256 KiB at the start of the module's memory. */
+  /** Bytes staged and summed per call: 256 KiB at the start of the module's memory, 0–15 bytes in ({@link stageOffset}). */
   CHUNK = 262144,
-  /** Where `segments` lays out segments: the 256 KiB after the staging area. */
-  OUT = 262144,
-  OUT_BYTES = 262144,
+  /** Where `segments` lays out segments: after the staging area (CHUNK + 16), 0–15 bytes in. */
+  OUT = 262160,
+  /** Most bytes of one batch of segments: up to SUMS, less the 15 bytes a batch may start in. */
+  OUT_BYTES = 262112,
   /** Where `segments` stores the slices' sums, 4 bytes each. */
   SUMS = 524288,
   /** Most slices per `segments` call. */
@@ -279,16 +280,16 @@ const SUM_COPY_INDEX = 1;
 
 /**
  * The module: `sum`, `sumCopy` (internal), `segments` and `verifyV4V4` (checksum-simd-v4v4.ts), its
- * memory exported as `mem`: staging at 0 ({@link SimdKernel.CHUNK} bytes), then the segments' output
+ * memory exported as `mem`: staging at 0 ({@link SimdKernel.CHUNK} bytes and 16 of slack), then the segments' output
  * and their sums.
  */
 export function simdModuleBytes(): Uint8Array {
   const i32 = 0x7f;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    // types: 0 (i32, i32) -> i32; 1 (i32, i32, i32) -> i32; 2 (i32 × 8) -> (); 3 (i32) -> i32; 4 (i32 × 4) -> ()
-    ...section(1, [5, 0x60, 2, i32, i32, 1, i32, 0x60, 3, i32, i32, i32, 1, i32, 0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 0, 0x60, 1, i32, 1, i32, 0x60, 4, i32, i32, i32, i32, 0]),
-    ...section(3, [5, 0, 1, 2, 3, 4]), // functions: sum, sumCopy, segments, verifyV4V4, fixSegments
+    // types: 0 (i32, i32) -> i32; 1 (i32, i32, i32) -> i32; 2 (i32 × 8) -> (); 3 (i32 × 4) -> ()
+    ...section(1, [4, 0x60, 2, i32, i32, 1, i32, 0x60, 3, i32, i32, i32, 1, i32, 0x60, 8, i32, i32, i32, i32, i32, i32, i32, i32, 0, 0x60, 4, i32, i32, i32, i32, 0]),
+    ...section(3, [5, 0, 1, 2, 0, 3]), // functions: sum, sumCopy, segments, verifyV4V4, fixSegments
     ...section(5, [1, 0x00, SimdKernel.PAGES]), // memory: one, at least PAGES pages, no maximum
     ...section(7, [5, ...name('sum'), 0x00, 0, ...name('segments'), 0x00, 2, ...name('verifyV4V4'), 0x00, 3, ...name('fixSegments'), 0x00, 4, ...name('mem'), 0x02, 0]), // exports
     ...section(10, [5, ...sumBody(false), ...sumBody(true), ...segmentsBody(), ...verifyV4V4Body(), ...fixSegmentsBody(SimdKernel.SUMS, SimdKernel.FIX_PARAMS)]), // code
@@ -300,8 +301,8 @@ export interface SimdSum {
   readonly sum: (pointer: number, length: number) => number;
   /** See {@link segmentsBody}: (src, header, headerLength, mss, count, last, out, sums). */
   readonly segments: (src: number, header: number, headerLength: number, mss: number, count: number, last: number, out: number, sums: number) => void;
-  /** See checksum-simd-v4v4.ts: the checksums of the IPv4/NVGRE/IPv4/TCP frame of `len` bytes staged at 0. */
-  readonly verifyV4V4: (len: number) => number;
+  /** See checksum-simd-v4v4.ts: the checksums of the IPv4/NVGRE/IPv4/TCP frame of `len` bytes staged at `at`. */
+  readonly verifyV4V4: (len: number, at: number) => number;
   /** See checksum-simd-fix.ts: (out, count, first, last). */
   readonly fixSegments: (out: number, count: number, first: number, last: number) => void;
   /** The module's memory, where the caller stages bytes. */
@@ -345,6 +346,10 @@ let kernelFixSegments: SimdSum['fixSegments'] = () => undefined;
 let kernelFixParams: Int32Array = new Int32Array(FixParam.SLOTS);
 /** Counts copies into the kernel's memory: a staged copy is current while its token equals this. */
 let staging = 0;
+/** Where stageForSums put the array ({@link stageOffset}). */
+let stagedAt = 0;
+/** Where the last buildSegments laid its batch out. */
+let builtAt: number = SimdKernel.OUT;
 let mode: 'auto' | 'js' = 'auto';
 
 function load(): SimdSum | null {
@@ -380,6 +385,26 @@ export function kernelInUse(): 'wasm' | 'js' {
   return state === READY ? 'wasm' : 'js';
 }
 
+/**
+ * Where a copy of the array at `byteOffset` lands in the module's memory: at the same address modulo
+ * 16 (arrays' buffers start 16-byte aligned, as malloc and mmap give them, and the module's memory
+ * page-aligned), so that the destination never lies 1–15 bytes above the source modulo 4 KiB. There,
+ * on AMD Zen hosts, glibc's memmove (`rep movsb` from 2–4 KiB on) runs 13–20x slower: a 64 KiB copy in
+ * 26–35 µs instead of 1.6–2 µs, 9000 bytes in 4 µs instead of 0.2 (measured, glibc 2.36; bench/harness.mjs
+ * pinned). At a random placement that was 15 chances in 4096, always for the same array; now the worst
+ * placement left (16 bytes above, 1 in 256) costs 2x. The kernel reads unaligned vectors at the same speed.
+ * The same rule places segments' batches for the copy out (segment.ts). Copies below
+ * {@link SLOW_COPY_MIN} stay at 0, in simdSum's inlinable front as before: they never take that path,
+ * and reading `byteOffset` there cost a 1500-byte sum about a sixth of its time (0.34-0.39x of a set()
+ * fell to 0.29-0.31x, alternated runs).
+ */
+export function stageOffset(byteOffset: number): number {
+  return byteOffset & 15;
+}
+
+/** Below this many bytes glibc's memmove does not use `rep movsb` (2 KiB with 16-byte vectors, more with wider ones). */
+const SLOW_COPY_MIN = 2048;
+
 function fold(sum: number): number {
   while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
   return sum;
@@ -388,19 +413,32 @@ function fold(sum: number): number {
 /**
  * The folded sum of `length` bytes at `bytes[offset…]` plus `initial` (as checksum.ts's
  * onesComplementSum), or -1 when the SIMD kernel is off or unavailable. Copies the bytes into the
- * module's memory in chunks of at most {@link SimdKernel.CHUNK} (all but the last a multiple of 16,
- * so each chunk starts on the same word parity); the kernel sums any tail.
+ * module's memory ({@link stageOffset}) in chunks of at most {@link SimdKernel.CHUNK} (all but the last
+ * a multiple of 16, so each chunk starts on the same word parity and at the same offset); the kernel
+ * sums any tail.
  */
 export function simdSum(bytes: Uint8Array, offset: number, length: number, initial: number): number {
   if (!ready()) return -1;
   const whole = bytes.length;
-  if (whole <= SimdKernel.CHUNK && whole - length <= WHOLE_COPY_SLACK) {
+  if (whole < SLOW_COPY_MIN && whole - length <= WHOLE_COPY_SLACK) {
     // The whole array in one copy, summed where the range lies: no view to make, no accessor to read
     // (each costs about what copying a 1500-byte frame does). Only when the range is most of the
     // array: segmentInto sums 46 slices of one 64 KiB frame.
     typedArraySet.call(kernelMemory, bytes, 0);
     staging++;
     return withInitial(initial, kernelSum(offset, length));
+  }
+  return simdSumLong(bytes, offset, length, initial);
+}
+
+/** {@link simdSum} of 2 KiB or more, or of a range that is not most of its array: copied to its {@link stageOffset}. */
+function simdSumLong(bytes: Uint8Array, offset: number, length: number, initial: number): number {
+  const whole = bytes.length;
+  if (whole <= SimdKernel.CHUNK && whole - length <= WHOLE_COPY_SLACK) {
+    const at = stageOffset(bytes.byteOffset);
+    typedArraySet.call(kernelMemory, bytes, at);
+    staging++;
+    return withInitial(initial, kernelSum(at + offset, length));
   }
   return simdSumChunks(bytes, offset, length, initial);
 }
@@ -410,13 +448,14 @@ function simdSumChunks(bytes: Uint8Array, offset: number, length: number, initia
   const mem = kernelMemory;
   const buffer = bytes.buffer; // accessor calls: read once
   const base = bytes.byteOffset + offset;
+  const at = stageOffset(base);
   let sum = initial;
   let done = 0;
   staging++;
   for (let left = length; left > 0; ) {
     const n = left > SimdKernel.CHUNK ? SimdKernel.CHUNK : left;
-    typedArraySet.call(mem, new Uint8Array(buffer, base + done, n), 0);
-    sum += swap16(kernelSum(0, n));
+    typedArraySet.call(mem, new Uint8Array(buffer, base + done, n), at);
+    sum += swap16(kernelSum(at, n));
     done += n;
     left -= n;
   }
@@ -453,14 +492,13 @@ function swap16(x: number): number {
 export function stageForSums(bytes: Uint8Array): number {
   if (!ready()) return -1;
   if (bytes.length > SimdKernel.CHUNK) return -1;
-  typedArraySet.call(kernelMemory, bytes, 0);
-  return ++staging;
+  return restage(bytes);
 }
 
 /** {@link simdSum} of a range of the array staged by {@link stageForSums} under `token`, without copying it again. */
 export function stagedSum(bytes: Uint8Array, offset: number, length: number, initial: number, token: number): number {
   if (token !== staging) return simdSum(bytes, offset, length, initial);
-  return withInitial(initial, kernelSum(offset, length));
+  return withInitial(initial, kernelSum(stagedAt + offset, length));
 }
 
 /**
@@ -469,7 +507,8 @@ export function stagedSum(bytes: Uint8Array, offset: number, length: number, ini
  * bytes and sums do not depend on the kernel. Only for a caller that got a token from {@link stageForSums}.
  */
 export function restage(bytes: Uint8Array): number {
-  typedArraySet.call(kernelMemory, bytes, 0);
+  stagedAt = stageOffset(bytes.byteOffset);
+  typedArraySet.call(kernelMemory, bytes, stagedAt);
   return ++staging;
 }
 
@@ -477,13 +516,15 @@ export function restage(bytes: Uint8Array): number {
  * Lays out `count` segments of the array staged under `token` in the kernel's output area (see the
  * module's `segments`): each the staged bytes 0 … headerLength−1, then a payload slice, the first at
  * `payloadStart`, each `mss` bytes after the one before, the last `last` bytes, and stores each
- * slice's sum for {@link fixBuiltSegments}. Returns false when the staged copy was replaced (the caller
- * restages). The caller keeps `count` ≤ {@link SimdKernel.SUMS_MAX} and the bytes within
+ * slice's sum for {@link fixBuiltSegments}. The batch starts `outAt` (0–15) bytes into the area: the
+ * destination's {@link stageOffset}, for the copy out. Returns false when the staged copy was replaced
+ * (the caller restages). The caller keeps `count` ≤ {@link SimdKernel.SUMS_MAX} and the bytes within
  * {@link SimdKernel.OUT_BYTES}.
  */
-export function buildSegments(token: number, payloadStart: number, headerLength: number, mss: number, count: number, last: number): boolean {
+export function buildSegments(token: number, payloadStart: number, headerLength: number, mss: number, count: number, last: number, outAt: number): boolean {
   if (token !== staging) return false;
-  kernelSegments(payloadStart, 0, headerLength, mss, count, last, SimdKernel.OUT, SimdKernel.SUMS);
+  builtAt = SimdKernel.OUT + outAt;
+  kernelSegments(stagedAt + payloadStart, stagedAt, headerLength, mss, count, last, builtAt, SimdKernel.SUMS);
   return true;
 }
 
@@ -501,12 +542,12 @@ export function fixParams(): Int32Array {
  * the slice sums (checksum-simd-fix.ts). Only right after that build: its sums are in place.
  */
 export function fixBuiltSegments(count: number, first: number, last: number): void {
-  kernelFixSegments(SimdKernel.OUT, count, first, last);
+  kernelFixSegments(builtAt, count, first, last);
 }
 
-/** The first `length` bytes of the output area, as the last {@link buildSegments} left them. */
+/** The `length` bytes of the last {@link buildSegments} batch. */
 export function builtBytes(length: number): Uint8Array {
-  return new Uint8Array(kernelMemory.buffer, SimdKernel.OUT, length);
+  return new Uint8Array(kernelMemory.buffer, builtAt, length);
 }
 
 /**
@@ -520,7 +561,8 @@ export function simdVerifyV4V4(frame: Uint8Array): number {
   if (!ready()) return -2;
   const len = frame.length;
   if (len > SimdKernel.CHUNK) return -2;
-  typedArraySet.call(kernelMemory, frame, 0);
+  const at = len < SLOW_COPY_MIN ? 0 : stageOffset(frame.byteOffset);
+  typedArraySet.call(kernelMemory, frame, at);
   staging++;
-  return kernelVerifyV4V4(len);
+  return kernelVerifyV4V4(len, at);
 }
