@@ -1,10 +1,11 @@
 /**
  * The SIMD module's `verifyV4V4(len, at)`: every checksum of the commonest NVGRE frame — untagged
  * Ethernet, IPv4 without options, NVGRE, untagged inner Ethernet, IPv4 without options, TCP — staged at
- * `at` in the module's memory (0–15: checksum-simd.ts stageOffset), in one call (docs/offload.md §9; the shape is offload/verify.ts's
- * `V4V4`, whose type, version and protocol bytes the caller has checked). In TypeScript the length
- * checks, the two header sums and the pseudo-header cost about as much as a fifth of the TCP sum of a
- * 1500-byte frame; here they are a few instructions around two calls of `sum`.
+ * `at` in the module's memory (0–15: checksum-simd.ts stageOffset), in one call (docs/offload.md §9;
+ * the shape is offload/verify.ts's `V4V4`, whose type, version and protocol bytes the caller has
+ * checked). In TypeScript the length checks, the two header sums and the pseudo-header cost about as
+ * much as a fifth of the TCP sum of a 1500-byte frame; here they are a few instructions around two
+ * calls of `sum`.
  *
  * Returns -1 when the lengths or fragment fields take the frame off this shape (the caller's general
  * path decides), else three bits: 1 outer IPv4 header checksum verifies, 2 inner IPv4 header checksum

@@ -280,8 +280,8 @@ const SUM_COPY_INDEX = 1;
 
 /**
  * The module: `sum`, `sumCopy` (internal), `segments` and `verifyV4V4` (checksum-simd-v4v4.ts), its
- * memory exported as `mem`: staging at 0 ({@link SimdKernel.CHUNK} bytes and 16 of slack), then the segments' output
- * and their sums.
+ * memory exported as `mem`: staging at 0 ({@link SimdKernel.CHUNK} bytes and 16 of slack), then the
+ * segments' output and their sums.
  */
 export function simdModuleBytes(): Uint8Array {
   const i32 = 0x7f;
