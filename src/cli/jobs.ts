@@ -113,10 +113,11 @@ export function jobCounters<T extends { n: number } & Record<string, number>>(in
 
 /**
  * `--jobs N`. The default is the number of cores where a frame costs enough to pay for the
- * coordination (`heavy`: decode --json, -V, -x), and for the one-line summary and checksum --verify
- * only on a file of at least {@link LARGE_FILE} bytes: below it the workers' start and their own
- * compilation of the hot code cost about what the second core saves (measured on 2 cores, 258 MB:
- * 0.95-1.1x; 1 GB: decode 1.5x, checksum --verify 1.2-1.4x; docs/cli.md "All cores").
+ * coordination (`heavy`: decode --json, -V, -x), and for the one-line summary and the doctor only on
+ * a file of at least {@link LARGE_FILE} bytes: below it the workers' start and their own compilation
+ * of the hot code cost about what the second core saves (measured on 2 cores, 258 MB: 0.95-1.1x;
+ * 1 GB: decode 1.26-1.5x; docs/cli.md "All cores"). checksum --verify does not ask (one thread unless
+ * --jobs is given: 0.93-1.31x on 1 GB).
  */
 export function jobsOption(value: string | undefined, heavy = true, file?: string): number {
   if (value === undefined) {

@@ -165,7 +165,7 @@ describe.concurrent('--jobs', () => {
       expect(() => jobsOption(bad)).toThrow(/--jobs must be a whole number from 1 to 999/);
     }
     expect([jobsOption('1'), jobsOption('999'), jobsOption(undefined, false)]).toEqual([1, 999, 1]);
-    // The cheap commands (decode's one-line summary, checksum --verify) use every core from 512 MiB on
+    // The cheap commands (decode's one-line summary, the doctor) use every core from 512 MiB on
     // (sparse files: nothing is written).
     const cores = os.availableParallelism();
     const big = path.join(work, 'big.pcap');
