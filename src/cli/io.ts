@@ -12,6 +12,7 @@ import { Socket } from 'node:net';
 import { CaptureStreamParser, type CaptureInfo, type CaptureRecord } from '../index.js';
 import { CaptureReadError, captureError } from './errors.js';
 import { coordinate, coordinateSpans, parallelReadable, workerJob, workerOutput, type WorkerJob } from './jobs.js';
+import { warm } from './chunk-reader.js';
 
 /**
  * Read size. Small enough that the records of one chunk die young (a 1 MiB chunk holds ~8000 small
@@ -205,8 +206,10 @@ async function readChunk(file: string, job: WorkerJob, onRecords: (records: Capt
     // In reads of CHUNK_BYTES, as from a file: the records of one read die young (see CHUNK_BYTES).
     for (let at = 0; at < job.bytes.length; at += CHUNK_BYTES) {
       let records: CaptureRecord[];
+      const to = Math.min(job.bytes.length, at + CHUNK_BYTES);
+      warm(job.bytes, at, to);
       try {
-        records = parser.push(job.bytes.subarray(at, Math.min(job.bytes.length, at + CHUNK_BYTES)));
+        records = parser.push(job.bytes.subarray(at, to));
       } catch (e) {
         throw inFile(e);
       }

@@ -27,9 +27,10 @@ for (let o = 24, k = 0; k < frames.length; k++) {
 }
 
 describe('findSpans and ChunkReader', () => {
-  for (const block of [64, 500, 4096, 1 << 20]) {
+  // Pieces: the reads a chunk is made of, its headers walked after each (1 byte: a read per byte).
+  for (const [block, piece] of [[64, undefined], [500, undefined], [4096, undefined], [1 << 20, undefined], [4096, 1], [4096, 100], [1 << 20, 717], [1 << 20, 4096]] as const) {
     for (const spans of [1, 2, 3, 7]) {
-      it(`${spans} spans, blocks of ${block} bytes: record boundaries, numbered, every record read once`, () => {
+      it(`${spans} spans, blocks of ${block} bytes${piece === undefined ? '' : ` read in pieces of ${piece}`}: record boundaries, numbered, every record read once`, () => {
         const fd = openSync(file, 'r');
         try {
           const starts = findSpans(fd, pcap.length, true, spans, block);
@@ -39,7 +40,7 @@ describe('findSpans and ChunkReader', () => {
           for (let k = 1; k < spans; k++) expect(Math.abs(starts[k]!.offset - 24 - ((pcap.length - 24) * k) / spans)).toBeLessThanOrEqual(716);
           const read: Uint8Array[] = [];
           starts.forEach((s, k) => {
-            const reader = new ChunkReader(fd, true, s.offset, k + 1 < starts.length ? starts[k + 1]!.offset : pcap.length, s.firstFrame, block);
+            const reader = new ChunkReader(fd, true, s.offset, k + 1 < starts.length ? starts[k + 1]!.offset : pcap.length, s.firstFrame, block, piece);
             const slot = newSlot(block);
             let expectFrame = s.firstFrame;
             for (let c = reader.next(slot); c !== null; c = reader.next(slot)) {
