@@ -37,7 +37,7 @@ interface Walk {
  * advancing it. Called again as more bytes land behind `end`, it goes on where it stopped: the walk
  * of a chunk read in pieces ends where one walk of the whole chunk would.
  */
-export function walkRecords(b: Uint8Array, walk: Walk, end: number, le: boolean): void {
+function walkRecords(b: Uint8Array, walk: Walk, end: number, le: boolean): void {
   let o = walk.bytes;
   let records = walk.records;
   while (o + 16 <= end) {
@@ -207,8 +207,8 @@ let warmed = 0;
  * Reads one byte of every 64 in `bytes[from…to)` before a worker parses them. A chunk reaches its
  * worker cold: another thread read it, on another core, 4 MiB earlier. The parser's walk from one
  * record header to the next waits on each miss in turn; these reads do not depend on each other, so
- * the core fetches many lines at once (a capture's record walk, perf on the 2-core AMD host: 569
- * samples cold, about 50 after this pass of 186; docs/cli.md "All cores").
+ * the core fetches many lines at once (the parser, perf on the 2-core AMD host: 467 samples cold, 61
+ * after this pass, which took 93; docs/cli.md "All cores").
  */
 export function warm(bytes: Uint8Array, from: number, to: number): void {
   let x = 0;
