@@ -141,7 +141,7 @@ export const checksum: Command = {
     const c = jobCounters({ n: 0, bad: 0, framesBad: 0 });
     // One thread unless asked (docs/cli.md "All cores"): with two workers on two cores a 1 GB capture
     // read at 0.93-0.99x one thread's rate on the AMD machine and 1.08-1.31x on the Intel one.
-    const jobs = values.jobs === undefined ? 1 : jobsOption(stringOption(values.jobs), false, input);
+    const jobs = values.jobs === undefined ? 1 : jobsOption(stringOption(values.jobs));
     // Frame by frame, unless -c or --frames stop early (-Y alone decides per frame).
     const sel = selection(parsed);
     const parallel = sel.count === undefined && sel.frames === undefined ? { jobs, command: 'checksum', argv } : undefined;
