@@ -145,6 +145,10 @@ export class AtomicFile extends Sink {
   constructor(readonly path: string) {
     super();
     this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    // The handlers first: a Ctrl-C that came after the file appeared but before them would end the
+    // process by the signal's default action and leave the file behind. Once installed, a signal waits
+    // for this synchronous code, and the file is in openTemps by then.
+    installCleanup();
     try {
       this.fd = openSync(this.tempPath, 'wx', 0o644);
     } catch (e) {
@@ -154,7 +158,6 @@ export class AtomicFile extends Sink {
       throw dataError(`${path}: cannot create the output file (${why}).`);
     }
     openTemps.add(this);
-    installCleanup();
   }
 
   protected writeOut(bytes: Uint8Array, length: number): void {
