@@ -65,17 +65,18 @@ function tempOf(name: string): () => boolean {
  * status and how long the process took to end after the signal. A process still alive 10 s after it
  * is killed outright (status null): the signal was not handled.
  */
-function interrupted(args: string[], ready: () => boolean): Promise<{ status: number | null; afterSignalMs: number }> {
+/** The child's exit: its status, the signal that ended it instead (SIGINT unhandled, or the SIGKILL 10 s later), and when. */
+function interrupted(args: string[], ready: () => boolean): Promise<{ status: number | null; signal: NodeJS.Signals | null; afterSignalMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [built!.cli, ...args], { cwd: work, env: childEnv(env), stdio: ['ignore', 'ignore', 'ignore'] });
     let signalled = 0;
     let poll: NodeJS.Timeout | undefined;
     let kill: NodeJS.Timeout | undefined;
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearInterval(poll);
       clearTimeout(kill);
-      resolve({ status: code, afterSignalMs: Date.now() - signalled });
+      resolve({ status: code, signal, afterSignalMs: Date.now() - signalled });
     });
     poll = setInterval(() => {
       if (!ready()) return;
@@ -138,7 +139,7 @@ describe('reading the input file', () => {
     const r = await interrupted(['decap', '-w', 'stalled-out.pcap', 'stalled.fifo'], () => writer !== undefined && tempOf('stalled-out.pcap')());
     clearTimeout(opening);
     if (writer !== undefined) closeSync(writer);
-    expect(r.status).toBe(130);
+    expect(r.status, `ended by ${r.signal} after ${r.afterSignalMs} ms`).toBe(130);
     expect(r.afterSignalMs).toBeLessThan(5000);
     expect(existsSync(file('stalled-out.pcap'))).toBe(false);
   }, 60_000);
@@ -151,7 +152,7 @@ describe('reading the input file', () => {
     for (let k = 0; k < 20; k++) writeSync(fd, k === 0 ? big : big.subarray(24));
     closeSync(fd);
     const r = await interrupted(['decap', '-w', 'huge-out.pcap', 'huge.pcap'], tempOf('huge-out.pcap'));
-    expect(r.status).toBe(130);
+    expect(r.status, `ended by ${r.signal} after ${r.afterSignalMs} ms`).toBe(130);
     expect(existsSync(file('huge-out.pcap'))).toBe(false);
     expect(tempOf('huge-out.pcap')()).toBe(false);
   }, 120_000);
