@@ -62,10 +62,10 @@ function tempOf(name: string): () => boolean {
 
 /**
  * Runs the CLI, sends SIGINT once `ready()` holds (polled every 10 ms), and resolves with the exit
- * status and how long the process took to end after the signal. A process still alive 10 s after it
- * is killed outright (status null): the signal was not handled.
+ * status, the signal that ended the process instead (SIGINT when it was not handled; SIGKILL when the
+ * process was still alive 10 s after it and was killed outright), and how long it took to end after
+ * the SIGINT.
  */
-/** The child's exit: its status, the signal that ended it instead (SIGINT unhandled, or the SIGKILL 10 s later), and when. */
 function interrupted(args: string[], ready: () => boolean): Promise<{ status: number | null; signal: NodeJS.Signals | null; afterSignalMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [built!.cli, ...args], { cwd: work, env: childEnv(env), stdio: ['ignore', 'ignore', 'ignore'] });
