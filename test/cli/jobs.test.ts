@@ -121,6 +121,21 @@ describe.concurrent('--jobs', () => {
     expect(split.stdout.match(/^frame 1:/gm)?.length).toBe(1);
   });
 
+  it("--jobs 2 reads with two threads: the main thread takes chunks too, between the worker's answers", async () => {
+    // NVGRE_JOBS_STATS: one line on stderr with the split. The main thread runs a chunk whenever its
+    // worker has two (one it works on, the next waiting), so both read some; the output is the same.
+    const one = await nvgre(['decode', '-V', '--jobs', '1', 'mixed.pcap']);
+    const two = await nvgre(['decode', '-V', '--jobs', '2', 'mixed.pcap'], { NVGRE_JOBS_STATS: '1' });
+    expect(two.stdout).toBe(one.stdout);
+    const split = /--jobs 2: (\d+) chunks, (\d+) on the main thread, (\d+) on 1 worker\n/.exec(two.stderr);
+    expect(split).not.toBeNull();
+    const [chunks, onMain, onWorker] = split!.slice(1).map(Number) as [number, number, number];
+    expect(chunks).toBeGreaterThan(20);
+    expect(onMain).toBeGreaterThan(0);
+    expect(onWorker).toBeGreaterThan(0);
+    expect(onMain + onWorker).toBe(chunks);
+  });
+
   it('a reader slower than the command (a full pipe) gets the same bytes, with one job and with two', async () => {
     // The output buffers are reused once written; a pipe that is full keeps them queued instead, and
     // the coordinator waits for it to drain. A reader that takes 16 KB every 2 ms keeps the pipe full.
