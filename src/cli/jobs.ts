@@ -35,6 +35,8 @@ interface ChunkTask {
   readonly out: ArrayBuffer;
   /** A span's chunk with more of the span to come: the command goes on reading (coordinateSpans). */
   readonly more?: boolean;
+  /** A span's next chunk, sent ahead: it waits in the worker for the span's command to ask for it. */
+  readonly continues?: boolean;
 }
 
 /** What a worker returns for one chunk. */
@@ -430,22 +432,33 @@ export async function coordinateSpans(
     const le = pcapLittleEndian(header)!;
     const CHUNK = chunkBytes();
     const url = new URL(import.meta.url);
-    // Workers start while the spans are found.
-    for (let k = 0; k < jobs; k++) workers.push(new Worker(url, { workerData: { nvgreJob: { command, argv } } }));
+    // This thread reads the first span itself (when it has the runner), the workers the others. They
+    // start while the spans are found.
+    const here = runner;
+    const spawned = here === undefined ? jobs : jobs - 1;
+    for (let k = 0; k < spawned; k++) workers.push(new Worker(url, { workerData: { nvgreJob: { command, argv } } }));
     const starts = findSpans(fd, size, le, jobs, CHUNK);
     let bytes = 24;
     let frames = 0;
-    const results = await Promise.all(
+    const sent = (chunk: Chunk) => {
+      // Frames handed out so far (the spans advance side by side: their numbers are not a count).
+      bytes += chunk.length;
+      frames += chunk.records;
+      onProgress(bytes, frames);
+    };
+    // All settled before anything is thrown: this thread's span must end before its reader closes.
+    const settled = await Promise.allSettled(
       starts.map((start, k) => {
         const reader = new ChunkReader(fd, le, start.offset, k + 1 < starts.length ? starts[k + 1]!.offset : size, start.firstFrame, CHUNK);
-        return readSpan(workers[k]!, reader, header, CHUNK, (chunk) => {
-          // Frames handed out so far (the spans advance side by side: their numbers are not a count).
-          bytes += chunk.length;
-          frames += chunk.records;
-          onProgress(bytes, frames);
-        });
+        if (here === undefined) return readSpan(workers[k]!, reader, header, CHUNK, sent);
+        // The workers' spans are set going first: this thread's own runs until its first turn.
+        return k === 0 ? Promise.resolve().then(() => readSpanHere(here, command, argv, reader, header, CHUNK, sent)) : readSpan(workers[k - 1]!, reader, header, CHUNK, sent);
       }),
     );
+    const results = settled.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     let warned = false;
     for (const r of results) {
       if (r.warning !== undefined && !warned) {
@@ -464,32 +477,59 @@ export async function coordinateSpans(
 }
 
 /**
- * One span read by one worker: its chunks sent one after another (the next read while the worker reads
- * the last), until the worker answers with the span's end (or an error). Two slots per span.
+ * One span read by one worker: its first two chunks sent at once (the second waits in the worker), then
+ * the next each time the worker hands a read chunk back, until it answers with the span's end (or an
+ * error). The worker never waits for this thread, which runs a span of its own meanwhile. Two slots per span.
  */
 async function readSpan(worker: Worker, reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
-  let answer: ((r: ChunkResult) => void) | undefined;
-  let failed: ((e: unknown) => void) | undefined;
-  worker.on('message', (r: ChunkResult) => answer?.(r));
-  worker.on('error', (e) => failed?.(e));
-  let slot = newSlot(chunkSize);
-  let spare = newSlot(chunkSize);
-  let chunk = reader.next(slot)!;
-  for (let id = 0; ; id++) {
-    const reply = new Promise<ChunkResult>((resolve, reject) => {
-      answer = resolve;
-      failed = reject;
-    });
-    const task: ChunkTask = { id, header, input: slot.buffer, length: chunk.length, firstFrame: chunk.firstFrame, fileOffset: chunk.fileOffset, out: new ArrayBuffer(0), more: chunk.more };
+  const replies: ChunkResult[] = [];
+  let answer: (() => void) | undefined;
+  let failure: unknown;
+  worker.on('message', (r: ChunkResult) => {
+    replies.push(r);
+    answer?.();
+  });
+  worker.on('error', (e) => {
+    failure ??= e;
+    answer?.();
+  });
+  let id = 0;
+  const send = (slot: Slot): boolean => {
+    const chunk = reader.next(slot);
+    if (chunk === null) return false;
+    const task: ChunkTask = { id, header, input: slot.buffer, length: chunk.length, firstFrame: chunk.firstFrame, fileOffset: chunk.fileOffset, out: new ArrayBuffer(0), more: chunk.more, continues: id > 0 };
+    id++;
     worker.postMessage(task, [task.input]);
     sent(chunk);
-    const next = chunk.more ? reader.next(spare) : null; // read ahead while the worker reads
-    const r = await reply;
-    if (r.partial !== true || next === null) return r;
-    slot = spare;
-    spare = slotOf(r.input);
-    chunk = next;
+    return true;
+  };
+  if (send(newSlot(chunkSize))) send(newSlot(chunkSize));
+  for (;;) {
+    while (replies.length === 0 && failure === undefined) await new Promise<void>((resolve) => (answer = resolve));
+    if (failure !== undefined) throw failure;
+    const r = replies.shift()!;
+    if (r.partial !== true) return r;
+    send(slotOf(r.input)); // nothing left to send once the span's last chunk went
   }
+}
+
+/** This thread's span (the first), read here while the workers read theirs; between chunks it takes their messages. */
+async function readSpanHere(run: Runner, command: string, argv: readonly string[], reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
+  const slot = newSlot(chunkSize);
+  const first = reader.next(slot)!;
+  sent(first);
+  const task: ChunkTask = { id: 0, header, input: slot.buffer, length: first.length, firstFrame: first.firstFrame, fileOffset: first.fileOffset, out: new ArrayBuffer(0), more: first.more };
+  return runChunk(run, command, argv, task, async () => {
+    // A turn of the event loop: the workers' hand-backs are answered with their next chunks.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const chunk = reader.next(slot)!; // the same slot: the command keeps no view of a chunk it read (as on a worker, where it is handed back)
+    sent(chunk);
+    const j = job!;
+    j.bytes = new Uint8Array(slot.buffer, 0, chunk.length);
+    j.firstFrame = chunk.firstFrame;
+    j.fileOffset = chunk.fileOffset;
+    j.more = chunk.more;
+  });
 }
 
 /** A chunk's error, already worded as the command prints it: the command reports it unchanged. */
@@ -511,11 +551,17 @@ async function serve(run: Runner): Promise<void> {
   /** Chunks sent while one is running (coordinate keeps up to {@link IN_FLIGHT} per worker). */
   const queue: ChunkTask[] = [];
   let running = false;
+  /** A span's chunks that came before its command asked for them. */
+  const spanQueue: ChunkTask[] = [];
   parentPort!.on('message', async (first: ChunkTask) => {
-    if (waiting !== null) {
-      const resume = waiting;
-      waiting = null;
-      resume(first);
+    if (first.continues === true) {
+      if (waiting !== null) {
+        const resume = waiting;
+        waiting = null;
+        resume(first);
+      } else {
+        spanQueue.push(first);
+      }
       return;
     }
     queue.push(first);
@@ -526,7 +572,7 @@ async function serve(run: Runner): Promise<void> {
       const nextChunk = async () => {
         const handedBack: ChunkResult = { id: task.id, input: task.input, out: new ArrayBuffer(0), outputLength: 0, counters: {}, warning: undefined, error: undefined, state: undefined, partial: true };
         parentPort!.postMessage(handedBack, [task.input]);
-        task = await new Promise<ChunkTask>((resolve) => (waiting = resolve));
+        task = spanQueue.shift() ?? (await new Promise<ChunkTask>((resolve) => (waiting = resolve)));
         const j = job!;
         j.bytes = new Uint8Array(task.input, 0, task.length);
         j.firstFrame = task.firstFrame;
