@@ -9,7 +9,7 @@
  * first, and the lines the command writes while reading are returned as bytes instead of printed. The coordinator writes the chunks'
  * output in the input's order, and adds up the counters each command keeps in a {@link jobCounters}
  * object (frame number: the highest), so the closing line and the exit status come out as with one
- * thread. A command with state across frames either reads one span of the file per worker and has
+ * thread. A command with state across frames either reads one span of the file per thread and has
  * the spans' states merged in order ({@link coordinateSpans}: the doctor), or stays on one thread (-c,
  * --frames, reassembly, a policy), as does standard input, pcapng and a file below {@link minBytes}.
  */
@@ -406,8 +406,9 @@ export async function coordinate(file: string, jobs: number, command: string, ar
 /**
  * `--jobs` for a command whose state runs through the whole capture and is merged part by part (the
  * doctor, docs/doctor.md §12): the file is cut into `jobs` spans of about equal size at record
- * boundaries (findSpans walks the record headers once), and each worker reads one span from start to
- * end, chunk after chunk, as one run of the command, so that it pays for a fresh state once per span
+ * boundaries (findSpans walks the record headers once), and each thread (this one the first span, a
+ * worker each of the others) reads one span from start to end, chunk after chunk, as one run of the
+ * command, so that it pays for a fresh state once per span
  * (one part per 4 MiB chunk made the doctor slower on two threads than on one: each part met its
  * flows anew). Each span's state goes to `onState` in the file's order once all are read; its output
  * (if the command writes any while reading) is written in that order too. Resolves to true; to false
