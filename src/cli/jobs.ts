@@ -1,15 +1,15 @@
 /**
- * `--jobs N`: a large classic pcap read by several worker threads (docs/cli.md "All cores").
+ * `--jobs N`: a large classic pcap read by several threads (docs/cli.md "All cores").
  *
  * The main thread (the coordinator) reads the file in blocks, cuts each block at its last whole
  * record, and hands the chunk (its bytes, the file header, the number of its first frame) to a worker,
  * or runs it itself when every worker has two: `--jobs N` is this thread and N − 1 workers. A worker
  * (or the main thread, for its chunks) runs the same command with the same arguments on the chunk:
  * `readRecords` there reads the chunk instead of the file, frame numbers continue from the chunk's
- * first, and the lines the command writes while reading are returned as bytes instead of printed. The coordinator writes the chunks'
- * output in the input's order, and adds up the counters each command keeps in a {@link jobCounters}
- * object (frame number: the highest), so the closing line and the exit status come out as with one
- * thread. A command with state across frames either reads one span of the file per thread and has
+ * first, and the lines the command writes while reading are returned as bytes instead of printed. The
+ * coordinator writes the chunks' output in the input's order, and adds up the counters each command
+ * keeps in a {@link jobCounters} object (frame number: the highest), so the closing line and the exit
+ * status come out as with one thread. A command with state across frames either reads one span of the file per thread and has
  * the spans' states merged in order ({@link coordinateSpans}: the doctor), or stays on one thread (-c,
  * --frames, reassembly, a policy), as does standard input, pcapng and a file below {@link minBytes}.
  */
@@ -236,8 +236,9 @@ export async function coordinate(file: string, jobs: number, command: string, ar
   // 0.40 s in fresh arrays and 0.05 s in reused ones. A slot's buffer is transferred to the worker
   // and back with its answer, so handing it over copies nothing (a SharedArrayBuffer did the same,
   // but V8 copies into and out of shared memory byte-safely, several times slower than memcpy).
-  // Twice as many slots as workers: the next chunks are read while the workers work, so that a worker
-  // that answers gets its next chunk at once (it used to wait for the read).
+  // Three slots per thread: two in each worker (one it works on, one waiting), one this thread works
+  // on, and the rest read ahead while the threads work, so that a worker that answers gets its next
+  // chunk at once (it used to wait for the read).
   const freeSlots: Slot[] = [];
   for (let k = 0; k < (IN_FLIGHT + 1) * jobs; k++) freeSlots.push(newSlot(CHUNK));
   // Output slots: a worker writes a chunk's output into one; free again once written to stdout.
