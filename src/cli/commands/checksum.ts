@@ -25,11 +25,11 @@ ${HELP.count}
 ${HELP.frames}
 ${HELP.format}
 ${HELP.keepPartial}
-  -j, --jobs N      (--verify) worker threads for a large classic pcap file; same output.
-                    Default: 1 (a frame's checks are too cheap: two workers on two cores read
-                    a 1 GB capture at 0.93-1.31x one thread's rate, with twice the CPU; try
-                    it on more cores). -c and --frames read on one thread, as do standard
-                    input, pcapng and files below 8 MB
+  -j, --jobs N      (--verify) threads for a large classic pcap file (this one and N-1
+                    workers); same output. Default: 1 (a frame's checks are too cheap: on
+                    two cores a 1 GB capture read at 1.07-1.31x one thread's rate, with
+                    more CPU; try it on more cores). -c and --frames read on one thread, as
+                    do standard input, pcapng and files below 8 MB
   --json            (--verify) one JSON object per frame
   -h, --help        show this help`;
 

@@ -34,11 +34,11 @@ ${HELP.filter}
   --legacy-key      also show the key as a draft-era peer reads it (TNI + reserved byte)
   --key-layout L    read the VSID from the key as rfc7637 (default) or low24 (draft-00,
                     docs/nvgre.md §7)
-  -j, --jobs N      worker threads for a large classic pcap file; same output. Default: the
-                    number of cores with --json, -V or -x, or for a file of 512 MiB or more,
-                    else 1 (the one-line summary is too cheap to gain on a smaller one). -c,
-                    --frames and --reassemble read on one thread, as do standard input,
-                    pcapng and files below 8 MB
+  -j, --jobs N      threads for a large classic pcap file (this one and N-1 workers); same
+                    output. Default: the number of cores with --json, -V or -x, or for a
+                    file of 512 MiB or more, else 1 (the one-line summary is too cheap to gain
+                    on a smaller one). -c, --frames and --reassemble read on one thread, as
+                    do standard input, pcapng and files below 8 MB
   -h, --help        show this help
 
 Examples:

@@ -37,11 +37,12 @@ ${HELP.filter}
                     the input is read twice, so it must be a file
   -w FILE           the annotated capture ("-" = standard output; the report then goes to stderr)
   --examples N      evidence frames kept per finding (default 5; 100 with --annotate)
-  -j, --jobs N      worker threads for a large classic pcap file; same report (each reads one
-                    span, merged in order: docs/doctor.md §12). Default: the number of cores for a
-                    file of 512 MiB or more, else 1. --policy, -c and --frames read on one thread,
-                    as do standard input, pcapng and files below 8 MB; a capture past a tracking
-                    cap is read again on one thread
+  -j, --jobs N      threads for a large classic pcap file (this one and N-1 workers); same
+                    report (each reads one span, merged in order: docs/doctor.md §12).
+                    Default: the number of cores for a file of 512 MiB or more, else 1.
+                    --policy, -c and --frames read on one thread, as do standard input,
+                    pcapng and files below 8 MB; a capture past a tracking cap is read
+                    again on one thread
   -h, --help        show this help
 
 Examples:
