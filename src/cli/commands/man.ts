@@ -81,6 +81,10 @@ export function manPage(version: string): string {
     '.TP',
     '.B NVGRE_NO_PROGRESS',
     'When set, no progress line is shown on standard error.',
+    '.TP',
+    '.B NVGRE_JOBS_STATS',
+    'When set, a capture read by several threads (\\-\\-jobs) ends with one line on standard error: how many chunks the main',
+    'thread and the workers read.',
     '.SH EXAMPLES',
     '.nf',
     roff(
