@@ -461,6 +461,10 @@ export async function coordinateSpans(
       if (r.status === 'rejected') throw r.reason;
       return r.value;
     });
+    if (process.env.NVGRE_JOBS_STATS !== undefined) {
+      const onWorkers = here === undefined ? starts.length : starts.length - 1;
+      process.stderr.write(`nvgre: --jobs ${jobs}: ${starts.length} spans, ${starts.length - onWorkers} on the main thread, ${onWorkers} on ${workers.length} worker${workers.length === 1 ? '' : 's'}\n`);
+    }
     let warned = false;
     for (const r of results) {
       if (r.warning !== undefined && !warned) {

@@ -136,6 +136,14 @@ describe.concurrent('--jobs', () => {
     expect(onMain + onWorker).toBe(chunks);
   });
 
+  it('doctor --jobs 2: the main thread reads the first span and one worker the second, with the same report', async () => {
+    const one = await nvgre(['doctor', '--jobs', '1', 'mixed.pcap']);
+    const two = await nvgre(['doctor', '--jobs', '2', 'mixed.pcap'], { NVGRE_JOBS_STATS: '1' });
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.status).toBe(one.status);
+    expect(two.stderr).toContain('nvgre: --jobs 2: 2 spans, 1 on the main thread, 1 on 1 worker\n');
+  });
+
   it('a reader slower than the command (a full pipe) gets the same bytes, with one job and with two', async () => {
     // The output buffers are reused once written; a pipe that is full keeps them queued instead, and
     // the coordinator waits for it to drain. A reader that takes 16 KB every 2 ms keeps the pipe full.

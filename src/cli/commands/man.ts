@@ -83,8 +83,8 @@ export function manPage(version: string): string {
     'When set, no progress line is shown on standard error.',
     '.TP',
     '.B NVGRE_JOBS_STATS',
-    'When set, a capture read by several threads (\\-\\-jobs) ends with one line on standard error: how many chunks the main',
-    'thread and the workers read.',
+    'When set, a capture read by several threads (\\-\\-jobs) ends with one line on standard error: how many chunks (the',
+    'doctor: spans) the main thread and the workers read.',
     '.SH EXAMPLES',
     '.nf',
     roff(
