@@ -11,7 +11,8 @@ import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { CaptureStreamParser, type CaptureInfo, type CaptureRecord } from '../index.js';
 import { CaptureReadError, captureError } from './errors.js';
-import { coordinate, coordinateSpans, parallelReadable, workerJob, workerOutput, type WorkerJob } from './jobs.js';
+import { coordinate, parallelReadable, workerJob, workerOutput, type WorkerJob } from './jobs.js';
+import { coordinateSpans } from './jobs-spans.js';
 import { warm } from './chunk-reader.js';
 
 /**

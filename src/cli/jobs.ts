@@ -9,20 +9,20 @@
  * first, and the lines the command writes while reading are returned as bytes instead of printed. The
  * coordinator writes the chunks' output in the input's order, and adds up the counters each command
  * keeps in a {@link jobCounters} object (frame number: the highest), so the closing line and the exit
- * status come out as with one thread. A command with state across frames either reads one span of the file per thread and has
- * the spans' states merged in order ({@link coordinateSpans}: the doctor), or stays on one thread (-c,
- * --frames, reassembly, a policy), as does standard input, pcapng and a file below {@link minBytes}.
+ * status come out as with one thread. A command with state across frames either reads one span of the
+ * file per thread and has the spans' states merged in order (jobs-spans.ts: the doctor), or stays on
+ * one thread (-c, --frames, reassembly, a policy), as does standard input, pcapng and a file below
+ * {@link minBytes}.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ChunkReader, findSpans, newSlot, slotOf, type Chunk, type Slot } from './chunk-reader.js';
-import { once } from 'node:events';
+import { ChunkReader, newSlot, slotOf, type Slot } from './chunk-reader.js';
 import { EXIT, usageError } from './errors.js';
 import { flushOutputs } from './io.js';
 
 /** What a worker is given for one chunk. */
-interface ChunkTask {
+export interface ChunkTask {
   readonly id: number;
   readonly header: Uint8Array;
   /** The chunk is the first `length` bytes of this buffer (a {@link Slot}'s, transferred: the worker owns it until it answers). */
@@ -40,7 +40,7 @@ interface ChunkTask {
 }
 
 /** What a worker returns for one chunk. */
-interface ChunkResult {
+export interface ChunkResult {
   readonly id: number;
   /** The task's input buffer, handed back. */
   readonly input: ArrayBuffer;
@@ -107,7 +107,7 @@ export function workerOutput(job: WorkerJob, bytes: Uint8Array, length: number):
  * Alternated runs on 258 MB: decode 1.38 → 1.25 s, checksum --verify 0.66 → 0.59 s, doctor 1.15 → 1.06 s;
  * on 1 GB the doctor 3.47 → 2.83 s, decode and checksum --verify within this host's noise.
  */
-function detachOnce(): void {
+export function detachOnce(): void {
   if (detached) return;
   detached = true;
   const b = new ArrayBuffer(8);
@@ -171,7 +171,7 @@ function minBytes(): number {
 }
 
 /** Bytes per chunk (tests make it small so that small captures split into many chunks). */
-function chunkBytes(): number {
+export function chunkBytes(): number {
   const v = Number(process.env.NVGRE_JOBS_CHUNK_BYTES);
   return Number.isFinite(v) && v >= 64 ? v : 4 << 20;
 }
@@ -183,7 +183,7 @@ const IN_FLIGHT = 2;
 const WINDOW_PER_THREAD = 3;
 
 /** A classic pcap's byte order, or null for anything else (pcapng, stdin, too short). */
-function pcapLittleEndian(header: Uint8Array): boolean | null {
+export function pcapLittleEndian(header: Uint8Array): boolean | null {
   if (header.length < 24) return null;
   const m = (header[0]! << 24) | (header[1]! << 16) | (header[2]! << 8) | header[3]!;
   if (m === (0xa1b2c3d4 | 0) || m === (0xa1b23c4d | 0)) return false;
@@ -404,140 +404,6 @@ export async function coordinate(file: string, jobs: number, command: string, ar
   if (failure !== undefined) throw new ChunkError(errorText, failure);
 }
 
-/**
- * `--jobs` for a command whose state runs through the whole capture and is merged part by part (the
- * doctor, docs/doctor.md §12): the file is cut into `jobs` spans of about equal size at record
- * boundaries (findSpans walks the record headers once), and each thread (this one the first span, a
- * worker each of the others) reads one span from start to end, chunk after chunk, as one run of the
- * command, so that it pays for a fresh state once per span
- * (one part per 4 MiB chunk made the doctor slower on two threads than on one: each part met its
- * flows anew). Each span's state goes to `onState` in the file's order once all are read; its output
- * (if the command writes any while reading) is written in that order too. Resolves to true; to false
- * when `onState` refused a state (the caller reads the file on one thread). The first span with an
- * error throws it as a {@link ChunkError}, after the spans before it were merged.
- */
-export async function coordinateSpans(
-  file: string,
-  jobs: number,
-  command: string,
-  argv: readonly string[],
-  onProgress: (bytes: number, frames: number) => void,
-  onState: (state: unknown) => boolean,
-): Promise<boolean> {
-  detachOnce();
-  const fd = openSync(file, 'r');
-  const workers: Worker[] = [];
-  try {
-    const size = statSync(file).size;
-    const header = new Uint8Array(24);
-    readSync(fd, header, 0, 24, 0);
-    const le = pcapLittleEndian(header)!;
-    const CHUNK = chunkBytes();
-    const url = new URL(import.meta.url);
-    // This thread reads the first span itself (when it has the runner), the workers the others. They
-    // start while the spans are found.
-    const here = runner;
-    const spawned = here === undefined ? jobs : jobs - 1;
-    for (let k = 0; k < spawned; k++) workers.push(new Worker(url, { workerData: { nvgreJob: { command, argv } } }));
-    const starts = findSpans(fd, size, le, jobs, CHUNK);
-    let bytes = 24;
-    let frames = 0;
-    const sent = (chunk: Chunk) => {
-      // Frames handed out so far (the spans advance side by side: their numbers are not a count).
-      bytes += chunk.length;
-      frames += chunk.records;
-      onProgress(bytes, frames);
-    };
-    // All settled before anything is thrown: this thread's span must end before its reader closes.
-    const settled = await Promise.allSettled(
-      starts.map((start, k) => {
-        const reader = new ChunkReader(fd, le, start.offset, k + 1 < starts.length ? starts[k + 1]!.offset : size, start.firstFrame, CHUNK);
-        if (here === undefined) return readSpan(workers[k]!, reader, header, CHUNK, sent);
-        // The workers' spans are set going first: this thread's own runs until its first turn.
-        return k === 0 ? Promise.resolve().then(() => readSpanHere(here, command, argv, reader, header, CHUNK, sent)) : readSpan(workers[k - 1]!, reader, header, CHUNK, sent);
-      }),
-    );
-    const results = settled.map((r) => {
-      if (r.status === 'rejected') throw r.reason;
-      return r.value;
-    });
-    if (process.env.NVGRE_JOBS_STATS !== undefined) {
-      const onWorkers = here === undefined ? starts.length : starts.length - 1;
-      process.stderr.write(`nvgre: --jobs ${jobs}: ${starts.length} spans, ${starts.length - onWorkers} on the main thread, ${onWorkers} on ${workers.length} worker${workers.length === 1 ? '' : 's'}\n`);
-    }
-    let warned = false;
-    for (const r of results) {
-      if (r.warning !== undefined && !warned) {
-        warned = true;
-        process.stderr.write(r.warning);
-      }
-      if (r.outputLength > 0 && !process.stdout.write(new Uint8Array(r.out, 0, r.outputLength))) await once(process.stdout, 'drain');
-      if (r.error !== undefined) throw new ChunkError(r.error.text, r.error.exitCode);
-      if (!onState(r.state)) return false;
-    }
-    return true;
-  } finally {
-    closeSync(fd);
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-}
-
-/**
- * One span read by one worker: its first two chunks sent at once (the second waits in the worker), then
- * the next each time the worker hands a read chunk back, until it answers with the span's end (or an
- * error). The worker never waits for this thread, which runs a span of its own meanwhile. Two slots per span.
- */
-async function readSpan(worker: Worker, reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
-  const replies: ChunkResult[] = [];
-  let answer: (() => void) | undefined;
-  let failure: unknown;
-  worker.on('message', (r: ChunkResult) => {
-    replies.push(r);
-    answer?.();
-  });
-  worker.on('error', (e) => {
-    failure ??= e;
-    answer?.();
-  });
-  let id = 0;
-  const send = (slot: Slot): boolean => {
-    const chunk = reader.next(slot);
-    if (chunk === null) return false;
-    const task: ChunkTask = { id, header, input: slot.buffer, length: chunk.length, firstFrame: chunk.firstFrame, fileOffset: chunk.fileOffset, out: new ArrayBuffer(0), more: chunk.more, continues: id > 0 };
-    id++;
-    worker.postMessage(task, [task.input]);
-    sent(chunk);
-    return true;
-  };
-  if (send(newSlot(chunkSize))) send(newSlot(chunkSize));
-  for (;;) {
-    while (replies.length === 0 && failure === undefined) await new Promise<void>((resolve) => (answer = resolve));
-    if (failure !== undefined) throw failure;
-    const r = replies.shift()!;
-    if (r.partial !== true) return r;
-    send(slotOf(r.input)); // nothing left to send once the span's last chunk went
-  }
-}
-
-/** This thread's span (the first), read here while the workers read theirs; between chunks it takes their messages. */
-async function readSpanHere(run: Runner, command: string, argv: readonly string[], reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
-  const slot = newSlot(chunkSize);
-  const first = reader.next(slot)!;
-  sent(first);
-  const task: ChunkTask = { id: 0, header, input: slot.buffer, length: first.length, firstFrame: first.firstFrame, fileOffset: first.fileOffset, out: new ArrayBuffer(0), more: first.more };
-  return runChunk(run, command, argv, task, async () => {
-    // A turn of the event loop: the workers' hand-backs are answered with their next chunks.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const chunk = reader.next(slot)!; // the same slot: the command keeps no view of a chunk it read (as on a worker, where it is handed back)
-    sent(chunk);
-    const j = job!;
-    j.bytes = new Uint8Array(slot.buffer, 0, chunk.length);
-    j.firstFrame = chunk.firstFrame;
-    j.fileOffset = chunk.fileOffset;
-    j.more = chunk.more;
-  });
-}
-
 /** A chunk's error, already worded as the command prints it: the command reports it unchanged. */
 export class ChunkError extends Error {
   constructor(
@@ -598,7 +464,7 @@ async function serve(run: Runner): Promise<void> {
  * while reading go to the chunk's output buffer (see {@link WorkerJob}). Used by the workers and by
  * {@link coordinate} on the main thread.
  */
-async function runChunk(run: Runner, command: string, argv: readonly string[], task: ChunkTask, nextChunk: () => Promise<void>): Promise<ChunkResult> {
+export async function runChunk(run: Runner, command: string, argv: readonly string[], task: ChunkTask, nextChunk: () => Promise<void>): Promise<ChunkResult> {
   job = {
     header: task.header,
     bytes: new Uint8Array(task.input, 0, task.length),
@@ -633,10 +499,15 @@ async function runChunk(run: Runner, command: string, argv: readonly string[], t
 }
 
 /** Runs a command line to its end: main.ts's runCommand, given to {@link startWorkerIfAny}. */
-type Runner = (command: string, argv: readonly string[]) => Promise<{ code: number; error: string | undefined }>;
+export type Runner = (command: string, argv: readonly string[]) => Promise<{ code: number; error: string | undefined }>;
 
 /** The runner, kept on the main thread too: {@link coordinate} runs chunks there between its workers' answers. */
 let runner: Runner | undefined;
+
+/** The runner {@link startWorkerIfAny} was given, for the main thread's own chunks and spans. */
+export function chunkRunner(): Runner | undefined {
+  return runner;
+}
 
 /**
  * Starts the worker loop when this module runs in one of {@link coordinate}'s workers; returns whether
