@@ -41,7 +41,7 @@ export interface Parallel {
   readonly argv: readonly string[];
   /**
    * For a command whose state runs through the capture (the doctor): each thread (the main thread and
-   * the workers) reads one span of the file as one run of the command (jobs.ts coordinateSpans), and
+   * the workers) reads one span of the file as one run of the command (jobs-spans.ts coordinateSpans), and
    * the state each leaves comes here in the file's order. False refuses it (a tracking cap):
    * {@link onRefused} is called, and the file is read on one thread. Without it, chunks go to whichever
    * thread is free (jobs.ts coordinate).

@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { ChunkReader, findSpans, newSlot, slotOf, type Chunk, type Slot } from './chunk-reader.js';
-import { ChunkError, chunkBytes, chunkRunner, detachOnce, pcapLittleEndian, runChunk, workerJob, type ChunkResult, type ChunkTask, type Runner } from './jobs.js';
+import { ChunkError, chunkBytes, chunkRunner, detachOnce, moveJobTo, pcapLittleEndian, runChunk, type ChunkResult, type ChunkTask, type Runner } from './jobs.js';
 
 /**
  * `--jobs` for a command whose state runs through the whole capture and is merged part by part (the
@@ -29,6 +29,7 @@ export async function coordinateSpans(
   onProgress: (bytes: number, frames: number) => void,
   onState: (state: unknown) => boolean,
 ): Promise<boolean> {
+  const here = chunkRunner();
   detachOnce();
   const fd = openSync(file, 'r');
   const workers: Worker[] = [];
@@ -39,14 +40,12 @@ export async function coordinateSpans(
     const le = pcapLittleEndian(header)!;
     const CHUNK = chunkBytes();
     const url = new URL(import.meta.url); // the bundled CLI, as in jobs.ts: a worker runs it and serves
-    // This thread reads the first span itself (when it has the runner), the workers the others. They
-    // start while the spans are found.
-    const here = chunkRunner();
-    const spawned = here === undefined ? jobs : jobs - 1;
-    for (let k = 0; k < spawned; k++) workers.push(new Worker(url, { workerData: { nvgreJob: { command, argv } } }));
+    // This thread reads the first span itself, the workers the others. They start while the spans are found.
+    for (let k = 0; k < jobs - 1; k++) workers.push(new Worker(url, { workerData: { nvgreJob: { command, argv } } }));
     const starts = findSpans(fd, size, le, jobs, CHUNK);
     let bytes = 24;
     let frames = 0;
+    let onMain = 0; // spans read to their end on this thread (NVGRE_JOBS_STATS)
     const sent = (chunk: Chunk) => {
       // Frames handed out so far (the spans advance side by side: their numbers are not a count).
       bytes += chunk.length;
@@ -57,9 +56,13 @@ export async function coordinateSpans(
     const settled = await Promise.allSettled(
       starts.map((start, k) => {
         const reader = new ChunkReader(fd, le, start.offset, k + 1 < starts.length ? starts[k + 1]!.offset : size, start.firstFrame, CHUNK);
-        if (here === undefined) return readSpan(workers[k]!, reader, header, CHUNK, sent);
+        if (k > 0) return readSpan(workers[k - 1]!, reader, header, CHUNK, sent);
         // The workers' spans are set going first: this thread's own runs until its first turn.
-        return k === 0 ? Promise.resolve().then(() => readSpanHere(here, command, argv, reader, header, CHUNK, sent)) : readSpan(workers[k - 1]!, reader, header, CHUNK, sent);
+        return Promise.resolve().then(async () => {
+          const r = await readSpanHere(here, command, argv, reader, header, CHUNK, sent);
+          onMain++;
+          return r;
+        });
       }),
     );
     const results = settled.map((r) => {
@@ -67,8 +70,7 @@ export async function coordinateSpans(
       return r.value;
     });
     if (process.env.NVGRE_JOBS_STATS !== undefined) {
-      const onWorkers = here === undefined ? starts.length : starts.length - 1;
-      process.stderr.write(`nvgre: --jobs ${jobs}: ${starts.length} spans, ${starts.length - onWorkers} on the main thread, ${onWorkers} on ${workers.length} worker${workers.length === 1 ? '' : 's'}\n`);
+      process.stderr.write(`nvgre: --jobs ${jobs}: ${starts.length} spans, ${onMain} on the main thread, ${starts.length - onMain} on ${workers.length} worker${workers.length === 1 ? '' : 's'}\n`);
     }
     let warned = false;
     for (const r of results) {
@@ -135,10 +137,6 @@ async function readSpanHere(run: Runner, command: string, argv: readonly string[
     await new Promise<void>((resolve) => setImmediate(resolve));
     const chunk = reader.next(slot)!; // the same slot: the command keeps no view of a chunk it read (as on a worker, where it is handed back)
     sent(chunk);
-    const j = workerJob()!;
-    j.bytes = new Uint8Array(slot.buffer, 0, chunk.length);
-    j.firstFrame = chunk.firstFrame;
-    j.fileOffset = chunk.fileOffset;
-    j.more = chunk.more;
+    moveJobTo(slot.buffer, chunk);
   });
 }

@@ -223,6 +223,7 @@ export function parallelReadable(file: string, jobs: number): boolean {
 export async function coordinate(file: string, jobs: number, command: string, argv: readonly string[], onProgress: (bytes: number, frames: number) => void): Promise<void> {
   const counters = coordinatorCounters;
   coordinatorCounters = undefined;
+  const run = chunkRunner();
   detachOnce(); // before the reader's walk is optimized: the slots are transferred
   const fd = openSync(file, 'r');
   const size = statSync(file).size;
@@ -267,7 +268,6 @@ export async function coordinate(file: string, jobs: number, command: string, ar
   let onMain = 0;
   const merged: Record<string, number> = {};
   const url = new URL(import.meta.url);
-  const run = runner;
   try {
     await new Promise<void>((resolve, reject) => {
       /** Chunks sent to each worker and not answered yet. */
@@ -349,7 +349,7 @@ export async function coordinate(file: string, jobs: number, command: string, ar
        * and a worker has the next one queued meanwhile; the workers' answers are taken in between.
        */
       const runHere = () => {
-        if (busy || run === undefined || !mayIssue()) return;
+        if (busy || !mayIssue()) return;
         for (const n of inFlight.values()) if (n < IN_FLIGHT) return;
         busy = true;
         const task = issue();
@@ -445,11 +445,7 @@ async function serve(run: Runner): Promise<void> {
         const handedBack: ChunkResult = { id: task.id, input: task.input, out: new ArrayBuffer(0), outputLength: 0, counters: {}, warning: undefined, error: undefined, state: undefined, partial: true };
         parentPort!.postMessage(handedBack, [task.input]);
         task = spanQueue.shift() ?? (await new Promise<ChunkTask>((resolve) => (waiting = resolve)));
-        const j = job!;
-        j.bytes = new Uint8Array(task.input, 0, task.length);
-        j.firstFrame = task.firstFrame;
-        j.fileOffset = task.fileOffset;
-        j.more = task.more === true;
+        moveJobTo(task.input, task);
       };
       const result = await runChunk(run, command, argv, task, nextChunk);
       // A span's task may have been replaced chunk by chunk: its last input goes back.
@@ -504,9 +500,19 @@ export type Runner = (command: string, argv: readonly string[]) => Promise<{ cod
 /** The runner, kept on the main thread too: {@link coordinate} runs chunks there between its workers' answers. */
 let runner: Runner | undefined;
 
-/** The runner {@link startWorkerIfAny} was given, for the main thread's own chunks and spans. */
-export function chunkRunner(): Runner | undefined {
+/** The runner {@link startWorkerIfAny} was given (main.ts gives it when the CLI loads), for the main thread's own chunks and spans. */
+export function chunkRunner(): Runner {
+  if (runner === undefined) throw new Error('internal: --jobs before startWorkerIfAny() was given the command runner');
   return runner;
+}
+
+/** A span's next chunk, in `input`, becomes the running command's (readChunk reads it when nextChunk resolves). */
+export function moveJobTo(input: ArrayBuffer, chunk: { readonly length: number; readonly firstFrame: number; readonly fileOffset: number; readonly more?: boolean }): void {
+  const j = job!;
+  j.bytes = new Uint8Array(input, 0, chunk.length);
+  j.firstFrame = chunk.firstFrame;
+  j.fileOffset = chunk.fileOffset;
+  j.more = chunk.more === true;
 }
 
 /**
