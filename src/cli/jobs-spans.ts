@@ -6,8 +6,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
-import { ChunkReader, findSpans, newSlot, slotOf, type Chunk, type Slot } from './chunk-reader.js';
-import { ChunkError, chunkBytes, chunkRunner, detachOnce, moveJobTo, pcapLittleEndian, runChunk, type ChunkResult, type ChunkTask, type Runner } from './jobs.js';
+import { ChunkReader, findSpans } from './chunk-reader.js';
+import { ChunkError, chunkBytes, chunkRunner, detachOnce, pcapLittleEndian, readSpanHere, type ChunkResult, type SpanProgress, type SpanTask } from './jobs.js';
 
 /**
  * `--jobs` for a command whose state runs through the whole capture and is merged part by part (the
@@ -46,7 +46,7 @@ export async function coordinateSpans(
     let bytes = 24;
     let frames = 0;
     let onMain = 0; // spans read to their end on this thread (NVGRE_JOBS_STATS)
-    const sent = (chunk: Chunk) => {
+    const sent = (chunk: { length: number; records: number }) => {
       // Frames handed out so far (the spans advance side by side: their numbers are not a count).
       bytes += chunk.length;
       frames += chunk.records;
@@ -55,8 +55,9 @@ export async function coordinateSpans(
     // All settled before anything is thrown: this thread's span must end before its reader closes.
     const settled = await Promise.allSettled(
       starts.map((start, k) => {
-        const reader = new ChunkReader(fd, le, start.offset, k + 1 < starts.length ? starts[k + 1]!.offset : size, start.firstFrame, CHUNK);
-        if (k > 0) return readSpan(workers[k - 1]!, reader, header, CHUNK, sent);
+        const end = k + 1 < starts.length ? starts[k + 1]!.offset : size;
+        if (k > 0) return readSpan(workers[k - 1]!, { id: k, header, fd, start: start.offset, end, firstFrame: start.firstFrame, chunkBytes: CHUNK }, sent);
+        const reader = new ChunkReader(fd, le, start.offset, end, start.firstFrame, CHUNK);
         // The workers' spans are set going first: this thread's own runs until its first turn.
         return Promise.resolve().then(async () => {
           const r = await readSpanHere(here, command, argv, reader, header, CHUNK, sent);
@@ -90,53 +91,18 @@ export async function coordinateSpans(
 }
 
 /**
- * One span read by one worker: its first two chunks sent at once (the second waits in the worker), then
- * the next each time the worker hands a read chunk back, until it answers with the span's end (or an
- * error). The worker never waits for this thread, which runs a span of its own meanwhile. Two slots per span.
+ * One span read by one worker: it reads the span itself (a {@link SpanTask}) and notes each chunk it
+ * read, so that nothing waits on this thread, which reads a span of its own meanwhile. (The worker's
+ * chunks used to be read here and sent: this thread read the whole file, and the worker waited for
+ * its next chunk whenever this thread was in one of its own.)
  */
-async function readSpan(worker: Worker, reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
-  const replies: ChunkResult[] = [];
-  let answer: (() => void) | undefined;
-  let failure: unknown;
-  worker.on('message', (r: ChunkResult) => {
-    replies.push(r);
-    answer?.();
-  });
-  worker.on('error', (e) => {
-    failure ??= e;
-    answer?.();
-  });
-  let id = 0;
-  const send = (slot: Slot): boolean => {
-    const chunk = reader.next(slot);
-    if (chunk === null) return false;
-    const task: ChunkTask = { id, header, input: slot.buffer, length: chunk.length, firstFrame: chunk.firstFrame, fileOffset: chunk.fileOffset, out: new ArrayBuffer(0), more: chunk.more, continues: id > 0 };
-    id++;
-    worker.postMessage(task, [task.input]);
-    sent(chunk);
-    return true;
-  };
-  if (send(newSlot(chunkSize))) send(newSlot(chunkSize));
-  for (;;) {
-    while (replies.length === 0 && failure === undefined) await new Promise<void>((resolve) => (answer = resolve));
-    if (failure !== undefined) throw failure;
-    const r = replies.shift()!;
-    if (r.partial !== true) return r;
-    send(slotOf(r.input)); // nothing left to send once the span's last chunk went
-  }
-}
-
-/** This thread's span (the first), read here while the workers read theirs; between chunks it takes their messages. */
-async function readSpanHere(run: Runner, command: string, argv: readonly string[], reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
-  const slot = newSlot(chunkSize);
-  const first = reader.next(slot)!;
-  sent(first);
-  const task: ChunkTask = { id: 0, header, input: slot.buffer, length: first.length, firstFrame: first.firstFrame, fileOffset: first.fileOffset, out: new ArrayBuffer(0), more: first.more };
-  return runChunk(run, command, argv, task, async () => {
-    // A turn of the event loop: the workers' hand-backs are answered with their next chunks.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const chunk = reader.next(slot)!; // the same slot: the command keeps no view of a chunk it read (as on a worker, where it is handed back)
-    sent(chunk);
-    moveJobTo(slot.buffer, chunk);
+async function readSpan(worker: Worker, task: SpanTask, sent: (chunk: { length: number; records: number }) => void): Promise<ChunkResult> {
+  return new Promise<ChunkResult>((resolve, reject) => {
+    worker.on('message', (r: ChunkResult | SpanProgress) => {
+      if ('progress' in r) sent({ length: r.bytes, records: r.records });
+      else resolve(r);
+    });
+    worker.on('error', reject);
+    worker.postMessage(task);
   });
 }

@@ -17,7 +17,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ChunkReader, newSlot, slotOf, type Slot } from './chunk-reader.js';
+import { ChunkReader, newSlot, slotOf, type Chunk, type Slot } from './chunk-reader.js';
 import { EXIT, usageError } from './errors.js';
 import { flushOutputs } from './io.js';
 
@@ -33,10 +33,31 @@ export interface ChunkTask {
   readonly fileOffset: number;
   /** Where the worker writes the chunk's output (transferred, and back with the answer; reused once written). */
   readonly out: ArrayBuffer;
-  /** A span's chunk with more of the span to come: the command goes on reading (coordinateSpans). */
+  /** A span's chunk with more of the span to come: the command goes on reading (readSpanHere). */
   readonly more?: boolean;
-  /** A span's next chunk, sent ahead: it waits in the worker for the span's command to ask for it. */
-  readonly continues?: boolean;
+}
+
+/**
+ * What a worker is given for a span (jobs-spans.ts): it reads the span itself, chunk after chunk,
+ * through the coordinator's file descriptor (threads share the process's; every read names its
+ * position), and answers once, at the span's end, after a {@link SpanProgress} per chunk.
+ */
+export interface SpanTask {
+  readonly id: number;
+  readonly header: Uint8Array;
+  readonly fd: number;
+  /** The span: from a record boundary to the next span's start (the last: the file's size). */
+  readonly start: number;
+  readonly end: number;
+  readonly firstFrame: number;
+  readonly chunkBytes: number;
+}
+
+/** A worker's note that it read a chunk of its span (for the coordinator's progress line). */
+export interface SpanProgress {
+  readonly progress: true;
+  readonly bytes: number;
+  readonly records: number;
 }
 
 /** What a worker returns for one chunk. */
@@ -53,8 +74,6 @@ export interface ChunkResult {
   readonly error: { readonly text: string; readonly exitCode: number } | undefined;
   /** What the command left for the coordinator to merge (the doctor's part), copied by postMessage. */
   readonly state: unknown;
-  /** A span's chunk read, the command still reading: only `input` is handed back (coordinateSpans). */
-  readonly partial?: boolean;
 }
 
 /** The worker side: set while a worker runs a command on a chunk. */
@@ -63,9 +82,9 @@ export interface WorkerJob {
   bytes: Uint8Array;
   firstFrame: number;
   fileOffset: number;
-  /** More chunks of this span follow: read them with {@link WorkerJob.nextChunk} (coordinateSpans). */
+  /** More chunks of this span follow: read them with {@link WorkerJob.nextChunk} (readSpanHere). */
   more: boolean;
-  /** Hands the chunk read back and waits for the span's next one (bytes, firstFrame, fileOffset, more change). */
+  /** Reads the span's next chunk into `bytes` (firstFrame, fileOffset, more change with it). */
   nextChunk: () => Promise<void>;
   /** Output written while reading (the first `outputLength` bytes); the closing line after it is the coordinator's. */
   output: Uint8Array;
@@ -430,44 +449,51 @@ export class ChunkError extends Error {
   }
 }
 
-/** The worker thread's loop: run the command on each chunk it is given, one after another in the order sent. */
+/** The worker thread's loop: run the command on each chunk or span it is given, one after another in the order sent. */
 async function serve(run: Runner): Promise<void> {
   const { command, argv } = (workerData as { nvgreJob: { command: string; argv: string[] } }).nvgreJob;
   detachOnce(); // before any chunk: a chunk's buffer goes back by transfer
-  /** A span's command waiting for its next chunk. */
-  let waiting: ((task: ChunkTask) => void) | null = null;
-  /** Chunks sent while one is running (coordinate keeps up to {@link IN_FLIGHT} per worker). */
-  const queue: ChunkTask[] = [];
+  /** Tasks sent while one is running (coordinate keeps up to {@link IN_FLIGHT} per worker). */
+  const queue: (ChunkTask | SpanTask)[] = [];
   let running = false;
-  /** A span's chunks that came before its command asked for them. */
-  const spanQueue: ChunkTask[] = [];
-  parentPort!.on('message', async (first: ChunkTask) => {
-    if (first.continues === true) {
-      if (waiting !== null) {
-        const resume = waiting;
-        waiting = null;
-        resume(first);
-      } else {
-        spanQueue.push(first);
-      }
-      return;
-    }
+  parentPort!.on('message', async (first: ChunkTask | SpanTask) => {
     queue.push(first);
     if (running) return;
     running = true;
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      let task = next;
-      const nextChunk = async () => {
-        const handedBack: ChunkResult = { id: task.id, input: task.input, out: new ArrayBuffer(0), outputLength: 0, counters: {}, warning: undefined, error: undefined, state: undefined, partial: true };
-        parentPort!.postMessage(handedBack, [task.input]);
-        task = spanQueue.shift() ?? (await new Promise<ChunkTask>((resolve) => (waiting = resolve)));
-        moveJobTo(task.input, task);
-      };
-      const result = await runChunk(run, command, argv, task, nextChunk);
-      // A span's task may have been replaced chunk by chunk: its last input goes back.
-      parentPort!.postMessage({ ...result, id: task.id, input: task.input }, [task.input, result.out]);
+    for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
+      if ('fd' in task) {
+        const reader = new ChunkReader(task.fd, pcapLittleEndian(task.header)!, task.start, task.end, task.firstFrame, task.chunkBytes);
+        const result = await readSpanHere(run, command, argv, reader, task.header, task.chunkBytes, (chunk) => {
+          const note: SpanProgress = { progress: true, bytes: chunk.length, records: chunk.records };
+          parentPort!.postMessage(note);
+        });
+        parentPort!.postMessage({ ...result, id: task.id }, [result.out]);
+      } else {
+        const result = await runChunk(run, command, argv, task, async () => undefined);
+        parentPort!.postMessage(result, [task.input, result.out]);
+      }
     }
     running = false;
+  });
+}
+
+/**
+ * A span read on this thread, chunk after chunk into one slot, as one run of the command: the
+ * coordinator's own span (the first), or a worker's. Between chunks a turn of the event loop (on the
+ * main thread the workers' messages are taken then). `sent` hears of each chunk read.
+ */
+export async function readSpanHere(run: Runner, command: string, argv: readonly string[], reader: ChunkReader, header: Uint8Array, chunkSize: number, sent: (chunk: Chunk) => void): Promise<ChunkResult> {
+  const slot = newSlot(chunkSize);
+  const first = reader.next(slot)!;
+  sent(first);
+  const task: ChunkTask = { id: 0, header, input: slot.buffer, length: first.length, firstFrame: first.firstFrame, fileOffset: first.fileOffset, out: new ArrayBuffer(0), more: first.more };
+  return runChunk(run, command, argv, task, async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The same slot: the command keeps no view of a chunk it read (readChunk), and a record longer
+    // than the slot grows it (the reader replaces the slot's buffer).
+    const chunk = reader.next(slot)!;
+    sent(chunk);
+    moveJobTo(slot.buffer, chunk);
   });
 }
 
@@ -523,7 +549,7 @@ export function chunkRunner(): Runner {
 }
 
 /** A span's next chunk, in `input`, becomes the running command's (readChunk reads it when nextChunk resolves). */
-export function moveJobTo(input: ArrayBuffer, chunk: { readonly length: number; readonly firstFrame: number; readonly fileOffset: number; readonly more?: boolean }): void {
+function moveJobTo(input: ArrayBuffer, chunk: { readonly length: number; readonly firstFrame: number; readonly fileOffset: number; readonly more?: boolean }): void {
   const j = job!;
   j.bytes = new Uint8Array(input, 0, chunk.length);
   j.firstFrame = chunk.firstFrame;
