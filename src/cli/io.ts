@@ -274,6 +274,11 @@ function guardStdout(): void {
  * `decode --json`'s time (measured: 306,000 page faults for 790 MB of JSON).
  */
 let pending = Buffer.allocUnsafeSlow(4 * FLUSH_AT);
+
+/** The pending buffer's size now (it grows for a long line; test/cli/output.test.ts writes up to its end). */
+export function outputCapacity(): number {
+  return pending.length;
+}
 let pendingUsed = 0;
 
 /** Hands the pending bytes to stdout (or, on a worker, to the chunk's output); returns false if stdout asks to wait. */
@@ -293,6 +298,12 @@ function spill(): boolean {
   // A pipe that was full keeps the bytes queued (by reference): they are the stream's now.
   if (process.stdout.writableLength > 0) pending = Buffer.allocUnsafeSlow(pending.length);
   return ok;
+}
+
+/** Room for `n` more bytes after the pending ones: those are handed on first, and the buffer grows for a larger piece. */
+function makeRoom(n: number): void {
+  spill();
+  if (n > pending.length) pending = Buffer.allocUnsafeSlow(n);
 }
 
 /** Writes the lines not yet written (before an error is reported: the frames before the damage still print). */
@@ -319,6 +330,33 @@ export class Output {
     }
     pendingUsed += pending.write(s, pendingUsed);
     pending[pendingUsed++] = 0x0a;
+  }
+
+  /**
+   * Appends bytes already encoded (a piece of a line, or pieces ending in a newline). With
+   * {@link decimal}, the per-frame lines of `checksum --verify` are written from cached pieces with
+   * no string in between: building and encoding each line as a string took two fifths of the
+   * command's time (1 GB, one thread: 1.5-1.9 s with the lines, 0.9-1.0 s without them).
+   */
+  bytes(b: Uint8Array): void {
+    if (pendingUsed + b.length > pending.length) makeRoom(b.length);
+    pending.set(b, pendingUsed);
+    pendingUsed += b.length;
+  }
+
+  /** Appends the decimal digits of `n`, a whole number from 0 to 2^53 - 1. */
+  decimal(n: number): void {
+    if (pendingUsed + 16 > pending.length) makeRoom(16);
+    let digits = 1;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+    let at = pendingUsed + digits;
+    pendingUsed = at;
+    for (let t = n; ; ) {
+      const q = Math.floor(t / 10);
+      pending[--at] = 0x30 + (t - 10 * q);
+      if (q === 0) break;
+      t = q;
+    }
   }
 
   async maybeFlush(): Promise<void> {

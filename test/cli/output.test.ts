@@ -2,10 +2,10 @@
  * The command line's standard output (src/cli/io.ts `Output`): lines are encoded into one reused
  * buffer and written in batches. Whatever their lengths and characters, the bytes written are the
  * lines' UTF-8, each followed by a newline, in order, across buffer boundaries and for a line longer
- * than the buffer.
+ * than the buffer; pieces of bytes and decimal numbers (checksum --verify's lines) likewise.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Output } from '../../src/cli/io.js';
+import { Output, outputCapacity } from '../../src/cli/io.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -29,7 +29,7 @@ describe('Output', () => {
     // Lengths from 0 to 5,000 characters, ASCII and 2, 3 and 4-byte characters (an emoji is two UTF-16 units).
     const alphabet = ['a', 'é', '€', '😀', ' ', '"'];
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
     for (let k = 0; k < 3000; k++) {
       const n = rnd(5000);
       let s = '';
@@ -56,5 +56,64 @@ describe('Output', () => {
       await out.flush();
     });
     expect(bytes.equals(Buffer.from(`before\n${long}\nafter\n`, 'utf8'))).toBe(true);
+  });
+
+  it('writes pieces and decimal numbers between lines, in order, across many batches', async () => {
+    // The boundaries of each digit count, and numbers up to 2^53 - 1 (Number.MAX_SAFE_INTEGER).
+    const numbers = [0, 1, 9, 10, 99, 100, 999, 1000, 65535, 4294967295, 4294967296, 2 ** 31, 2 ** 32 + 7, 999_999_999_999, Number.MAX_SAFE_INTEGER];
+    for (let k = 0; k < 60_000; k++) numbers.push(Math.floor(Math.abs(Math.sin(k + 1)) * 10 ** (k % 16)));
+    const start = Buffer.from('frame ');
+    const end = Buffer.from(': a piece\n');
+    const expected: string[] = [];
+    const { bytes, writes } = await captured(async (out) => {
+      for (const [k, n] of numbers.entries()) {
+        out.bytes(start);
+        out.decimal(n);
+        out.bytes(end);
+        expected.push(`frame ${n}: a piece\n`);
+        if (k % 1000 === 0) {
+          out.line(`line ${k}`); // lines between, now and then (a line makes room for itself ahead)
+          expected.push(`line ${k}\n`);
+        }
+        if (k % 15_000 === 14_999) await out.maybeFlush(); // the buffer fills within a batch too: its end is met mid-line
+      }
+      await out.flush();
+    });
+    expect(writes).toBeGreaterThan(4); // batches, and spills where the buffer filled
+    expect(bytes.toString('utf8')).toBe(expected.join(''));
+  });
+
+  it('writes a piece longer than its buffer whole', async () => {
+    const pieces = [Buffer.alloc(outputCapacity() + 1, 0x61), Buffer.alloc(outputCapacity() + 7, 0x62), Buffer.alloc(3_000_000, 0x63)];
+    const { bytes } = await captured(async (out) => {
+      for (const piece of pieces) {
+        out.line('before');
+        out.bytes(piece);
+        out.decimal(42);
+        out.line('');
+      }
+      await out.flush();
+    });
+    expect(bytes.equals(Buffer.concat(pieces.flatMap((piece) => [Buffer.from('before\n'), piece, Buffer.from('42\n')])))).toBe(true);
+  });
+
+  it('writes pieces and numbers that meet the end of its buffer, at every distance from it', async () => {
+    const end = Buffer.from(': ok\n');
+    const expected: Buffer[] = [];
+    const { bytes } = await captured(async (out) => {
+      const size = outputCapacity(); // 256 KiB, or more once a longer line grew it
+      for (let gap = 0; gap <= 40; gap++) {
+        await out.flush(); // the buffer empty: the filler leaves `gap` bytes free
+        const filler = Buffer.alloc(size - gap, 0x30 + (gap % 10));
+        out.bytes(filler);
+        out.decimal(Number.MAX_SAFE_INTEGER); // 16 digits, the most
+        out.bytes(end);
+        out.bytes(filler.subarray(0, size - gap - 3)); // and a piece that ends `gap` + 3 bytes short of it
+        out.bytes(end);
+        expected.push(filler, Buffer.from('9007199254740991'), end, filler.subarray(0, size - gap - 3), end);
+      }
+      await out.flush();
+    });
+    expect(bytes.equals(Buffer.concat(expected))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { NvgreError, fillChecksums, verifyChecksums, type ChecksumReport, type FillChecksumsOptions, type LayerStatus } from '../../index.js';
+import { NvgreError, fillChecksums, verifyChecksums, type ChecksumReport, type FillChecksumsOptions } from '../../index.js';
 import { parse, stringOption } from '../args.js';
 import { checkOutputPath, withCaptureOutput } from '../capture-output.js';
 import type { Command } from '../command.js';
@@ -7,6 +7,7 @@ import { Output, Progress, readRecords } from '../io.js';
 import { jobCounters, jobsOption } from '../jobs.js';
 import { LinkFrames } from '../link.js';
 import { HELP, READ_OPTIONS, Selector, WRITE_OPTIONS, formatOption, inputAndOutput, selection } from '../select.js';
+import { JSON_START, TEXT_START, VerifyLines } from '../views/verify-lines.js';
 
 const USAGE = `Usage: nvgre checksum --fill [options] <in> <out>     (or -r <in> -w <out>)
        nvgre checksum --verify [--json] [options] <in>   (or -r <in>)
@@ -34,32 +35,6 @@ ${HELP.keepPartial}
   -h, --help        show this help`;
 
 const FILL: FillChecksumsOptions = { maxHeaderSize: Infinity };
-
-/**
- * The verify line's layer list ("outer-ipv4 ok, inner-ipv4 ok, tcp ok", or "no checksums") and its
- * count of bad layers, without arrays in between: the line is written per frame, and the tuples, the
- * filter, the map and the join of the old form made `checksum --verify` 1.24x slower (paired runs,
- * 400,000 frames), most of it in collections.
- */
-function layerText(r: ChecksumReport): { text: string; bad: number } {
-  let text = '';
-  let bad = 0;
-  if (r.outerIpv4 !== 'absent') {
-    text = `${r.encapsulated ? 'outer-ipv4' : 'ipv4'} ${r.outerIpv4}`;
-    if (r.outerIpv4 === 'bad') bad++;
-  }
-  if (r.innerIpv4 !== 'absent') {
-    text += `${text === '' ? '' : ', '}inner-ipv4 ${r.innerIpv4}`;
-    if (r.innerIpv4 === 'bad') bad++;
-  }
-  const p = r.transport.protocol;
-  if (p !== 'none') {
-    const status: LayerStatus = r.transport.status;
-    text += `${text === '' ? '' : ', '}${typeof p === 'number' ? `protocol-${p}` : p} ${status}`;
-    if (status === 'bad') bad++;
-  }
-  return { text: text === '' ? 'no checksums' : text, bad };
-}
 
 export const checksum: Command = {
   name: 'checksum',
@@ -137,6 +112,7 @@ export const checksum: Command = {
     const { input } = inputAndOutput('checksum', parsed, false);
     const json = values.json === true;
     const out = new Output();
+    const lines = new VerifyLines();
     // The closing line's counters, added up over the chunks with --jobs.
     const c = jobCounters({ n: 0, bad: 0, framesBad: 0 });
     // One thread unless asked (docs/cli.md "All cores"): with two workers on two cores a 1 GB capture
@@ -163,19 +139,12 @@ export const checksum: Command = {
             out.line(json ? `{"frame":${n},"error":${JSON.stringify(msg)}}` : `frame ${n}: unverifiable (${msg})`);
             continue;
           }
-          const { text, bad: nBad } = layerText(report);
-          c.bad += nBad;
-          if (nBad > 0) c.framesBad++;
-          if (json) {
-            const p = report.transport.protocol;
-            out.line(
-              `{"frame":${n},"encapsulated":${report.encapsulated},"outerIpv4":"${report.outerIpv4}","innerIpv4":"${report.innerIpv4}","transport":{"protocol":${
-                typeof p === 'number' ? p : `"${p}"`
-              },"status":"${report.transport.status}"}}`,
-            );
-          } else {
-            out.line(`frame ${n}: ${text}`);
-          }
+          const o = lines.of(report);
+          c.bad += o.bad;
+          if (o.bad > 0) c.framesBad++;
+          out.bytes(json ? JSON_START : TEXT_START);
+          out.decimal(n);
+          out.bytes(json ? o.json : o.text);
         }
         progress.frames = c.n;
         await out.maybeFlush();
