@@ -30,7 +30,7 @@ function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items];
   let x = seed || 1;
   for (let i = out.length - 1; i > 0; i--) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff;
     const j = x % (i + 1);
     [out[i], out[j]] = [out[j]!, out[i]!];
   }

@@ -63,7 +63,7 @@ function inputs(): Record<string, Uint8Array> {
   const pcap = writePcap([FRAME, FRAME, FRAME]);
   const ng = writePcapng([FRAME, FRAME, FRAME]);
   let x = 0x2545f491;
-  const random = Uint8Array.from({ length: 2000 }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 24));
+  const random = Uint8Array.from({ length: 2000 }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24));
   return {
     // truncated
     'cut-record.pcap': pcap.slice(0, pcap.length - 100),
