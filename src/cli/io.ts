@@ -344,11 +344,12 @@ export class Output {
     pendingUsed += b.length;
   }
 
-  /** Appends the decimal digits of `n`, a whole number from 0 to 2^53 - 1. */
-  decimal(n: number): void {
+  /** Appends the decimal digits of `n`, a whole number from 0 to 2^53 - 1, after spaces up to `width` (at most 16) characters, as padStart would. */
+  decimal(n: number, width = 0): void {
     if (pendingUsed + 16 > pending.length) makeRoom(16);
     let digits = 1;
     for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+    for (let k = digits; k < width; k++) pending[pendingUsed++] = 0x20;
     let at = pendingUsed + digits;
     pendingUsed = at;
     for (let t = n; ; ) {

@@ -86,6 +86,7 @@ export const decode: Command = {
     const hex = values.hex === true;
     if (json && (verbose || hex)) throw usageError('--json carries every field already; -V and -x print text (give one or the other).');
     const legacyKey = values['legacy-key'] === true;
+    const summaryOptions = { legacyKey };
     const viewOptions = { keyLayout: keyLayout as KeyLayout };
     const sel = selection(parsed, viewOptions);
     const filter = sel.filter;
@@ -159,7 +160,14 @@ export const decode: Command = {
           if (vsidFilter !== undefined && (!view.nvgre || view.vsid !== vsidFilter)) continue;
           if (filter !== undefined && !filter.test(view)) continue;
           if (json) {
-            show([jsonLine(view, n, { legacyKey }, extra)]);
+            show([jsonLine(view, n, summaryOptions, extra)]);
+            continue;
+          }
+          if (!verbose && !hex) {
+            // The summary alone (the common case): straight out, no array per frame.
+            c.shown++;
+            out.decimal(n, 6);
+            out.line(`  ${frameSummary(view, summaryOptions)}${frame !== linked ? '  (reassembled)' : ''}`);
             continue;
           }
           const lines: string[] = [];
@@ -167,7 +175,7 @@ export const decode: Command = {
             lines.push(...links.tree(treeLines(view), r));
             if (frame !== linked) lines.push('    (reassembled from outer IP fragments)');
           } else {
-            lines.push(`${String(n).padStart(6)}  ${frameSummary(view, { legacyKey })}${frame !== linked ? '  (reassembled)' : ''}`);
+            lines.push(`${String(n).padStart(6)}  ${frameSummary(view, summaryOptions)}${frame !== linked ? '  (reassembled)' : ''}`);
           }
           if (hex) lines.push(...hexLines(view));
           if (verbose || hex) lines.push('');
