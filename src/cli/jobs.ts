@@ -158,7 +158,7 @@ export function jobCounters<T extends { n: number } & Record<string, number>>(in
  * a file of at least {@link LARGE_FILE} bytes: below it the workers' start and their own compilation
  * of the hot code cost about what the second core saves (measured on 2 cores, 258 MB: 0.95-1.1x;
  * 1 GB: decode 1.26-1.5x; docs/cli.md "All cores"). checksum --verify does not ask (one thread unless
- * --jobs is given: 0.93-1.31x on 1 GB).
+ * --jobs is given: 0.93-1.31x on 1 GB with two workers, 1.07-1.22x with the main thread and one).
  */
 export function jobsOption(value: string | undefined, heavy = true, file?: string): number {
   if (value === undefined) {

@@ -28,7 +28,7 @@ ${HELP.format}
 ${HELP.keepPartial}
   -j, --jobs N      (--verify) threads for a large classic pcap file (this one and N-1
                     workers); same output. Default: 1 (a frame's checks are too cheap: on
-                    two cores a 1 GB capture read at 1.07-1.31x one thread's rate, with
+                    two cores a 1 GB capture read at 1.07-1.22x one thread's rate, with
                     more CPU; try it on more cores). -c and --frames read on one thread, as
                     do standard input, pcapng and files below 8 MB
   --json            (--verify) one JSON object per frame
@@ -115,8 +115,8 @@ export const checksum: Command = {
     const lines = new VerifyLines();
     // The closing line's counters, added up over the chunks with --jobs.
     const c = jobCounters({ n: 0, bad: 0, framesBad: 0 });
-    // One thread unless asked (docs/cli.md "All cores"): with two workers on two cores a 1 GB capture
-    // read at 0.93-0.99x one thread's rate on the AMD machine and 1.08-1.31x on the Intel one.
+    // One thread unless asked (docs/cli.md "All cores"): on two cores a 1 GB capture read at
+    // 1.07-1.22x one thread's rate (the main thread and a worker, six bench runs of 2026-12-07).
     const jobs = values.jobs === undefined ? 1 : jobsOption(stringOption(values.jobs));
     // Frame by frame, unless -c or --frames stop early (-Y alone decides per frame).
     const sel = selection(parsed);
