@@ -295,6 +295,8 @@ export async function coordinate(file: string, jobs: number, command: string, ar
       let waitingForDrain = false;
       /** The main thread is running a chunk of its own. */
       let busy = false;
+      /** A turn of this thread is asked for, to run a chunk here after the waiting answers ({@link runHereSoon}). */
+      let hereQueued = false;
       let settled = false;
       const finishIfDone = () => {
         let active = 0;
@@ -392,7 +394,6 @@ export async function coordinate(file: string, jobs: number, command: string, ar
        * flight still counting the ones it had finished: the worker sat idle until this thread's chunk
        * ended (checksum --verify --jobs 2 on 1 GB: the worker idle a quarter of the time).
        */
-      let hereQueued = false;
       const runHereSoon = () => {
         if (hereQueued || busy) return;
         hereQueued = true;
@@ -467,7 +468,7 @@ async function serve(run: Runner): Promise<void> {
           const note: SpanProgress = { progress: true, bytes: chunk.length, records: chunk.records };
           parentPort!.postMessage(note);
         });
-        parentPort!.postMessage({ ...result, id: task.id }, [result.out]);
+        parentPort!.postMessage({ ...result, id: task.id }, [result.input, result.out]); // the slot too: cloned, it was 4 MiB copied
       } else {
         const result = await runChunk(run, command, argv, task, async () => undefined);
         parentPort!.postMessage(result, [task.input, result.out]);
