@@ -274,12 +274,12 @@ function guardStdout(): void {
  * `decode --json`'s time (measured: 306,000 page faults for 790 MB of JSON).
  */
 let pending = Buffer.allocUnsafeSlow(4 * FLUSH_AT);
+let pendingUsed = 0;
 
 /** The pending buffer's size now (it grows for a long line; test/cli/output.test.ts writes up to its end). */
 export function outputCapacity(): number {
   return pending.length;
 }
-let pendingUsed = 0;
 
 /** Hands the pending bytes to stdout (or, on a worker, to the chunk's output); returns false if stdout asks to wait. */
 function spill(): boolean {
@@ -319,14 +319,10 @@ export class Output {
 
   line(s: string): void {
     // At most 3 bytes per UTF-16 unit, and the newline.
-    let most = 3 * s.length + 1;
+    const most = 3 * s.length + 1;
     if (pendingUsed + most > pending.length) {
-      spill();
-      if (most > pending.length) {
-        // A long line (doctor --json's report): room for its exact length, not three times it.
-        most = Buffer.byteLength(s) + 1;
-        if (most > pending.length) pending = Buffer.allocUnsafeSlow(most);
-      }
+      // A long line (doctor --json's report): room for its exact length, not three times it.
+      makeRoom(most > pending.length ? Buffer.byteLength(s) + 1 : most);
     }
     pendingUsed += pending.write(s, pendingUsed);
     pending[pendingUsed++] = 0x0a;

@@ -163,22 +163,22 @@ export const decode: Command = {
             show([jsonLine(view, n, summaryOptions, extra)]);
             continue;
           }
-          if (!verbose && !hex) {
-            // The summary alone (the common case): straight out, no array per frame.
-            c.shown++;
+          if (!verbose) {
+            // The summary line, straight out (no array per frame); alone, the common case, it is all.
             out.decimal(n, 6);
             out.line(`  ${frameSummary(view, summaryOptions)}${frame !== linked ? '  (reassembled)' : ''}`);
-            continue;
+            if (!hex) {
+              c.shown++;
+              continue;
+            }
           }
           const lines: string[] = [];
           if (verbose) {
             lines.push(...links.tree(treeLines(view), r));
             if (frame !== linked) lines.push('    (reassembled from outer IP fragments)');
-          } else {
-            lines.push(`${String(n).padStart(6)}  ${frameSummary(view, summaryOptions)}${frame !== linked ? '  (reassembled)' : ''}`);
           }
           if (hex) lines.push(...hexLines(view));
-          if (verbose || hex) lines.push('');
+          lines.push(''); // -V or -x: a blank line after each frame
           show(lines);
         }
         progress.frames = c.n;
