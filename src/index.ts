@@ -94,8 +94,10 @@ export { FRAME_FIELDS } from './diagnose/fields.js';
 export type { FrameField, FieldType, FieldValue, FieldGetter } from './diagnose/fields.js';
 export { compileDisplayFilter, parseDisplayFilter, formatDisplayFilter } from './diagnose/filter.js';
 export type { DisplayFilter, FilterNode, FilterLiteral, FilterSetMember, ComparisonOperator } from './diagnose/filter.js';
-export { frameFieldTree, frameFieldValues, frameFieldsJson, frameLayerSpans } from './diagnose/tree.js';
+export { frameFieldTree, frameFieldValues, frameFieldsJson, writeFrameFieldsJson, frameLayerSpans } from './diagnose/tree.js';
 export type { FieldLayer, FieldNode, FieldJson, LayerSpan } from './diagnose/tree.js';
+export { JsonBytes } from './diagnose/json-bytes.js';
+export type { JsonSink } from './diagnose/json-bytes.js';
 export { frameSummary } from './diagnose/summary.js';
 export type { FrameSummaryOptions } from './diagnose/summary.js';
 

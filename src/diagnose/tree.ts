@@ -9,6 +9,7 @@ import { TCP } from '../wire/tcp.js';
 import { IpProtocol } from '../wire/ipv4.js';
 import { frameField, type FieldValue, type FrameField } from './fields.js';
 import { assertView, type FrameView } from './frame-view.js';
+import { JsonBytes, assertSink, utf8, type JsonSink } from './json-bytes.js';
 import { LINT_SEVERITY } from './lint.js';
 
 /** A value as JSON carries it: addresses as text. */
@@ -85,14 +86,16 @@ interface Row {
 /** A row with its field looked up once. */
 interface Resolved extends Row {
   readonly f: FrameField;
-  /** `"name":`, the start of the field's member in {@link frameFieldsJson}. */
-  readonly member: string;
+  /** `{"name":` and `,"name":` in UTF-8: the field's member in {@link frameFieldsJson}, first or not. */
+  readonly first: Uint8Array;
+  readonly next: Uint8Array;
 }
 
 function resolve(list: readonly Row[]): Resolved[] {
   return list.map((r) => {
     const f = frameField(r.field)!;
-    return { ...r, f, member: `${JSON.stringify(f.name)}:` };
+    const member = `${JSON.stringify(f.name)}:`;
+    return { ...r, f, first: utf8(`{${member}`), next: utf8(`,${member}`) };
   });
 }
 
@@ -382,46 +385,109 @@ export function frameFieldValues(view: FrameView): Record<string, FieldJson> {
   return out;
 }
 
-/** A field value as JSON text (what JSON.stringify writes for {@link jsonOf} of it). */
-function jsonText(x: FieldValue | readonly FieldValue[]): string {
-  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : 'null';
-  if (typeof x === 'boolean') return x ? 'true' : 'false';
-  if (typeof x === 'string') return JSON.stringify(x);
-  if (x instanceof Uint8Array) return `"${jsonOf(x) as string}"`; // address text: digits, hex, '.', ':'
-  let s = '[';
-  for (let i = 0; i < x.length; i++) s += (i === 0 ? '' : ',') + jsonText(x[i]!);
-  return s + ']';
+const NULL = utf8('null');
+const TRUE = utf8('true');
+const FALSE = utf8('false');
+const QUOTE = utf8('"');
+const OPEN = utf8('[');
+const COMMA = utf8(',');
+const CLOSE = utf8(']');
+const EMPTY = utf8('{}');
+const END = utf8('}');
+const LINT_FIRST = utf8('{"lint":[');
+const LINT_NEXT = utf8(',"lint":[');
+
+/** String values' JSON text (JSON.stringify: quoted, escaped), encoded once: fields' strings are a few words ("ok", "rfc7637"). */
+const stringJson = new Map<string, Uint8Array>();
+const STRING_JSON_MAX = 1024;
+
+function writeString(x: string, out: JsonSink): void {
+  let b = stringJson.get(x);
+  if (b === undefined) {
+    const j = JSON.stringify(x);
+    if (stringJson.size >= STRING_JSON_MAX) return out.text(j);
+    b = utf8(j);
+    stringJson.set(x, b);
+  }
+  out.bytes(b);
+}
+
+/** A field value as JSON (what JSON.stringify writes for {@link jsonOf} of it). */
+function writeValue(x: FieldValue | readonly FieldValue[], out: JsonSink): void {
+  if (typeof x === 'number') {
+    if (x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x) out.decimal(x);
+    else if (Number.isFinite(x)) out.text(String(x));
+    else out.bytes(NULL);
+  } else if (typeof x === 'boolean') {
+    out.bytes(x ? TRUE : FALSE);
+  } else if (typeof x === 'string') {
+    writeString(x, out);
+  } else if (x instanceof Uint8Array) {
+    // Address text: digits, hex, '.' and ':', nothing to escape.
+    out.bytes(QUOTE);
+    out.text(jsonOf(x) as string);
+    out.bytes(QUOTE);
+  } else {
+    out.bytes(OPEN);
+    for (let i = 0; i < x.length; i++) {
+      if (i > 0) out.bytes(COMMA);
+      writeValue(x[i]!, out);
+    }
+    out.bytes(CLOSE);
+  }
 }
 
 /**
- * {@link frameFieldValues} as JSON text, equal to `JSON.stringify(frameFieldValues(view))`, written
- * straight from the fields without the object in between (what `nvgre decode --json` writes for each
- * frame). No layer plan names a field twice, so the "first value wins" rule of frameFieldValues has
- * nothing to do here (test/diagnose/fields-json.test.ts holds the two equal on the corpus).
+ * {@link frameFieldValues} as JSON, written into `out` piece by piece (what `nvgre decode --json`
+ * writes for each frame, straight into its output bytes: json-bytes.ts says why), equal to the UTF-8
+ * of `JSON.stringify(frameFieldValues(view))`. No layer plan names a field twice, so the "first value
+ * wins" rule of frameFieldValues has nothing to do here (test/diagnose/fields-json.test.ts holds the
+ * two equal on the corpus).
  */
-export function frameFieldsJson(view: FrameView): string {
+export function writeFrameFieldsJson(view: FrameView, out: JsonSink): void {
   assertView(view);
-  let s = '';
+  assertSink(out);
+  let first = true;
   for (const p of plan(view)) {
     for (const r of p.rows) {
       const x = r.f.get(view);
-      let j: string;
       if (x === undefined || (Array.isArray(x) && x.length === 0)) {
         if (r.absent === undefined) continue;
-        j = 'null';
+        out.bytes(first ? r.first : r.next);
+        out.bytes(NULL);
       } else {
-        j = jsonText(x as FieldValue | readonly FieldValue[]);
+        out.bytes(first ? r.first : r.next);
+        writeValue(x as FieldValue | readonly FieldValue[], out);
       }
-      s += (s === '' ? '{' : ',') + r.member + j;
+      first = false;
     }
   }
   const findings = view.findings;
   if (findings.length > 0) {
-    s += (s === '' ? '{' : ',') + '"lint":[';
-    for (let i = 0; i < findings.length; i++) s += (i === 0 ? '"' : ',"') + findings[i]!.code + '"';
-    s += ']';
+    out.bytes(first ? LINT_FIRST : LINT_NEXT);
+    for (let i = 0; i < findings.length; i++) {
+      if (i > 0) out.bytes(COMMA);
+      writeString(findings[i]!.code, out);
+    }
+    out.bytes(CLOSE);
+    first = false;
   }
-  return s === '' ? '{}' : s + '}';
+  out.bytes(first ? EMPTY : END);
+}
+
+// TextDecoder is a global in every supported runtime; src/ compiles without DOM types.
+declare const TextDecoder: new () => { decode(input: Uint8Array): string };
+const fieldsJson = new JsonBytes();
+const decoder = new TextDecoder();
+
+/**
+ * {@link frameFieldValues} as JSON text, equal to `JSON.stringify(frameFieldValues(view))`, written
+ * straight from the fields without the object in between ({@link writeFrameFieldsJson}, as text).
+ */
+export function frameFieldsJson(view: FrameView): string {
+  fieldsJson.reset();
+  writeFrameFieldsJson(view, fieldsJson);
+  return decoder.decode(fieldsJson.written);
 }
 
 /**

@@ -1,15 +1,24 @@
 /**
- * frameFieldsJson (docs/api.md): the JSON text of frameFieldValues written without the object in
- * between, for `nvgre decode --json`. It must be exactly JSON.stringify(frameFieldValues(view)) on
- * every frame, whole or cut short, including the "first value of a name wins" rule, absent fields
- * written as null, lint codes and a view reused from frame to frame.
+ * frameFieldsJson and writeFrameFieldsJson (docs/api.md): the JSON of frameFieldValues written without
+ * the object in between, as text or as UTF-8 bytes into a sink (what `nvgre decode --json` writes). It
+ * must be exactly JSON.stringify(frameFieldValues(view)) (in bytes: its UTF-8) on every frame, whole or
+ * cut short, including the "first value of a name wins" rule, absent fields written as null, lint
+ * codes and a view reused from frame to frame.
  */
 import { describe, expect, it } from 'vitest';
-import { FrameView, buildFrame, frameFieldValues, frameFieldsJson, readCapture } from '../../src/index.js';
+import { FrameView, JsonBytes, buildFrame, frameFieldValues, frameFieldsJson, readCapture, writeFrameFieldsJson } from '../../src/index.js';
 import { corpusCaptures } from '../helpers/corpus.js';
 
+const sink = new JsonBytes();
+const utf8 = new TextEncoder();
+
 function same(view: FrameView): void {
-  expect(frameFieldsJson(view)).toBe(JSON.stringify(frameFieldValues(view)));
+  const expected = JSON.stringify(frameFieldValues(view));
+  expect(frameFieldsJson(view)).toBe(expected);
+  // The bytes themselves, not only their decoding (which would hide a byte written wrong as U+FFFD).
+  sink.reset();
+  writeFrameFieldsJson(view, sink);
+  expect(Buffer.from(sink.written).equals(Buffer.from(utf8.encode(expected)))).toBe(true);
 }
 
 describe('frameFieldsJson', () => {

@@ -547,6 +547,26 @@ const TABLE: Readonly<Record<string, Row>> = {
   frameFieldTree: { valid: () => [new api.FrameView().load(NV6)], cases: [{ what: 'a frame instead of a view', run: () => api.frameFieldTree(NV4 as never), expect: 'TypeError', mentions: 'view' }] },
   frameFieldValues: { valid: () => [new api.FrameView().load(NV6)], cases: [{ what: 'undefined', run: () => api.frameFieldValues(undefined as never), expect: 'TypeError', mentions: 'view' }] },
   frameFieldsJson: { valid: () => [new api.FrameView().load(NV6)], cases: [{ what: 'undefined', run: () => api.frameFieldsJson(undefined as never), expect: 'TypeError', mentions: 'view' }] },
+  writeFrameFieldsJson: {
+    valid: () => [new api.FrameView().load(NV6), new api.JsonBytes()],
+    cases: [
+      { what: 'a frame instead of a view', run: () => api.writeFrameFieldsJson(NV4 as never, new api.JsonBytes()), expect: 'TypeError', mentions: 'view' },
+      { what: 'out null', run: () => api.writeFrameFieldsJson(new api.FrameView().load(NV4), null as never), expect: 'TypeError', mentions: 'out' },
+      { what: 'out without text()', run: () => api.writeFrameFieldsJson(new api.FrameView().load(NV4), { bytes() {}, decimal() {} } as never), expect: 'TypeError', mentions: 'JsonSink' },
+    ],
+  },
+  JsonBytes: {
+    valid: () => [],
+    call: construct,
+    cases: [
+      ...NOT_BYTES.map(([kind, make]): Case => ({ what: `bytes(${kind})`, run: () => new api.JsonBytes().bytes(make() as never), expect: 'TypeError', mentions: 'b' })),
+      { what: 'decimal(-1)', run: () => new api.JsonBytes().decimal(-1), expect: 'RangeError', mentions: 'n' },
+      { what: 'decimal(1.5)', run: () => new api.JsonBytes().decimal(1.5), expect: 'TypeError', mentions: 'n' },
+      { what: 'decimal(2^53)', run: () => new api.JsonBytes().decimal(2 ** 53), expect: 'RangeError', mentions: 'n' },
+      { what: 'text(5)', run: () => new api.JsonBytes().text(5 as never), expect: 'TypeError', mentions: 's must be a string' },
+      { what: 'a Buffer piece is written as its bytes', run: () => { const w = new api.JsonBytes(); w.bytes(Buffer.from('ab')); expect([...w.written]).toEqual([0x61, 0x62]); }, expect: 'ok' },
+    ],
+  },
   frameLayerSpans: { valid: () => [new api.FrameView().load(NV4)], cases: [{ what: 'null', run: () => api.frameLayerSpans(null as never), expect: 'TypeError', mentions: 'view' }] },
   frameSummary: {
     valid: () => [new api.FrameView().load(NV4), { legacyKey: true }],
