@@ -340,6 +340,32 @@ export class Output {
     pendingUsed += b.length;
   }
 
+  /**
+   * Appends `s` as UTF-8, no newline: a piece of a line (with {@link bytes} and {@link decimal}, the
+   * Output is the JsonSink `decode --json` writes each frame's fields into). Short ASCII, byte by byte:
+   * Buffer's write is a call into the runtime (decode --json on 258 MB, alternated: 6.48 s with every
+   * piece through it, 6.08 s so).
+   */
+  text(s: string): void {
+    const most = 3 * s.length;
+    if (pendingUsed + most > pending.length) makeRoom(most > pending.length ? Buffer.byteLength(s) : most);
+    const n = s.length;
+    if (n <= 64) {
+      let at = pendingUsed;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        pending[at++] = c;
+      }
+      if (i === n) {
+        pendingUsed = at;
+        return;
+      }
+    }
+    pendingUsed += pending.write(s, pendingUsed);
+  }
+
   /** Appends the decimal digits of `n`, a whole number from 0 to 2^53 - 1, after spaces up to `width` (at most 16) characters, as padStart would. */
   decimal(n: number, width = 0): void {
     if (pendingUsed + 16 > pending.length) makeRoom(16);

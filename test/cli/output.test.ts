@@ -2,7 +2,8 @@
  * The command line's standard output (src/cli/io.ts `Output`): lines are encoded into one reused
  * buffer and written in batches. Whatever their lengths and characters, the bytes written are the
  * lines' UTF-8, each followed by a newline, in order, across buffer boundaries and for a line longer
- * than the buffer; pieces of bytes and decimal numbers (checksum --verify's lines) likewise.
+ * than the buffer; pieces of bytes and decimal numbers (checksum --verify's lines) and of text
+ * (decode --json's) likewise.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Output, outputCapacity } from '../../src/cli/io.js';
@@ -112,6 +113,55 @@ describe('Output', () => {
         out.bytes(end);
         expected.push(filler, Buffer.from('9007199254740991'), end, filler.subarray(0, size - gap - 3), end);
       }
+      await out.flush();
+    });
+    expect(bytes.equals(Buffer.concat(expected))).toBe(true);
+  });
+
+  it('writes pieces of text as UTF-8, short and long, ASCII or not, across many batches', async () => {
+    // Lengths around the byte-by-byte path's limit (64 units) and far past it; a non-ASCII unit first,
+    // last or in the middle hands the whole piece to the encoder, after ASCII already copied.
+    const alphabet = ['a', '0', '"', 'é', '€', '😀', '\ud800'];
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const pieces: string[] = [];
+    for (let k = 0; k < 20_000; k++) {
+      const n = k % 3 === 0 ? 60 + rnd(10) : rnd(k % 7 === 0 ? 300 : 40);
+      const ascii = rnd(4) !== 0; // mostly ASCII, as JSON of a frame is
+      let t = '';
+      for (let j = 0; j < n; j++) t += alphabet[ascii ? rnd(3) : rnd(alphabet.length)];
+      pieces.push(t);
+    }
+    const { bytes, writes } = await captured(async (out) => {
+      for (const [k, t] of pieces.entries()) {
+        out.text(t);
+        if (k % 97 === 0) out.decimal(k);
+        if (k % 5000 === 4999) await out.maybeFlush();
+      }
+      await out.flush();
+    });
+    expect(writes).toBeGreaterThan(2);
+    // A lone surrogate is written as U+FFFD, as Buffer and TextEncoder write it.
+    expect(bytes.equals(Buffer.from(pieces.map((t, k) => t + (k % 97 === 0 ? String(k) : '')).join(''), 'utf8'))).toBe(true);
+  });
+
+  it('writes text that meets the end of its buffer, at every distance from it, and text longer than it', async () => {
+    const expected: Buffer[] = [];
+    const { bytes } = await captured(async (out) => {
+      const size = outputCapacity();
+      for (let gap = 0; gap <= 70; gap++) {
+        await out.flush();
+        const filler = Buffer.alloc(size - gap, 0x30 + (gap % 10));
+        out.bytes(filler);
+        // ASCII that fits or not; or 3-byte characters, fewer units than the gap but more bytes.
+        const t = gap % 2 === 0 ? 'x'.repeat(gap % 67) : '€'.repeat(Math.max(0, gap - 2) >> 1) + '!';
+        out.text(t);
+        out.text('}\n');
+        expected.push(filler, Buffer.from(t + '}\n', 'utf8'));
+      }
+      const long = 'y'.repeat(outputCapacity() + 5) + '€';
+      out.text(long);
+      expected.push(Buffer.from(long, 'utf8'));
       await out.flush();
     });
     expect(bytes.equals(Buffer.concat(expected))).toBe(true);

@@ -7,7 +7,7 @@ import { jobCounters, jobsOption } from '../jobs.js';
 import { LinkFrames } from '../link.js';
 import { FILTER_OPTIONS, HELP, READ_OPTIONS, inputAndOutput, selection } from '../select.js';
 import { hexLines } from '../views/hex.js';
-import { jsonLine } from '../views/json.js';
+import { writeJsonLine } from '../views/json.js';
 import { treeLines } from '../views/tree.js';
 
 const USAGE = `Usage: nvgre decode [options] <file>
@@ -160,7 +160,8 @@ export const decode: Command = {
           if (vsidFilter !== undefined && (!view.nvgre || view.vsid !== vsidFilter)) continue;
           if (filter !== undefined && !filter.test(view)) continue;
           if (json) {
-            show([jsonLine(view, n, summaryOptions, extra)]);
+            c.shown++;
+            writeJsonLine(out, view, n, summaryOptions, extra);
             continue;
           }
           if (!verbose) {
