@@ -116,7 +116,8 @@ export const decode: Command = {
           const n = c.n;
           if (sel.frames !== undefined && !sel.frames.has(n)) continue;
           c.considered++;
-          let extra = json ? `,"ts":${timestamp(r)}` : '';
+          // After "fields": the capture's timestamp (written by writeJsonLine for a decoded frame), then these.
+          let extra = '';
           // Any link type the library reads, as an Ethernet frame (docs/api.md "Link types").
           const linked = links.frame(r);
           if (linked === null) {
@@ -125,7 +126,7 @@ export const decode: Command = {
             const why = links.why(r);
             show([
               json
-                ? `{"frame":${n},"length":${r.data.length},"nvgre":false,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"LINKTYPE","codes":["LINKTYPE"],"message":${JSON.stringify(why)}},"drop":null,"fields":{}${extra}}`
+                ? `{"frame":${n},"length":${r.data.length},"nvgre":false,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"LINKTYPE","codes":["LINKTYPE"],"message":${JSON.stringify(why)}},"drop":null,"fields":{},"ts":${timestamp(r)}}`
                 : `${String(n).padStart(6)}  not NVGRE  ${why}`,
             ]);
             continue;
@@ -140,7 +141,7 @@ export const decode: Command = {
               if (vsidFilter !== undefined || filter !== undefined) continue;
               show([
                 json
-                  ? `{"frame":${n},"length":${frame.length},"nvgre":null,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"FRAGMENT_HELD","codes":["FRAGMENT_HELD"],"message":"outer IP fragment held for reassembly"},"drop":null,"fields":{}${extra}}`
+                  ? `{"frame":${n},"length":${frame.length},"nvgre":null,"vsid":null,"flowId":null,"key":null,"outer":null,"inner":null,"checksums":null,"reason":{"code":"FRAGMENT_HELD","codes":["FRAGMENT_HELD"],"message":"outer IP fragment held for reassembly"},"drop":null,"fields":{},"ts":${timestamp(r)}${extra}}`
                   : `${String(n).padStart(6)}  fragment held for reassembly`,
               ]);
               continue;
@@ -161,7 +162,7 @@ export const decode: Command = {
           if (filter !== undefined && !filter.test(view)) continue;
           if (json) {
             c.shown++;
-            writeJsonLine(out, view, n, summaryOptions, extra);
+            writeJsonLine(out, view, n, summaryOptions, r.timestamp, extra);
             continue;
           }
           if (!verbose) {

@@ -4,7 +4,7 @@
  * is the strict receiver's verdict, `payload` the TCP/UDP payload length, and `fields` carries every
  * field of the `-V` tree by its filter name (docs/filter.md).
  */
-import { FRAME_FIELDS, formatIpv4, formatIpv6, keyReadings, writeFrameFieldsJson, type ChecksumReport, type FrameField, type FrameView, type JsonSink } from '../../index.js';
+import { FRAME_FIELDS, formatIpv4, formatIpv6, keyReadings, writeFrameFieldsJson, type CaptureTimestamp, type ChecksumReport, type FrameField, type FrameView, type JsonSink } from '../../index.js';
 
 export interface JsonOptions {
   /** Also the key as a draft-era peer reads it (TNI + reserved byte). */
@@ -52,15 +52,34 @@ function writeAddress(out: JsonSink, v: FrameView, f: FrameField): void {
  * of the line in between (json-bytes.ts in the library says why): alternated on 258 MB, one thread,
  * 7.9 s as one string per line, 6.8 s with only `fields` as bytes, 6.2 s so.
  */
-export function writeJsonLine(out: JsonSink, view: FrameView, n: number, o: JsonOptions = {}, extra = ''): void {
+export function writeJsonLine(out: JsonSink, view: FrameView, n: number, o: JsonOptions, ts: CaptureTimestamp, extra = ''): void {
   const v = view;
   if (v.nvgre) writeNvgreHead(out, v, n, o);
   else out.text(notNvgreHead(v, n));
   const drop = v.drop;
   out.text(drop === null ? ',"drop":null,"fields":' : `,"drop":${str(drop)},"fields":`);
   writeFrameFieldsJson(v, out);
+  writeTimestamp(out, ts);
   if (extra !== '') out.text(extra);
   out.text('}\n');
+}
+
+const ZEROS = ['', '0', '00', '000', '0000', '00000'];
+
+/** `,"ts":` and the capture time in seconds with six decimals (microseconds, rounded down), as timestamp() in decode.ts writes it. */
+export function writeTimestamp(out: JsonSink, ts: CaptureTimestamp): void {
+  const us = Math.floor(ts.nanoseconds / 1000);
+  const micros = us % 1_000_000;
+  const seconds = ts.seconds + Math.floor(us / 1_000_000);
+  out.text(',"ts":');
+  // Digits are exact to 2^53 - 1; a pcapng clock of whole seconds can go past it, as String writes it.
+  if (seconds <= Number.MAX_SAFE_INTEGER) out.decimal(seconds);
+  else out.text(String(seconds));
+  out.text('.');
+  let digits = 1;
+  for (let t = micros; t >= 10; t = Math.floor(t / 10)) digits++;
+  out.text(ZEROS[6 - digits]!);
+  out.decimal(micros);
 }
 
 /** The members before `drop` of a frame that is not NVGRE. */
