@@ -48,7 +48,7 @@ export async function run(lib) {
   // between the same two arrays. Two pairs of arrays at the same page offsets still copied at speeds
   // up to 17 % apart in some processes (1500 B: 35.6 against 39.8 M/s), the same pair faster in every
   // round, and a different pair the faster one in the next process; with one pair for both closures,
-  // 1 process in 56 read more than 5 % off, against 5 in 56 with two pairs. The address-dependent
+  // 1 process in 56 read more than 5 % off, against 7 in 56 with two pairs. The address-dependent
   // speed of a copy is the machine's, not the harness's; a row copying other arrays carries it.
   for (const size of [64, 1500]) {
     await benchCase(`harness self-check ${size}`, () => {
