@@ -11,7 +11,7 @@ import { shown, uint } from '../wire/guards.js';
 
 /** Where JSON bytes go: {@link JsonBytes} here, the CLI's output buffer there. */
 export interface JsonSink {
-  /** Appends bytes already encoded. */
+  /** Appends bytes already encoded. `b` may be the library's own (a member name, `null`): copy it, never keep or change it. */
   bytes(b: Uint8Array): void;
   /** Appends the decimal digits of `n`, a whole number from 0 to 2^53 − 1. */
   decimal(n: number): void;
