@@ -1,7 +1,7 @@
 /**
  * JSON text written as UTF-8 bytes, piece by piece, for output that ends up as bytes anyway (`nvgre
  * decode --json` writes about 2 KB a frame). As a string, each `+` of a piece made a rope node for the
- * collector, and the output then flattened the rope and encoded it: on a 258 MB capture, Buffer's
+ * collector, and the output then flattened the rope and encoded it: on a 258 MB capture, the CLI's
  * write of the line took a fifth of the command's profile. Member names and constant values are
  * encoded once; numbers are written digit by digit.
  */
@@ -96,7 +96,7 @@ export function writeDecimal(buf: Uint8Array, at: number, n: number): number {
 /**
  * Writes `s` as UTF-8 at `at`; returns the end. The caller leaves 3 bytes of room per UTF-16 unit.
  * ASCII, what JSON of a frame's fields almost always is, byte by byte; from the first other unit on,
- * TextEncoder (which writes a lone surrogate as U+FFFD, as Buffer and every UTF-8 writer here do).
+ * TextEncoder (which writes a lone surrogate as U+FFFD, as the CLI's output and every UTF-8 writer here do).
  */
 export function writeText(buf: Uint8Array, at: number, s: string): number {
   const n = s.length;
