@@ -91,24 +91,17 @@ function notNvgreHead(v: FrameView, n: number): string {
   );
 }
 
-/** The last checksum outcome and its JSON (a capture repeats a few outcomes). */
-let lastOuter = '';
-let lastInner = '';
-let lastProtocol: string | number = '';
-let lastStatus = '';
-let lastChecksums = '';
+/** The last checksum outcome met and its JSON (frames in a row mostly share one), as the summary keeps its text. */
+let lastSums: { outer: string; inner: string; protocol: unknown; status: string; json: string } | undefined;
 
 function checksumsJson(c: ChecksumReport): string {
   const t = c.transport;
+  const last = lastSums;
+  if (last !== undefined && last.outer === c.outerIpv4 && last.inner === c.innerIpv4 && last.protocol === t.protocol && last.status === t.status) return last.json;
   const p = t.protocol;
-  if (c.outerIpv4 !== lastOuter || c.innerIpv4 !== lastInner || p !== lastProtocol || t.status !== lastStatus) {
-    lastOuter = c.outerIpv4;
-    lastInner = c.innerIpv4;
-    lastProtocol = p;
-    lastStatus = t.status;
-    lastChecksums = `,"checksums":{"outerIpv4":"${c.outerIpv4}","innerIpv4":"${c.innerIpv4}","transport":{"protocol":${typeof p === 'number' ? p : `"${p}"`},"status":"${t.status}"}}`;
-  }
-  return lastChecksums;
+  const json = `,"checksums":{"outerIpv4":"${c.outerIpv4}","innerIpv4":"${c.innerIpv4}","transport":{"protocol":${typeof p === 'number' ? p : `"${p}"`},"status":"${t.status}"}}`;
+  lastSums = { outer: c.outerIpv4, inner: c.innerIpv4, protocol: p, status: t.status, json };
+  return json;
 }
 
 /** The members before `drop` of an NVGRE frame. */
