@@ -61,21 +61,34 @@ export async function run(lib) {
     const v = outerV6 ? 6 : 4;
     // Decapsulation reads the headers, not the inner frame: the three sizes are identical work, and
     // are measured in one process, round by round (harness.mjs compareEach), so that each reads the
-    // same machine.
+    // same machine. Each frame is measured in three places (copies in separate pages of the arena, at
+    // the same page offset) and its row is the copy with the median ratio: in 3 processes of 70, one
+    // frame read 7-10 % slower than the other two in every round, and in each of them a fresh copy of
+    // that frame read like the others while new code on the same copy stayed slow. Where a frame lies
+    // (beyond its page offset) is the machine's business, like the self-check's copies.
     await benchCase(`decapsulate IPv${v} 64/1500/9000`, () => {
       const sizes = [64, 1500, 9000];
+      const PLACES = 3;
       // Each candidate compiled from a source text of its own: closures made at one site share their
       // feedback, and V8 then no longer treats each one's frame as a constant (about 10 % slower).
-      const decs = sizes.map((size) => {
-        const frame = nvgreFrame(lib, size, { outerV6 });
-        const dec = new Function('lib', 'consume', 'frame', `return () => consume(lib.decapsulate(frame).key); // ${size} B`)(lib, consume, frame);
-        return { size, frame, dec };
+      const decs = sizes.flatMap((size) => {
+        const first = nvgreFrame(lib, size, { outerV6 });
+        return Array.from({ length: PLACES }, (_, place) => {
+          const frame = place === 0 ? first : pinnedCopy(first);
+          const dec = new Function('lib', 'consume', 'frame', `return () => consume(lib.decapsulate(frame).key); // ${size} B, place ${place}`)(lib, consume, frame);
+          return { size, frame, dec };
+        });
       });
-      const results = compareEach(
+      const all = compareEach(
         decs.map((d) => d.dec),
         setBaseline(64),
       );
-      decs.forEach(({ size, frame }, j) => {
+      const chosen = sizes.map((_, k) => {
+        const places = all.slice(k * PLACES, (k + 1) * PLACES).map((result, place) => ({ result, ...decs[k * PLACES + place] }));
+        return places.sort((a, b) => a.result.ratio - b.result.ratio)[PLACES >> 1];
+      });
+      const results = chosen.map((c) => c.result);
+      chosen.forEach(({ size, frame }, j) => {
         record({
           operation: `decapsulate strict, outer IPv${v}`,
           size: `${size} B inner`,
@@ -86,7 +99,7 @@ export async function run(lib) {
           same: `decapsulate strict, outer IPv${v}`,
         });
       });
-      const { frame, dec } = decs[0];
+      const { frame, dec } = chosen[0];
       const strict = compare(dec, savedSetBaseline(64));
       record({ operation: `decapsulate strict, outer IPv${v}`, size: '64 B inner', ...strict, baseline: `64-byte ${SAVED}`, bytes: frame.length });
       // The caller reads fields and drops the result: V8 removes the object (see decapsulateCore).
