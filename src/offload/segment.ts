@@ -32,6 +32,7 @@ import { IPV6 } from '../wire/ipv6.js';
 import { TCP, TcpFlag } from '../wire/tcp.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import { argError } from './report.js';
+import { segmentView, viewsOf, type SegmentViews } from './segment-views.js';
 import { CS_NONE, planSegments, type IpPlan, type Plan, type SegmentOptions, type SegmentPlan } from './segment-plan.js';
 
 export type { IpIdMode, SegmentOptions, SegmentPlan, SegmentProfile } from './segment-plan.js';
@@ -168,7 +169,8 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
 /**
  * {@link segment} without allocating the segments: writes them back to back into `target` from offset
  * 0 (segment i at `i · (headerLength + mss)`) and calls `onSegment(view, i)` as soon as segment i is
- * complete (the callback may modify or consume its view; later segments are unaffected). Returns the
+ * complete (the callback may modify or consume its view; later segments are unaffected; the view is a
+ * window on `target`, possibly the same object a previous call handed out for that place). Returns the
  * number of segments. `target` needs {@link segmentPlan}`(frame, options).totalLength` bytes; a
  * smaller target throws `NO_SPACE` before anything is written. `target` must not overlap `frame`.
  *
@@ -177,7 +179,8 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
  * their fields, and one `set()` per 256 KiB moves them into `target`; otherwise one `set()` of the
  * whole template into `target`, then each payload slice and header moved into place with `copyWithin`
  * and the fields written here. Per segment: no allocation except the view handed to `onSegment` (none
- * without a callback); lengths, IDs, sequence number, flags and checksums are fixed at precomputed
+ * without a callback, and none for a plain Uint8Array target that had the same stride before: its
+ * views are kept with it and handed out again, segment-views.ts); lengths, IDs, sequence number, flags and checksums are fixed at precomputed
  * offsets — the TCP checksum from a precomputed pseudo-header + header partial sum and the slice's
  * sum, the IPv4 header checksums from precomputed partial sums.
  */
@@ -202,11 +205,12 @@ export function segmentInto(
       available: target.length,
     });
   }
-  // A plain Uint8Array target gets its views from the constructor: what subarray() returns, without
-  // the species lookup. Any other class (a subclass, a Node.js buffer) keeps subarray().
-  const plain = onSegment !== undefined && speciesIsUint8Array(target);
+  // A plain Uint8Array target gets views kept from earlier calls, or made by the constructor: what
+  // subarray() returns, without the species lookup (segment-views.ts). Any other class (a subclass, a
+  // Node.js buffer) keeps subarray().
+  const views = onSegment !== undefined && speciesIsUint8Array(target) ? viewsOf(target, buffer, byteOffset, p.headerLength + p.mss) : null;
   const staged = stageFrame(p, frame);
-  if (staged >= 0 && p.headerLength + p.mss <= SimdKernel.OUT_BYTES) return segmentsFromKernel(p, frame, staged, target, buffer, byteOffset, plain, onSegment);
+  if (staged >= 0 && p.headerLength + p.mss <= SimdKernel.OUT_BYTES) return segmentsFromKernel(p, frame, staged, target, byteOffset, views, onSegment);
   // One set() stages the whole template at the end of the output: its header at (n−1)·H, its payload
   // at n·H, ending exactly at totalLength. Segment 0's header is copied from the staged one; each
   // later header from the previous segment's, fixed but not yet handed out (fixSegment rewrites every
@@ -230,7 +234,7 @@ export function segmentInto(
     fixSegment(p, target, base, i, pay, frame, src, staged);
     const len = H + pay;
     if (i + 1 < n) typedArrayCopyWithin.call(target, base + len, base, base + H);
-    if (onSegment !== undefined) onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), i);
+    if (onSegment !== undefined) onSegment(views !== null ? segmentView(views, i, len) : target.subarray(base, base + len), i);
     base += len;
   }
   return n;
@@ -254,9 +258,8 @@ function segmentsFromKernel(
   frame: Uint8Array,
   token: number,
   target: Uint8Array,
-  buffer: ArrayBufferLike,
   byteOffset: number,
-  plain: boolean,
+  views: SegmentViews | null,
   onSegment: ((segment: Uint8Array, index: number) => void) | undefined,
 ): number {
   const H = p.headerLength;
@@ -279,7 +282,7 @@ function segmentsFromKernel(
     if (onSegment !== undefined) {
       for (let k = 0; k < count; k++) {
         const len = H + (k === count - 1 ? last : mss);
-        onSegment(plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len), first + k);
+        onSegment(views !== null ? segmentView(views, first + k, len) : target.subarray(base, base + len), first + k);
         base += len;
       }
     } else {
