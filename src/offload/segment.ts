@@ -179,8 +179,8 @@ export function segment(frame: Uint8Array, options: SegmentOptions): Uint8Array[
  * their fields, and one `set()` per 256 KiB moves them into `target`; otherwise one `set()` of the
  * whole template into `target`, then each payload slice and header moved into place with `copyWithin`
  * and the fields written here. Per segment: no allocation except the view handed to `onSegment` (none
- * without a callback, and none for a plain Uint8Array target that had the same stride before: its
- * views are kept with it and handed out again, segment-views.ts); lengths, IDs, sequence number, flags and checksums are fixed at precomputed
+ * without a callback, and none for a plain Uint8Array target used again at the same stride: its
+ * views are kept and handed out again, segment-views.ts); lengths, IDs, sequence number, flags and checksums are fixed at precomputed
  * offsets — the TCP checksum from a precomputed pseudo-header + header partial sum and the slice's
  * sum, the IPv4 header checksums from precomputed partial sums.
  */
@@ -205,12 +205,13 @@ export function segmentInto(
       available: target.length,
     });
   }
-  // A plain Uint8Array target gets views kept from earlier calls, or made by the constructor: what
-  // subarray() returns, without the species lookup (segment-views.ts). Any other class (a subclass, a
+  // A plain Uint8Array target gets views kept from earlier calls (segment-views.ts), or made by the
+  // constructor: what subarray() returns, without the species lookup. Any other class (a subclass, a
   // Node.js buffer) keeps subarray().
-  const views = onSegment !== undefined && speciesIsUint8Array(target) ? viewsOf(target, buffer, byteOffset, p.headerLength + p.mss) : null;
+  const plain = onSegment !== undefined && speciesIsUint8Array(target);
+  const views = plain ? viewsOf(target, buffer, byteOffset, p.headerLength + p.mss) : null;
   const staged = stageFrame(p, frame);
-  if (staged >= 0 && p.headerLength + p.mss <= SimdKernel.OUT_BYTES) return segmentsFromKernel(p, frame, staged, target, byteOffset, views, onSegment);
+  if (staged >= 0 && p.headerLength + p.mss <= SimdKernel.OUT_BYTES) return segmentsFromKernel(p, frame, staged, target, buffer, byteOffset, plain, views, onSegment);
   // One set() stages the whole template at the end of the output: its header at (n−1)·H, its payload
   // at n·H, ending exactly at totalLength. Segment 0's header is copied from the staged one; each
   // later header from the previous segment's, fixed but not yet handed out (fixSegment rewrites every
@@ -234,7 +235,7 @@ export function segmentInto(
     fixSegment(p, target, base, i, pay, frame, src, staged);
     const len = H + pay;
     if (i + 1 < n) typedArrayCopyWithin.call(target, base + len, base, base + H);
-    if (onSegment !== undefined) onSegment(views !== null ? segmentView(views, i, len) : target.subarray(base, base + len), i);
+    if (onSegment !== undefined) onSegment(viewAt(target, buffer, byteOffset, plain, views, i, base, len), i);
     base += len;
   }
   return n;
@@ -258,7 +259,9 @@ function segmentsFromKernel(
   frame: Uint8Array,
   token: number,
   target: Uint8Array,
+  buffer: ArrayBufferLike,
   byteOffset: number,
+  plain: boolean,
   views: SegmentViews | null,
   onSegment: ((segment: Uint8Array, index: number) => void) | undefined,
 ): number {
@@ -282,7 +285,7 @@ function segmentsFromKernel(
     if (onSegment !== undefined) {
       for (let k = 0; k < count; k++) {
         const len = H + (k === count - 1 ? last : mss);
-        onSegment(views !== null ? segmentView(views, first + k, len) : target.subarray(base, base + len), first + k);
+        onSegment(viewAt(target, buffer, byteOffset, plain, views, first + k, base, len), first + k);
         base += len;
       }
     } else {
@@ -291,6 +294,12 @@ function segmentsFromKernel(
     first += count;
   }
   return n;
+}
+
+/** Segment i's view for onSegment: a kept one (segment-views.ts), a new plain one, or the target class's subarray(). */
+function viewAt(target: Uint8Array, buffer: ArrayBufferLike, byteOffset: number, plain: boolean, views: SegmentViews | null, i: number, base: number, len: number): Uint8Array {
+  if (views !== null) return segmentView(views, i, len);
+  return plain ? new Uint8Array(buffer, byteOffset + base, len) : target.subarray(base, base + len);
 }
 
 /** The plan as the kernel's `fixSegments` reads it (checksum-simd-fix.ts {@link FixParam}). */

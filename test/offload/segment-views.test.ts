@@ -54,11 +54,13 @@ function checkCall(frame: Uint8Array, mss: number, target: Uint8Array): Uint8Arr
 afterEach(() => setChecksumKernel('auto'));
 
 describe('segmentInto: the views kept with a plain target', () => {
-  it('hands out the same view objects for the same target and layout, and new ones for another target', () => {
+  it('hands out the same view objects from the second call with the same target and stride on, new ones otherwise', () => {
     const frame = templates[0]!(10_000);
     const plan = segmentPlan(frame, { mss: 1448 });
     const target = new Uint8Array(plan.totalLength + 64).subarray(32);
-    const first = checkCall(frame, 1448, target);
+    const once = checkCall(frame, 1448, target); // seen once: views made as without the cache
+    const first = checkCall(frame, 1448, target); // seen again: these are kept
+    expect(first[0]).not.toBe(once[0]);
     const second = checkCall(frame, 1448, target);
     expect(second).toHaveLength(first.length);
     for (let i = 0; i < first.length; i++) expect(second[i]).toBe(first[i]);
@@ -66,8 +68,15 @@ describe('segmentInto: the views kept with a plain target', () => {
     const shorter = checkCall(templates[0]!(10_000 - 500), 1448, target);
     for (let i = 0; i < shorter.length - 1; i++) expect(shorter[i]).toBe(first[i]);
     expect(shorter.at(-1)).not.toBe(first.at(-1));
-    const other = checkCall(frame, 1448, new Uint8Array(plan.totalLength));
-    for (let i = 0; i < first.length; i++) expect(other[i]).not.toBe(first[i]);
+    // Another target in between, then this one again: two targets are remembered, a third evicts the older.
+    const other = new Uint8Array(plan.totalLength);
+    const fromOther = [checkCall(frame, 1448, other), checkCall(frame, 1448, other)];
+    for (let i = 0; i < first.length; i++) expect(fromOther[1]![i]).not.toBe(first[i]);
+    expect(checkCall(frame, 1448, target)[0]).toBe(first[0]);
+    expect(checkCall(frame, 1448, other)[0]).toBe(fromOther[1]![0]);
+    checkCall(frame, 1448, new Uint8Array(plan.totalLength));
+    expect(checkCall(frame, 1448, other)[0]).toBe(fromOther[1]![0]);
+    expect(checkCall(frame, 1448, target)[0]).not.toBe(first[0]);
   });
 
   it('gives every segment its own window when the layout changes between calls (random templates, MSS, payloads)', () => {
@@ -105,13 +114,27 @@ describe('segmentInto: the views kept with a plain target', () => {
     const outer = new Uint8Array(segmentPlan(frame, { mss: 1000 }).totalLength);
     const inner = new Uint8Array(segmentPlan(frame, { mss: 700 }).totalLength);
     let base = 0;
-    segmentInto(frame, { mss: 1000 }, outer, (view, i) => {
-      checkCall(frame, 700, inner);
-      checkCall(templates[2]!(5000), 1000, new Uint8Array(8000));
-      expect(view.byteOffset).toBe(base);
-      expect(view).toEqual(expected[i]);
-      base += view.length;
-    });
+    for (let call = 0; call < 3; call++) {
+      base = 0;
+      segmentInto(frame, { mss: 1000 }, outer, (view, i) => {
+        checkCall(frame, 700, inner);
+        checkCall(templates[2]!(5000), 1000, new Uint8Array(8000));
+        expect(view.byteOffset).toBe(base);
+        expect(view).toEqual(expected[i]);
+        base += view.length;
+      });
+    }
+    // A callback segmenting into the same target at another stride overwrites its bytes (its own
+    // business), but the outer call's windows stay where the outer call's segments are.
+    for (let call = 0; call < 3; call++) {
+      base = 0;
+      segmentInto(frame, { mss: 1000 }, outer, (view) => {
+        expect(view.byteOffset).toBe(base);
+        base += view.length;
+        segmentInto(templates[2]!(3000), { mss: 500 }, outer, () => {});
+      });
+      expect(base).toBe(outer.length);
+    }
   });
 
   it('keeps nothing for a target of another class: each call gets fresh views from its subarray()', () => {
@@ -124,6 +147,7 @@ describe('segmentInto: the views kept with a plain target', () => {
       return out;
     };
     const a = views();
+    views();
     const b = views();
     expect(a[0]).toBeInstanceOf(Bytes);
     for (let i = 0; i < a.length; i++) expect(b[i]).not.toBe(a[i]);
