@@ -1,5 +1,6 @@
 // Offload cases: fillChecksums / verifyChecksums on a 1500 B NVGRE TCP frame, segment and
-// segmentInto of a 64 KiB TCP payload at MSS 1448 (IPv4/IPv4 and IPv6/IPv6).
+// segmentInto of a 64 KiB TCP payload at MSS 1448 (IPv4/IPv4 and IPv6/IPv6), and segment() with one buffer
+// per call (the default) and one per segment (pool: false).
 import { benchCase, bytesPerCall, compare, consume, pinned, pinnedCopy, record, recordAllocation } from './harness.mjs';
 import { nvgreFrame } from './frames.mjs';
 
@@ -70,6 +71,12 @@ export async function run(lib) {
       const { template, base } = setup();
       const r = compare(() => consume(lib.segment(template, { mss }).length), base);
       record({ operation: `segment, ${label}`, size: `64 KiB at MSS ${mss}`, ...r, baseline: '64 KiB set() + checksum pass', bytes: 65536 });
+    });
+    await benchCase(`segment pool false ${label}`, () => {
+      // Each segment an ArrayBuffer of its own (as segment() did before it laid a call's segments out in one).
+      const { template, base } = setup();
+      const r = compare(() => consume(lib.segment(template, { mss, pool: false }).length), base);
+      record({ operation: `segment, pool: false, ${label}`, size: `64 KiB at MSS ${mss}`, ...r, baseline: '64 KiB set() + checksum pass', bytes: 65536 });
     });
   }
 }

@@ -119,6 +119,7 @@ export type {
   FillChecksumsOptions,
   SeedConvention,
   VerifyChecksumsOptions,
+  SegmentArrayOptions,
   SegmentOptions,
   SegmentProfile,
   IpIdMode,

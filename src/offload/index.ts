@@ -8,7 +8,7 @@ export type { FillChecksumsOptions, SeedConvention } from './fill.js';
 export { verifyChecksums } from './verify.js';
 export type { VerifyChecksumsOptions } from './verify.js';
 export { segment, segmentInto, segmentPlan } from './segment.js';
-export type { SegmentOptions, SegmentProfile, IpIdMode, SegmentPlan } from './segment.js';
+export type { SegmentArrayOptions, SegmentOptions, SegmentProfile, IpIdMode, SegmentPlan } from './segment.js';
 export { coalesce } from './coalesce.js';
 export type { CoalesceOptions } from './coalesce.js';
 export { ndisOffsetsOf } from './ndis.js';

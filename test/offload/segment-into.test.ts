@@ -59,7 +59,7 @@ describe('segmentInto', () => {
     for (const payload of [0, 1, 99, 100, 101, 1000, 1001]) {
       const frame = nvgreTcp(payload);
       for (const options of modes) {
-        const expected = segment(frame, options).map((s) => Uint8Array.from(s));
+        const expected = segment(frame, { ...options, pool: false }).map((s) => Uint8Array.from(s));
         for (const at of [0, 1, 3]) expect(into(frame, options, (n) => new Uint8Array(n), at).seen).toEqual(expected);
       }
     }
@@ -86,7 +86,7 @@ describe('segmentInto', () => {
           const options: SegmentOptions = { mss, checksums: checksums!, maxHeaderSize: Infinity };
           let expected: Uint8Array[];
           try {
-            expected = segment(frame, options).map((s) => Uint8Array.from(s));
+            expected = segment(frame, { ...options, pool: false }).map((s) => Uint8Array.from(s));
           } catch {
             return; // refusals are covered by segment.test.ts
           }
@@ -104,7 +104,7 @@ describe('segmentInto with the SIMD kernel staging the frame (src/wire/checksum-
     const { setChecksumKernel } = await import('../../src/wire/checksum.checked.js');
     const frame = nvgreTcp(20_000);
     const options = { mss: 1448 };
-    const reference = segment(frame, options).map((s) => Uint8Array.from(s));
+    const reference = segment(frame, { ...options, pool: false }).map((s) => Uint8Array.from(s));
     const other = Uint8Array.from({ length: 3000 }, (_, i) => (i * 13) & 0xff);
     for (const kernel of ['auto', 'js'] as const) {
       setChecksumKernel(kernel);
@@ -157,7 +157,7 @@ describe("segmentInto through the kernel's segments(): batches of up to 256 KiB,
     const { setChecksumKernel } = await import('../../src/wire/checksum.checked.js');
     setChecksumKernel('js');
     try {
-      const segments = segment(frame, options);
+      const segments = segment(frame, { ...options, pool: false });
       const bytes = new Uint8Array(segments.reduce((n, seg) => n + seg.length, 0));
       let at = 0;
       for (const seg of segments) {
