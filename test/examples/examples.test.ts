@@ -84,6 +84,34 @@ describe('examples/', () => {
     expect(bad.stderr).toContain('INVALID_ARGUMENT');
   });
 
+  it('lso.mjs: segmentInto cuts 64 KiB sends into MSS-sized NVGRE segments that continue each connection', () => {
+    const r = run('lso.mjs', 'lso.pcap', '8');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      'wrote lso.pcap: 8 sends of 65536 bytes at MSS 1418 became 376 NVGRE segments, 0 with a bad checksum\n' +
+        "with checksums: 'seeded' and no seed in the template: 47 of 47 segments fail the receiver's TCP check\n",
+    );
+    // Each connection's segments carry consecutive bytes: sequence numbers advance by the payload, 1418
+    // per segment and 308 for the last of each send (65536 = 46 × 1418 + 308).
+    const next = new Map<number, number>();
+    let payloadBytes = 0;
+    for (const rec of records('lso.pcap')) {
+      const d = tryDecapsulate(rec.data);
+      if (!d.ok) throw new Error(d.error.message);
+      const inner = d.value.inner;
+      const tcp = 14 + 20;
+      const port = (inner[tcp]! << 8) | inner[tcp + 1]!;
+      const seq = ((inner[tcp + 4]! << 24) | (inner[tcp + 5]! << 16) | (inner[tcp + 6]! << 8) | inner[tcp + 7]!) >>> 0;
+      const length = ((inner[14 + 2]! << 8) | inner[14 + 3]!) - 40;
+      expect(length === 1418 || length === 65536 - 46 * 1418).toBe(true);
+      if (next.has(port)) expect(seq).toBe(next.get(port));
+      next.set(port, (seq + length) >>> 0);
+      payloadBytes += length;
+    }
+    expect(next.size).toBe(4);
+    expect(payloadBytes).toBe(8 * 65536);
+  });
+
   // The NVE scenarios (docs/nve.md §10): each exits 1 when the model stops reproducing its story.
   it.each(['nve-provider-route.mjs', 'nve-flooding.mjs', 'nve-distributed-routing.mjs', 'nve-gateway.mjs'])('%s reproduces its scenario', (script) => {
     const r = run(script);
