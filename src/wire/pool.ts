@@ -22,6 +22,8 @@ export const enum Pool {
 }
 
 let slab = new ArrayBuffer(0);
+/** `slab.byteLength`, kept here: the getter is a call into the runtime that V8 does not inline. */
+let slabLength = 0;
 let used = 0;
 
 /**
@@ -32,8 +34,9 @@ let used = 0;
 export function pooledBytes(length: number): Uint8Array {
   if (length > Pool.MAX_POOLED) return new Uint8Array(length);
   let at = used;
-  if (at + length > slab.byteLength) {
+  if (at + length > slabLength) {
     slab = new ArrayBuffer(Pool.SLAB);
+    slabLength = Pool.SLAB;
     at = 0;
   }
   used = (at + length + 7) & ~7;

@@ -2,7 +2,8 @@
  * encapsulateInto with an inner frame that shares the target's bytes (issue 13 §5): the result must be
  * exactly what a separate inner frame gives (memmove semantics), for every placement of the inner frame
  * from one byte before the header's start to a header length past its end, on the fast path (fixed
- * options, the target seen once or reused), the general path (inner VLAN tag stripped, DSCP inherited)
+ * options, the target seen once or reused), the general path (inner VLAN tag stripped, DSCP inherited,
+ * IPv6 flow label hashed: everything read from the inner frame is read before anything is written)
  * and the no-copy headroom path of inner frames of 4 KiB or more.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,10 @@ const OUTER: readonly { name: string; options: EncapsulateOptions }[] = [
     options: { vsid: 0x12345, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '2001:db8::1', dstIp: '2001:db8::2', vlan: { id: 7 } },
   },
   { name: 'IPv4, DSCP inherited (general path)', options: { vsid: 0x12345, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '192.0.2.1', dstIp: '192.0.2.2', dscp: 'inherit' } },
+  {
+    name: 'IPv6, flow label hashed from the inner frame (general path)',
+    options: { vsid: 0x12345, srcMac: '02:00:00:00:00:01', dstMac: '02:00:00:00:00:02', srcIp: '2001:db8::1', dstIp: '2001:db8::2', flowLabel: 'hash' },
+  },
 ];
 
 /** An inner Ethernet/IPv4 frame of `length` bytes with varied bytes, optionally 802.1Q-tagged. */
