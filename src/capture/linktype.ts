@@ -22,7 +22,7 @@
  * the normalised frame to one in the record), and the outer MAC addresses, which the record never had
  * (`synthetic`: show "no outer MAC", never the zeros).
  */
-import { assertBytes, assertInt, u16 } from '../wire/bytes.js';
+import { assertBytes, assertInt, typedArraySet, u16 } from '../wire/bytes.js';
 import { ETH, EtherType, isVlanTpid } from '../wire/ethernet.js';
 
 /** The LINKTYPE_* values read here (https://www.tcpdump.org/linktypes.html). */
@@ -275,7 +275,7 @@ export class LinkNormalizer {
     b.fill(0, 0, ETH.TYPE);
     b[ETH.TYPE] = etherType >>> 8;
     b[ETH.TYPE + 1] = etherType & 0xff;
-    b.set(data.subarray(payload), ETH.HEADER_LENGTH);
+    typedArraySet.call(b, data.subarray(payload), ETH.HEADER_LENGTH);
     this.header = data.slice(0, payload);
     this.delta = payload - ETH.HEADER_LENGTH;
     this.synthetic = true;
@@ -292,8 +292,8 @@ export class LinkNormalizer {
     if (!this.synthetic) return frame;
     if (frame.length < ETH.HEADER_LENGTH) throw new RangeError(`frame must hold at least its ${ETH.HEADER_LENGTH}-byte Ethernet header, got ${frame.length} bytes`);
     const out = new Uint8Array(this.header.length + frame.length - ETH.HEADER_LENGTH);
-    out.set(this.header, 0);
-    out.set(frame.subarray(ETH.HEADER_LENGTH), this.header.length);
+    typedArraySet.call(out, this.header, 0);
+    typedArraySet.call(out, frame.subarray(ETH.HEADER_LENGTH), this.header.length);
     return out;
   }
 }

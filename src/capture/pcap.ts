@@ -6,7 +6,7 @@
  * Reading is zero-copy: `record.data` is a `subarray` of the input. Nothing is allocated from a
  * length the file claims: a record is checked against the limit and the bytes actually present first.
  */
-import { assertBytes, assertInt, u32 } from '../wire/bytes.js';
+import { assertBytes, assertInt, typedArraySet, u32 } from '../wire/bytes.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
 import {
   type Capture,
@@ -409,7 +409,7 @@ export class PcapWriter {
     write32(target, offset + RECORD_HEADER.TIMESTAMP_FRACTION, fraction, le);
     write32(target, offset + RECORD_HEADER.CAPTURED_LENGTH, captured, le);
     write32(target, offset + RECORD_HEADER.ORIGINAL_LENGTH, f.originalLength, le);
-    target.set(captured === f.data.length ? f.data : f.data.subarray(0, captured), offset + RECORD_HEADER.LENGTH);
+    typedArraySet.call(target, captured === f.data.length ? f.data : f.data.subarray(0, captured), offset + RECORD_HEADER.LENGTH);
     this.count++;
     return RECORD_HEADER.LENGTH + captured;
   }

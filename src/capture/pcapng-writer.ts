@@ -2,7 +2,7 @@
  * The pcapng writer (draft-ietf-opsawg-pcapng): a Section Header, one Interface Description per interface
  * (keeping names and timestamp resolutions), Enhanced Packet Blocks with optional comments.
  */
-import { assertInt } from '../wire/bytes.js';
+import { assertInt, typedArraySet } from '../wire/bytes.js';
 import { type CaptureRecordInput, DEFAULT_SNAPLEN, LINKTYPE_ETHERNET, booleanOption, framesArg, optionsArg, write16, write32 } from './record.js';
 import { type NormalizedFrame, normalizeFrame } from './pcap.js';
 import { commentBytes, commentOptionsLength, writeCommentOptions } from './pcapng-comments.js';
@@ -190,7 +190,7 @@ export class PcapngWriter {
     write32(target, o + EPB.TIMESTAMP_LOW, Number(ticks & 0xffff_ffffn), le);
     write32(target, o + EPB.CAPTURED_LENGTH, captured, le);
     write32(target, o + EPB.ORIGINAL_LENGTH, f.originalLength, le);
-    target.set(captured === f.data.length ? f.data : f.data.subarray(0, captured), o + EPB.DATA);
+    typedArraySet.call(target, captured === f.data.length ? f.data : f.data.subarray(0, captured), o + EPB.DATA);
     target.fill(0, o + EPB.DATA + captured, o + EPB.DATA + pad4(captured)); // §3.1 padding
     writeCommentOptions(target, o + EPB.DATA + pad4(captured), comments, le);
     write32(target, o + length - BLOCK.TRAILER_LENGTH, length, le);

@@ -6,7 +6,7 @@
  * GRO (`tcp_gro_receive`, `inet_gro_receive`). The merged frame takes the first segment's headers
  * (IDs, CWR), FIN and PSH from the last, lengths from the merged size, and fresh checksums.
  */
-import { assertBytes, put16, u16, u32 } from '../wire/bytes.js';
+import { assertBytes, put16, typedArraySet, u16, u32 } from '../wire/bytes.js';
 import { IPV4, IpProtocol, fillIpv4Checksum } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { FrameLayout, walkFrame } from '../wire/layout.js';
@@ -178,12 +178,12 @@ export function coalesce(segments: readonly Uint8Array[], options?: CoalesceOpti
   }
 
   const out = new Uint8Array(total);
-  out.set(first.subarray(0, H), 0);
+  typedArraySet.call(out, first.subarray(0, H), 0);
   let w = H;
   for (let i = 0; i < n; i++) {
     const seg = segments[i]!;
     const end = ends[i]!;
-    out.set(seg.subarray(H, end), w);
+    typedArraySet.call(out, seg.subarray(H, end), w);
     w += end - H;
   }
   const t = g0.tcpOffset;

@@ -186,8 +186,8 @@ function separateSegments(p: Plan, frame: Uint8Array): Uint8Array[] {
     const pay = payloadOf(p, i);
     const src = H + i * p.mss;
     const seg = new Uint8Array(H + pay);
-    seg.set(header);
-    if (pay > 0) seg.set(frame.subarray(src, src + pay), H);
+    typedArraySet.call(seg, header, 0);
+    if (pay > 0) typedArraySet.call(seg, frame.subarray(src, src + pay), H);
     // Summed in the template: its 32-bit view is cached, a fresh segment's is not (checksum.ts).
     fixSegment(p, seg, 0, i, pay, frame, src, staged);
     out[i] = seg;

@@ -3,7 +3,7 @@
  * docs/nvgre.md §4; the lenient modes and a reusable decapsulator share its walk.
  */
 import { formatIp, formatMac } from '../wire/address.js';
-import { assertBytes, u16, u32 } from '../wire/bytes.js';
+import { assertBytes, typedArraySet, u16, u32 } from '../wire/bytes.js';
 import { onesComplementSum } from '../wire/checksum.js';
 import { ETH, EtherType, isVlanTpid, readVlanTag, type VlanTag } from '../wire/ethernet.js';
 import { GRE, greHeaderLength, isReservedVsid, vsidOf, type KeyLayout } from '../wire/gre.js';
@@ -476,8 +476,8 @@ function isLonePriorityTag(f: Uint8Array, inner: number, ipEnd: number): boolean
 /** A copy of the inner frame without its priority tag (MACs, then everything after the tag), and the tag. */
 function stripPriorityTag(f: Uint8Array, inner: number, ipEnd: number): StrippedPriorityTag {
   const out = new Uint8Array(ipEnd - inner - ETH.TAG_LENGTH);
-  out.set(f.subarray(inner, inner + ETH.TYPE), 0);
-  out.set(f.subarray(inner + ETH.TYPE + ETH.TAG_LENGTH, ipEnd), ETH.TYPE);
+  typedArraySet.call(out, f.subarray(inner, inner + ETH.TYPE), 0);
+  typedArraySet.call(out, f.subarray(inner + ETH.TYPE + ETH.TAG_LENGTH, ipEnd), ETH.TYPE);
   return { inner: out, tag: readVlanTag(f, inner + ETH.TYPE) };
 }
 

@@ -5,7 +5,7 @@
  * DPDK header templates do). The general path (general.ts) and the fast path (fast-path.ts) build on it.
  */
 import { parseIp, parseMac, type AddressInput } from '../wire/address.js';
-import { assertBytes, assertInt, put32, u16 } from '../wire/bytes.js';
+import { assertBytes, assertInt, put32, typedArraySet, u16 } from '../wire/bytes.js';
 import { onesComplementSum } from '../wire/checksum.js';
 import { ETH, EtherType, isVlanTpid, writeEthernet, type VlanTag } from '../wire/ethernet.js';
 import { GRE, isReservedVsid, keyFor, VSID, writeNvgreHeader, type KeyLayout } from '../wire/gre.js';
@@ -382,7 +382,7 @@ export class EncapsulatorTemplate {
         this.targetShift = shift;
       }
     }
-    target.set(this.template, offset);
+    typedArraySet.call(target, this.template, offset);
   }
 
   /** Number of leading inner VLAN tags (0–2); throws for a frame shorter than an Ethernet header. */
