@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFrame } from '../../src/frame/build.js';
 import { segment, segmentInto, segmentPlan, type SegmentOptions } from '../../src/offload/index.js';
 import { arbFrameSpec } from './arbitraries.js';
+import { nvgreLsoTemplate } from './lso-template.js';
 
 class Bytes extends Uint8Array {}
 
@@ -124,16 +125,7 @@ describe('segmentInto with the SIMD kernel staging the frame (src/wire/checksum-
 
 describe("segmentInto through the kernel's segments(): batches of up to 256 KiB, and callbacks that use the kernel", () => {
   /** nvgreTcp as an LSO template (IP lengths 0, docs/offload.md §10): payloads beyond one datagram. */
-  const template = (payload: number) =>
-    buildFrame({
-      ipv4: { src: '192.0.2.1', dst: '192.0.2.2', id: 0x7ffe, totalLength: 0 },
-      nvgre: { vsid: 0x123456, flowId: 9 },
-      inner: {
-        ipv4: { src: '10.0.0.1', dst: '10.0.0.2', id: 0x1234, dontFragment: true, totalLength: 0 },
-        tcp: { srcPort: 40000, dstPort: 80, seq: 0xfffffff0, ack: 2, flags: 0xd9 },
-        payload: Uint8Array.from({ length: payload }, (_, i) => (i * 7 + 1) & 0xff),
-      },
-    });
+  const template = (payload: number) => nvgreLsoTemplate(payload);
 
   /** The segments segmentInto hands out, back to back in one array (copied as each is handed out), with `during` run inside each callback. */
   const handedOut = (frame: Uint8Array, options: SegmentOptions, during?: (i: number) => void) => {

@@ -10,17 +10,10 @@ import { buildFrame } from '../../src/frame/build.js';
 import { segment, segmentPlan, type SegmentOptions } from '../../src/offload/index.js';
 import { NvgreError } from '../../src/wire/errors.js';
 import { arbFrameSpec } from './arbitraries.js';
+import { nvgreLsoTemplate } from './lso-template.js';
 
-const template = (payload: number) =>
-  buildFrame({
-    ipv4: { src: '192.0.2.1', dst: '192.0.2.2', id: 0x7ffe, totalLength: 0 },
-    nvgre: { vsid: 0x123456, flowId: 9 },
-    inner: {
-      ipv4: { src: '10.0.0.1', dst: '10.0.0.2', id: 0x1234, dontFragment: true, totalLength: 0 },
-      tcp: { srcPort: 40000, dstPort: 80, seq: 0xfffffff0, ack: 2, flags: 0x19 },
-      payload: Uint8Array.from({ length: payload }, (_, i) => (i * 7 + 1) & 0xff),
-    },
-  });
+/** ACK PSH FIN: a template whose flags every segment but the last changes. */
+const template = (payload: number) => nvgreLsoTemplate(payload, 0x19);
 
 describe('segment(): the arrays it returns', () => {
   it('are views of one ArrayBuffer per call, back to back, unless pool is false', () => {
