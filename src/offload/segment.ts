@@ -31,7 +31,7 @@ import { IPV4 } from '../wire/ipv4.js';
 import { IPV6 } from '../wire/ipv6.js';
 import { TCP, TcpFlag } from '../wire/tcp.js';
 import { NvgreError, NvgreErrorCode } from '../wire/errors.js';
-import { argError } from './report.js';
+import { argError, checkBooleanOption } from './report.js';
 import { segmentView, viewsOf, type SegmentViews } from './segment-views.js';
 import { CS_NONE, planSegments, type IpPlan, type Plan, type SegmentOptions, type SegmentPlan } from './segment-plan.js';
 
@@ -164,9 +164,8 @@ export function segmentPlan(frame: Uint8Array, options: SegmentOptions): Segment
  */
 export function segment(frame: Uint8Array, options: SegmentArrayOptions): Uint8Array[] {
   const p = planSegments(frame, options);
-  const pool = options.pool;
-  if (pool !== undefined && typeof pool !== 'boolean') throw argError(`pool must be a boolean, got ${typeof pool}`);
-  if (pool === false) return separateSegments(p, frame);
+  checkBooleanOption(options.pool, 'pool');
+  if (options.pool === false) return separateSegments(p, frame);
   const bytes = new Uint8Array(p.totalLength);
   const buffer = bytes.buffer;
   writeSegments(p, frame, bytes, buffer, 0, undefined);

@@ -21,10 +21,10 @@ export const enum Pool {
   MAX_POOLED = 4 * 1024,
 }
 
+// Every slab is Pool.SLAB bytes, so the test for a spent one compares with the constant (reading
+// `byteLength` is a call into the runtime that V8 does not inline); the first call finds none left.
 let slab = new ArrayBuffer(0);
-/** `slab.byteLength`, kept here: the getter is a call into the runtime that V8 does not inline. */
-let slabLength = 0;
-let used = 0;
+let used: number = Pool.SLAB;
 
 /**
  * `length` zero bytes (never handed out before), carved from the pool when `length` is at most
@@ -34,9 +34,8 @@ let used = 0;
 export function pooledBytes(length: number): Uint8Array {
   if (length > Pool.MAX_POOLED) return new Uint8Array(length);
   let at = used;
-  if (at + length > slabLength) {
+  if (at + length > Pool.SLAB) {
     slab = new ArrayBuffer(Pool.SLAB);
-    slabLength = Pool.SLAB;
     at = 0;
   }
   used = (at + length + 7) & ~7;
