@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCapture, tryDecapsulate } from '../../src/index.js';
+import { parseFrame, readCapture, tryDecapsulate } from '../../src/index.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-build.js';
 import { childEnv } from '../helpers/spawn.js';
 
@@ -98,11 +98,11 @@ describe('examples/', () => {
     for (const rec of records('lso.pcap')) {
       const d = tryDecapsulate(rec.data);
       if (!d.ok) throw new Error(d.error.message);
-      const inner = d.value.inner;
-      const tcp = 14 + 20;
-      const port = (inner[tcp]! << 8) | inner[tcp + 1]!;
-      const seq = ((inner[tcp + 4]! << 24) | (inner[tcp + 5]! << 16) | (inner[tcp + 6]! << 8) | inner[tcp + 7]!) >>> 0;
-      const length = ((inner[14 + 2]! << 8) | inner[14 + 3]!) - 40;
+      const tcp = parseFrame(d.value.inner).transport;
+      if (tcp?.protocol !== 'tcp') throw new Error('not TCP inside');
+      const port = tcp.srcPort;
+      const seq = tcp.seq;
+      const length = tcp.payloadLength;
       expect(length === 1418 || length === 65536 - 46 * 1418).toBe(true);
       if (next.has(port)) expect(seq).toBe(next.get(port));
       next.set(port, (seq + length) >>> 0);
