@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { CaptureStreamParser, type CaptureInfo, type CaptureRecord } from '../index.js';
 import { CaptureReadError, captureError } from './errors.js';
-import { coordinate, parallelReadable, workerJob, workerOutput, type WorkerJob } from './jobs.js';
+import { coordinate, parallelReadable, workerJob, type WorkerJob } from './jobs.js';
 import { coordinateSpans } from './jobs-spans.js';
 import { warm } from './chunk-reader.js';
 
@@ -229,10 +229,9 @@ async function readChunk(file: string, job: WorkerJob, onRecords: (records: Capt
     if (!job.more) break;
     await job.nextChunk();
   }
-  await flushOutputs(); // the chunk's last lines, while they still count
   // What the command writes from here on (its closing line) is the coordinator's. (After an error the
-  // command's lines before it are flushed by the error handler, and still count.)
-  job.reading = false;
+  // command's lines before it still count: runChunk takes the output then.)
+  endChunkOutput(job);
 }
 
 /** Prints the capture's first warning on stderr, if it has one yet; returns whether it did. */
@@ -285,18 +284,43 @@ export function outputCapacity(): number {
   return pending.length;
 }
 
-/** Hands the pending bytes to stdout (or, on a worker, to the chunk's output); returns false if stdout asks to wait. */
+/**
+ * The thread's own pending buffer while a chunk of `--jobs` runs (jobs.ts runChunk), or null: the
+ * chunk's lines are then written straight into its output slot, which goes back to the coordinator
+ * as it is. They used to be written here and copied into the slot every 64 KB, a second copy of every
+ * byte `decode --json` prints (3 GB for the 1 GB capture).
+ */
+let ownPending: typeof pending | null = null;
+
+/** A chunk begins: what the command writes goes into `out` (its output slot), grown as needed. */
+export function beginChunkOutput(out: ArrayBuffer): void {
+  spill();
+  ownPending = pending;
+  pending = Buffer.from(out);
+  pendingUsed = 0;
+}
+
+/**
+ * The chunk's reading ended (or failed): its output is what was written so far, in `job.output`'s
+ * first `job.outputLength` bytes. What the command writes after it (its closing line) goes to the
+ * thread's own buffer again, and is dropped there: it is the coordinator's to write.
+ */
+export function endChunkOutput(job: WorkerJob): void {
+  if (ownPending === null) return;
+  job.output = pending;
+  job.outputLength = pendingUsed;
+  pending = ownPending;
+  ownPending = null;
+  pendingUsed = 0;
+}
+
+/** Hands the pending bytes to stdout; returns false if stdout asks to wait. A chunk's output stays where it is written ({@link beginChunkOutput}). */
 function spill(): boolean {
-  if (pendingUsed === 0) return true;
+  if (pendingUsed === 0 || ownPending !== null) return true;
   const n = pendingUsed;
   pendingUsed = 0;
-  const job = workerJob();
-  if (job !== undefined) {
-    // A worker's output goes back to the coordinator, which writes it in the input's order; what a
-    // command writes after reading (its closing line) is the coordinator's to write.
-    workerOutput(job, pending, n);
-    return true;
-  }
+  // On a chunk of --jobs, after its reading ended: the closing line is the coordinator's to write.
+  if (workerJob() !== undefined) return true;
   if (stdoutClosed) return true;
   const ok = process.stdout.write(pending.subarray(0, n));
   // A pipe that was full keeps the bytes queued (by reference): they are the stream's now.
@@ -304,8 +328,15 @@ function spill(): boolean {
   return ok;
 }
 
-/** Room for `n` more bytes after the pending ones: those are handed on first, and the buffer grows for a larger piece. */
+/** Room for `n` more bytes after the pending ones: those are handed on first, and the buffer grows for a larger piece (a chunk's output slot grows with its bytes kept). */
 function makeRoom(n: number): void {
+  if (ownPending !== null) {
+    // A new ArrayBuffer of its own (allocUnsafeSlow's may not be transferable): it goes back to the coordinator.
+    const grown = Buffer.from(new ArrayBuffer(Math.max(2 * pending.length, pendingUsed + n, FLUSH_AT)));
+    typedArraySet.call(grown, pending.subarray(0, pendingUsed), 0);
+    pending = grown;
+    return;
+  }
   spill();
   if (n > pending.length) pending = Buffer.allocUnsafeSlow(n);
 }

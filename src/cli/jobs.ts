@@ -19,7 +19,7 @@ import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ChunkReader, newSlot, slotOf, type Chunk, type Slot } from './chunk-reader.js';
 import { EXIT, usageError } from './errors.js';
-import { flushOutputs } from './io.js';
+import { beginChunkOutput, endChunkOutput, flushOutputs } from './io.js';
 
 /** What a worker is given for one chunk. */
 export interface ChunkTask {
@@ -86,10 +86,9 @@ export interface WorkerJob {
   more: boolean;
   /** Reads the span's next chunk into `bytes` (firstFrame, fileOffset, more change with it). */
   nextChunk: () => Promise<void>;
-  /** Output written while reading (the first `outputLength` bytes); the closing line after it is the coordinator's. */
+  /** Output written while reading (the first `outputLength` bytes), set when reading ends (io.ts endChunkOutput); the closing line after it is the coordinator's. */
   output: Uint8Array;
   outputLength: number;
-  reading: boolean;
   counters: Record<string, number> | undefined;
   warning: string | undefined;
   /** Set by a command whose state the coordinator merges chunk by chunk (the doctor's part). */
@@ -101,19 +100,6 @@ let job: WorkerJob | undefined;
 /** The chunk this worker thread is running a command on, or undefined on the main thread. */
 export function workerJob(): WorkerJob | undefined {
   return job;
-}
-
-/** Bytes a worker's command wrote while reading (called per batch of about 64 KB), appended to the chunk's output slot. */
-export function workerOutput(job: WorkerJob, bytes: Uint8Array, length: number): void {
-  if (!job.reading || length === 0) return;
-  if (job.outputLength + length > job.output.length) {
-    // Larger than the buffer: a larger one, which the coordinator keeps in its place from then on.
-    const grown = new Uint8Array(new ArrayBuffer(Math.max(2 * job.output.length, job.outputLength + length)));
-    grown.set(job.output.subarray(0, job.outputLength));
-    job.output = grown;
-  }
-  job.output.set(bytes.subarray(0, length), job.outputLength);
-  job.outputLength += length;
 }
 
 /**
@@ -504,6 +490,7 @@ export async function readSpanHere(run: Runner, command: string, argv: readonly 
  * {@link coordinate} on the main thread.
  */
 export async function runChunk(run: Runner, command: string, argv: readonly string[], task: ChunkTask, nextChunk: () => Promise<void>): Promise<ChunkResult> {
+  beginChunkOutput(task.out); // before the job is set: anything this thread had pending is printed, not taken as the chunk's
   job = {
     header: task.header,
     bytes: new Uint8Array(task.input, 0, task.length),
@@ -511,9 +498,8 @@ export async function runChunk(run: Runner, command: string, argv: readonly stri
     fileOffset: task.fileOffset,
     more: task.more === true,
     nextChunk,
-    output: new Uint8Array(task.out),
+    output: new Uint8Array(0),
     outputLength: 0,
-    reading: true,
     counters: undefined,
     warning: undefined,
     state: undefined,
@@ -522,7 +508,8 @@ export async function runChunk(run: Runner, command: string, argv: readonly stri
   const current = job;
   // Whatever the command left pending after reading (its closing line) is the coordinator's to
   // write: dropped here, as a worker drops it, so that it cannot reach the coordinator's own output.
-  current.reading = false;
+  // (After an error, reading never ended: the output is what the command wrote before it.)
+  endChunkOutput(current);
   await flushOutputs();
   job = undefined;
   return {
